@@ -1,0 +1,8 @@
+// Every migration, in order. A new file from `npm run db:migration:create` is added here by hand,
+// so the web build, the worker and the CLI apply exactly the same list without scanning folders.
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261122042256_initial } from './Migration20261122042256_initial.ts';
+
+export const migrationsList: MigrationObject[] = [
+	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial }
+];

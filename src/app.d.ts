@@ -1,0 +1,19 @@
+import type { Em } from '$lib/server/db/orm';
+import type { Logger } from '$lib/server/logger';
+
+declare global {
+	namespace App {
+		interface Error {
+			message: string;
+			requestId?: string;
+		}
+		interface Locals {
+			requestId: string;
+			em: Em;
+			log: Logger;
+			ip: string;
+		}
+	}
+}
+
+export {};

@@ -1,0 +1,80 @@
+// `npm run casebook -- <command>`: operational commands that work on the configured database
+// (or the embedded one when DATABASE_URL is not set).
+import { parseArgs } from 'node:util';
+import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
+import { initOrm } from '../lib/server/db/orm.ts';
+import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
+
+type Command = (ctx: { config: Config; db: OpenDatabase; args: string[] }) => Promise<void>;
+
+const commands: Record<string, { help: string; run: Command }> = {
+	'db:migrate': {
+		help: 'apply pending migrations and install the job queues',
+		async run({ db }) {
+			const applied = await prepareDatabase(db.url);
+			console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+		}
+	},
+	'db:migration:create': {
+		help: 'write a migration for the difference between the entities and the database',
+		async run({ db, args }) {
+			const { values } = parseArgs({
+				args,
+				options: { name: { type: 'string' }, blank: { type: 'boolean' } }
+			});
+			await prepareDatabase(db.url);
+			const orm = await initOrm(db.url);
+			try {
+				const result = await orm.migrator.create(undefined, values.blank ?? false, false, values.name);
+				if (!result.fileName) console.log('no changes: entities match the database');
+				else console.log(`wrote db/migrations/${result.fileName}; add it to db/migrations/index.ts`);
+			} finally {
+				await orm.close(true);
+			}
+		}
+	}
+};
+
+export function registerCommand(name: string, help: string, run: Command): void {
+	commands[name] = { help, run };
+}
+
+function usage(): string {
+	return (
+		'usage: npm run casebook -- <command> [options]\n\ncommands:\n' +
+		Object.entries(commands)
+			.map(([name, c]) => `  ${name.padEnd(24)} ${c.help}`)
+			.join('\n')
+	);
+}
+
+async function main(argv: string[]): Promise<number> {
+	const [name, ...args] = argv;
+	const command = name ? commands[name] : undefined;
+	if (!command) {
+		console.error(name ? `unknown command: ${name}\n\n${usage()}` : usage());
+		return 2;
+	}
+	let config: Config;
+	try {
+		config = parseConfig();
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			console.error(error.message);
+			return 1;
+		}
+		throw error;
+	}
+	const db = await openDatabase(config, (line) => console.error(line));
+	try {
+		await command.run({ config, db, args });
+		return 0;
+	} catch (error) {
+		console.error(error instanceof Error ? error.message : error);
+		return 1;
+	} finally {
+		await db.stop();
+	}
+}
+
+process.exitCode = await main(process.argv.slice(2));

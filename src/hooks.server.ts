@@ -1,0 +1,55 @@
+// Per request: a request id, one EntityManager fork, the client's IP, a logger, security headers.
+import { randomUUID } from 'node:crypto';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { getOrm } from '$lib/server/db/orm';
+import { logger } from '$lib/server/logger';
+import { startWebRuntime } from '$lib/server/runtime';
+
+export const init: ServerInit = async () => {
+	await startWebRuntime();
+};
+
+const SECURITY_HEADERS: Record<string, string> = {
+	'X-Content-Type-Options': 'nosniff',
+	'Referrer-Policy': 'strict-origin-when-cross-origin',
+	'X-Frame-Options': 'DENY',
+	'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=()',
+	'Cross-Origin-Opener-Policy': 'same-origin'
+};
+
+export const handle: Handle = async ({ event, resolve }) => {
+	const incoming = event.request.headers.get('x-request-id');
+	const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+	event.locals.requestId = requestId;
+	event.locals.em = getOrm().em.fork();
+	event.locals.log = logger.child({ requestId });
+	event.locals.ip = event.getClientAddress();
+
+	const response = await resolve(event);
+	response.headers.set('X-Request-Id', requestId);
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+		if (!response.headers.has(name)) response.headers.set(name, value);
+	}
+	// Pages carry Kit's CSP; API and file responses get a strict one of their own.
+	if (!response.headers.has('Content-Security-Policy')) {
+		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
+	}
+	return response;
+};
+
+export const handleError: HandleServerError = ({ error, event, status }) => {
+	const requestId = event.locals.requestId;
+	if (status >= 500)
+		(event.locals.log ?? logger).error({ err: error, path: event.url.pathname }, 'request failed');
+	return {
+		message: status === 404 ? 'Page not found' : 'Something went wrong. Please try again.',
+		requestId
+	};
+};
+
+// Started by the launcher with an IPC channel: if the launcher dies, shut down like on SIGTERM.
+// The channel itself must not keep the process alive once the server has closed.
+if (process.send) {
+	process.channel?.unref();
+	process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+}

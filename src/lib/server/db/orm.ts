@@ -1,0 +1,52 @@
+// MikroORM set-up shared by the web app, the worker, the CLI and tests. One ORM per process; one
+// EntityManager fork per request and per job.
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
+import { migrationsList } from '../../../../db/migrations/index.ts';
+import { entities } from './entities.ts';
+
+export type Em = EntityManager;
+
+export function ormConfig(url: string, overrides: Partial<Options> = {}): Options {
+	return defineConfig({
+		clientUrl: url,
+		entities,
+		extensions: [Migrator],
+		debug: process.env.CASEBOOK_LOG_SQL === 'true',
+		// Dates are stored as timestamptz and always handled as UTC instants in code.
+		forceUtcTimezone: true,
+		allowGlobalContext: false,
+		pool: { min: 0, max: 10 },
+		migrations: {
+			tableName: 'mikro_orm_migrations',
+			path: 'db/migrations',
+			pathTs: 'db/migrations',
+			migrationsList,
+			transactional: true,
+			allOrNothing: true,
+			snapshot: false,
+			emit: 'ts'
+		},
+		...overrides
+	});
+}
+
+export async function initOrm(url: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
+	return MikroORM.init(ormConfig(url, overrides));
+}
+
+export async function migrate(orm: MikroORM): Promise<string[]> {
+	const applied = await orm.migrator.up();
+	return applied.map((m) => m.name);
+}
+
+let current: MikroORM | undefined;
+
+export function setOrm(orm: MikroORM | undefined): void {
+	current = orm;
+}
+
+export function getOrm(): MikroORM {
+	if (!current) throw new Error('The ORM is not initialised in this process');
+	return current;
+}

@@ -1,0 +1,21 @@
+// A job's contract: its queue name, the zod schema of its payload and its queue options. Services
+// import contracts to enqueue; the worker pairs each contract with its handler (handlers.ts).
+import type { QueueOptions, SendOptions } from 'pg-boss';
+import type { z } from 'zod';
+
+export interface JobContract<S extends z.ZodType = z.ZodType> {
+	name: string;
+	payload: S;
+	queue: QueueOptions;
+	/** Defaults for every send of this job (e.g. a singleton policy). */
+	send?: SendOptions;
+}
+
+export function jobContract<S extends z.ZodType>(
+	name: string,
+	payload: S,
+	queue: QueueOptions = {},
+	send?: SendOptions
+): JobContract<S> {
+	return { name, payload, queue, send };
+}

@@ -1,0 +1,5 @@
+// Every job the product knows. The worker creates one queue per contract at start.
+import { notificationSend } from '../notifications/notification.jobs.ts';
+import type { JobContract } from './contract.ts';
+
+export const jobContracts: JobContract[] = [notificationSend];

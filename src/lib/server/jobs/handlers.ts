@@ -1,0 +1,39 @@
+// Pairs every job contract with its handler. Only the worker (and worker tests) import this.
+import type { JobWithMetadata, WorkOptions } from 'pg-boss';
+import type { z } from 'zod';
+import type { Em } from '../db/orm.ts';
+import type { Logger } from '../logger.ts';
+import { notificationSend } from '../notifications/notification.jobs.ts';
+import { sendNotification } from '../notifications/notifications.service.ts';
+import type { Transports } from '../notifications/transports.ts';
+import type { JobContract } from './contract.ts';
+
+export interface JobContext<T> {
+	data: T;
+	em: Em;
+	job: JobWithMetadata<T>;
+	log: Logger;
+	transports: Transports;
+	/** True when a failure now would not be retried. */
+	isLastAttempt: boolean;
+}
+
+export interface JobHandler<S extends z.ZodType = z.ZodType> {
+	contract: JobContract<S>;
+	work?: WorkOptions;
+	handle(ctx: JobContext<z.output<S>>): Promise<void>;
+}
+
+function handler<S extends z.ZodType>(
+	contract: JobContract<S>,
+	handle: JobHandler<S>['handle'],
+	work?: WorkOptions
+): JobHandler {
+	return { contract, handle, work } as unknown as JobHandler;
+}
+
+export const jobHandlers: JobHandler[] = [
+	handler(notificationSend, async ({ data, em, transports, isLastAttempt }) => {
+		await sendNotification(em, { notificationId: data.notificationId, transports, isLastAttempt });
+	})
+];

@@ -1,0 +1,130 @@
+// Works every queue: one forked EntityManager per job, payloads checked with zod, each job settled
+// on its own. Used by worker/index.ts and by tests that run the worker in-process.
+import os from 'node:os';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
+import { WorkerHeartbeat } from '../health/worker-heartbeat.entity.ts';
+import { logger } from '../logger.ts';
+import type { Transports } from '../notifications/transports.ts';
+import { createBoss, ensureQueues } from './boss.ts';
+import { jobContracts } from './contracts.ts';
+import { jobHandlers, type JobHandler } from './handlers.ts';
+
+export interface RunnerOptions {
+	url: string;
+	orm: MikroORM;
+	transports: Transports;
+	pollSeconds: number;
+	concurrency: number;
+	/** How often this worker records that it is alive (for /healthz). */
+	heartbeatSeconds?: number;
+	workerId?: string;
+}
+
+export interface Runner {
+	boss: PgBoss;
+	workerId: string;
+	stop(): Promise<void>;
+}
+
+async function runJob(handler: JobHandler, job: JobWithMetadata, options: RunnerOptions): Promise<void> {
+	const log = logger.child({ job: job.name, jobId: job.id, attempt: job.retryCount + 1 });
+	const parsed = handler.contract.payload.safeParse(job.data);
+	if (!parsed.success) {
+		// A payload that does not parse will never parse: fail it without retries.
+		log.error({ issues: parsed.error.issues }, 'job payload rejected');
+		throw Object.assign(new Error('invalid job payload'), { permanent: true });
+	}
+	const em = options.orm.em.fork();
+	const started = Date.now();
+	await handler.handle({
+		data: parsed.data,
+		em,
+		job,
+		log,
+		transports: options.transports,
+		isLastAttempt: job.retryCount >= job.retryLimit
+	});
+	log.debug({ ms: Date.now() - started }, 'job done');
+}
+
+export async function startRunner(options: RunnerOptions): Promise<Runner> {
+	const workerId = options.workerId ?? `${os.hostname()}:${process.pid}`;
+	const boss = createBoss(options.url, {
+		supervise: true,
+		schedule: true,
+		migrate: false,
+		// A job whose worker died stops heart-beating; the monitor retries it within ~30 s.
+		monitorIntervalSeconds: 10,
+		superviseIntervalSeconds: 10,
+		max: Math.max(5, options.concurrency + 3)
+	});
+	await boss.start();
+	await ensureQueues(boss);
+
+	const handlers = new Map(jobHandlers.map((h) => [h.contract.name, h]));
+	for (const contract of jobContracts) {
+		const handler = handlers.get(contract.name);
+		if (!handler) throw new Error(`no handler for job ${contract.name}`);
+		await boss.work(
+			contract.name,
+			{
+				pollingIntervalSeconds: options.pollSeconds,
+				batchSize: options.concurrency,
+				burstWhenBatchFull: true,
+				...handler.work,
+				includeMetadata: true as const,
+				perJobResults: true as const
+			},
+			async (jobs: JobWithMetadata[]): Promise<JobResult[]> =>
+				Promise.all(
+					jobs.map(async (job): Promise<JobResult> => {
+						try {
+							await runJob(handler, job, options);
+							return { id: job.id, status: 'completed' };
+						} catch (error) {
+							const permanent = (error as { permanent?: boolean }).permanent === true;
+							logger.warn({ err: error, job: job.name, jobId: job.id }, 'job failed');
+							return {
+								id: job.id,
+								status: permanent ? 'deadletter' : 'failed',
+								output: { message: error instanceof Error ? error.message : String(error) }
+							};
+						}
+					})
+				)
+		);
+	}
+
+	const startedAt = new Date();
+	const beat = async () => {
+		try {
+			await options.orm.em
+				.fork()
+				.upsert(WorkerHeartbeat, { id: workerId, startedAt, lastSeenAt: new Date() });
+		} catch (error) {
+			logger.warn({ err: error }, 'worker heartbeat failed');
+		}
+	};
+	await beat();
+	const timer = setInterval(beat, (options.heartbeatSeconds ?? 5) * 1000);
+	timer.unref();
+
+	let stopping: Promise<void> | undefined;
+	return {
+		boss,
+		workerId,
+		stop() {
+			stopping ??= (async () => {
+				clearInterval(timer);
+				// Finishes jobs in hand (up to the timeout), then closes pg-boss's pool.
+				await boss.stop({ graceful: true, timeout: 20_000 });
+				await options.orm.em
+					.fork()
+					.nativeDelete(WorkerHeartbeat, { id: workerId })
+					.catch(() => undefined);
+			})();
+			return stopping;
+		}
+	};
+}

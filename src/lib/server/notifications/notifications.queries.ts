@@ -1,0 +1,40 @@
+// Reading the message log (the admin outbox page).
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import type { Em } from '../db/orm.ts';
+import { notFound } from '../errors.ts';
+import { Notification } from './notification.entity.ts';
+import type { findNotificationsInput } from './notifications.schemas.ts';
+import type { z } from 'zod';
+
+function escapeLike(value: string): string {
+	return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function findNotifications(em: Em, input: z.output<typeof findNotificationsInput>) {
+	const where: FilterQuery<Notification> = {};
+	if (input.channel) where.channel = input.channel;
+	if (input.status) where.status = input.status;
+	if (input.outboxOnly) where.transport = 'outbox';
+	if (input.search) {
+		const like = `%${escapeLike(input.search)}%`;
+		where.$or = [{ recipient: { $ilike: like } }, { subject: { $ilike: like } }, { body: { $ilike: like } }];
+	}
+	const [items, total] = await em.findAndCount(Notification, where, {
+		orderBy: { createdAt: 'desc', id: 'desc' },
+		limit: input.perPage,
+		offset: (input.page - 1) * input.perPage
+	});
+	return {
+		items,
+		total,
+		page: input.page,
+		perPage: input.perPage,
+		pageCount: Math.max(1, Math.ceil(total / input.perPage))
+	};
+}
+
+export async function getNotification(em: Em, id: string) {
+	const notification = await em.findOne(Notification, { id });
+	if (!notification) throw notFound('Message');
+	return notification;
+}

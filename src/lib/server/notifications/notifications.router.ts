@@ -1,0 +1,12 @@
+import { publicProcedure, router } from '../trpc/init.ts';
+import { findNotifications, getNotification } from './notifications.queries.ts';
+import { findNotificationsInput, getNotificationInput } from './notifications.schemas.ts';
+
+export const notificationsRouter = router({
+	find: publicProcedure
+		.input(findNotificationsInput)
+		.query(({ ctx, input }) => findNotifications(ctx.em, input)),
+	get: publicProcedure
+		.input(getNotificationInput)
+		.query(({ ctx, input }) => getNotification(ctx.em, input.id))
+});

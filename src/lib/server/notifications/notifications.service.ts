@@ -1,0 +1,126 @@
+// Queueing and sending notifications. The web app and job handlers queue; only the worker sends.
+import { z } from 'zod';
+import { e164 } from '../../schemas/phone.ts';
+import type { Em } from '../db/orm.ts';
+import { enqueue } from '../jobs/boss.ts';
+import { logger } from '../logger.ts';
+import { Notification, type NotificationChannel, type NotificationTransport } from './notification.entity.ts';
+import { notificationSend } from './notification.jobs.ts';
+import { PermanentSendError, type Transports } from './transports.ts';
+
+const queueInput = z.discriminatedUnion('channel', [
+	z.object({
+		channel: z.literal('email'),
+		recipient: z.email(),
+		subject: z.string().min(1).max(300)
+	}),
+	z.object({ channel: z.literal('sms'), recipient: e164, subject: z.null().optional() })
+]);
+
+export interface QueueNotificationInput {
+	channel: NotificationChannel;
+	recipient: string;
+	/** Unique for what this message is about: the same purpose is never sent twice. */
+	purpose: string;
+	subject?: string | null;
+	body: string;
+	html?: string | null;
+	related?: { type: string; id: string };
+	/** Delay sending until this time (e.g. an SMS fallback window). */
+	sendAfter?: Date;
+}
+
+/**
+ * Stores a notification and enqueues its sending, in the caller's transaction. Returns the
+ * existing notification when this purpose was already queued (so retries never send twice).
+ */
+export async function queueNotification(
+	em: Em,
+	input: QueueNotificationInput
+): Promise<{ notification: Notification; isNew: boolean }> {
+	const checked = queueInput.parse(input);
+	const existing = await em.findOne(Notification, { purpose: input.purpose });
+	if (existing) return { notification: existing, isNew: false };
+	const notification = em.create(Notification, {
+		channel: checked.channel,
+		recipient: checked.recipient,
+		purpose: input.purpose,
+		subject: input.subject ?? null,
+		body: input.body,
+		html: input.html ?? null,
+		relatedType: input.related?.type ?? null,
+		relatedId: input.related?.id ?? null
+	});
+	await em.flush();
+	await enqueue(
+		em,
+		notificationSend,
+		{ notificationId: notification.id },
+		input.sendAfter ? { startAfter: input.sendAfter } : {}
+	);
+	return { notification, isNew: true };
+}
+
+const FINISHED = new Set(['sent', 'delivered', 'failed', 'undelivered']);
+
+/**
+ * Sends one notification through its channel's transport, or to the outbox when none is
+ * configured. Safe to retry: a finished notification is left alone. A transient error is
+ * recorded and re-thrown so that the job retries; a permanent one fails the notification at once.
+ */
+export async function sendNotification(
+	em: Em,
+	options: { notificationId: string; transports: Transports; isLastAttempt: boolean }
+): Promise<Notification | null> {
+	const notification = await em.findOne(Notification, { id: options.notificationId });
+	if (!notification || FINISHED.has(notification.status)) return notification;
+
+	const send =
+		notification.channel === 'email'
+			? options.transports.email &&
+				((n: Notification) =>
+					options.transports.email!({
+						to: n.recipient,
+						subject: n.subject ?? 'Casebook',
+						text: n.body,
+						html: n.html
+					}))
+			: options.transports.sms &&
+				((n: Notification) => options.transports.sms!({ to: n.recipient, body: n.body }));
+	const transport: NotificationTransport = send
+		? notification.channel === 'email'
+			? 'smtp'
+			: 'twilio'
+		: 'outbox';
+
+	// Recorded before the provider call: a crash after the provider accepted the message but before
+	// we commit leaves `sending`, and the retry sends again (a possible duplicate, never a loss).
+	notification.status = 'sending';
+	notification.attempts += 1;
+	notification.transport = transport;
+	await em.flush();
+
+	try {
+		const result = send ? await send(notification) : { providerId: `outbox-${notification.id}` };
+		notification.status = 'sent';
+		notification.providerId = result.providerId;
+		notification.sentAt = new Date();
+		notification.error = null;
+		await em.flush();
+		return notification;
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		const permanent = error instanceof PermanentSendError;
+		notification.error = message.slice(0, 2000);
+		if (permanent || options.isLastAttempt) {
+			notification.status = 'failed';
+			notification.failedAt = new Date();
+			await em.flush();
+			logger.warn({ notificationId: notification.id, error: message }, 'notification failed');
+			return notification;
+		}
+		notification.status = 'queued';
+		await em.flush();
+		throw error;
+	}
+}

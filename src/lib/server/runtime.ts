@@ -1,0 +1,35 @@
+// Start-up and shutdown of the web process's shared resources: the ORM and a send-only pg-boss.
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { PgBoss } from 'pg-boss';
+import { getConfig } from './config.ts';
+import { initOrm, setOrm } from './db/orm.ts';
+import { createBoss, setBoss } from './jobs/boss.ts';
+import { applyLogLevel, logger } from './logger.ts';
+
+let started: Promise<{ orm: MikroORM; boss: PgBoss }> | undefined;
+
+export function startWebRuntime() {
+	started ??= (async () => {
+		const config = getConfig();
+		applyLogLevel();
+		if (!config.DATABASE_URL) {
+			throw new Error(
+				'DATABASE_URL is not set. Start Casebook with `npm start` or `npm run dev`, which provide the database.'
+			);
+		}
+		const orm = await initOrm(config.DATABASE_URL);
+		setOrm(orm);
+		// Send-only: the worker supervises and works the queues.
+		const boss = createBoss(config.DATABASE_URL, { supervise: false, schedule: false, migrate: false });
+		await boss.start();
+		setBoss(boss);
+		process.once('sveltekit:shutdown', async (reason) => {
+			logger.info({ reason }, 'web shutting down');
+			await boss.stop({ graceful: false }).catch(() => undefined);
+			await orm.close().catch(() => undefined);
+		});
+		logger.info({ origin: config.ORIGIN }, 'web runtime ready');
+		return { orm, boss };
+	})();
+	return started;
+}

@@ -1,0 +1,7 @@
+import { serverCaller } from '$lib/server/trpc/http';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const caller = serverCaller(event);
+	return { health: await caller.health.get() };
+};
