@@ -6,6 +6,7 @@ export default defineConfig({
 	plugins: [tailwindcss(), sveltekit()],
 	server: { port: Number(process.env.PORT ?? 5173) },
 	test: {
+		env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
 		projects: [
 			{
 				extends: true,

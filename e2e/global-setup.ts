@@ -1,0 +1,75 @@
+// e2e: build and start the real product (`npm start`'s launcher: web + worker + embedded PostgreSQL)
+// on a throwaway data dir and a free port, then hand its URL to the browser tests.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { freePort } from '../db/embedded.ts';
+import { findChromium } from './browser.ts';
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		baseUrl: string;
+		e2eDataDir: string;
+	}
+}
+
+export default async function setup(project: TestProject) {
+	findChromium(); // fail early, with the install hint, before building anything
+	const root = path.resolve(import.meta.dirname, '..');
+	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-e2e-'));
+	fs.chmodSync(dataDir, 0o755);
+	const port = await freePort();
+	const baseUrl = `http://127.0.0.1:${port}`;
+	const logPath = path.join(dataDir, 'app.log');
+	const log = fs.openSync(logPath, 'a');
+	const child = spawn(process.execPath, [path.join(root, 'src/cli/start.ts')], {
+		cwd: root,
+		env: {
+			...process.env,
+			CASEBOOK_DATA_DIR: dataDir,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: baseUrl,
+			DATABASE_URL: '',
+			SMTP_URL: '',
+			TWILIO_ACCOUNT_SID: '',
+			TWILIO_AUTH_TOKEN: '',
+			LOG_LEVEL: 'warn'
+		},
+		stdio: ['ignore', log, log]
+	});
+	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+	const deadline = Date.now() + 170_000;
+	let healthy = false;
+	while (Date.now() < deadline && child.exitCode === null) {
+		try {
+			const response = await fetch(`${baseUrl}/healthz`);
+			if (response.ok) {
+				healthy = true;
+				break;
+			}
+		} catch {
+			// not up yet
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	if (!healthy) {
+		child.kill('SIGTERM');
+		await exited;
+		throw new Error(`Casebook did not become healthy for e2e:\n${fs.readFileSync(logPath, 'utf8').slice(-4000)}`);
+	}
+	project.provide('baseUrl', baseUrl);
+	project.provide('e2eDataDir', dataDir);
+
+	return async () => {
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+		await exited;
+		clearTimeout(timer);
+		fs.closeSync(log);
+		if (process.env.KEEP_E2E_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+	};
+}
