@@ -1,3 +1,4 @@
+import type { SessionUser } from '$lib/server/auth/actor';
 import type { Em } from '$lib/server/db/orm';
 import type { Logger } from '$lib/server/logger';
 
@@ -12,6 +13,8 @@ declare global {
 			em: Em;
 			log: Logger;
 			ip: string;
+			user: SessionUser | null;
+			sessionId: string | null;
 		}
 	}
 }

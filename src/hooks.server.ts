@@ -1,6 +1,8 @@
 // Per request: a request id, one EntityManager fork, the client's IP, a logger, security headers.
 import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/cookies';
+import { toSessionUser, validateSession } from '$lib/server/auth/sessions.service';
 import { getOrm } from '$lib/server/db/orm';
 import { logger } from '$lib/server/logger';
 import { startWebRuntime } from '$lib/server/runtime';
@@ -24,6 +26,20 @@ export const handle: Handle = async ({ event, resolve }) => {
 	event.locals.em = getOrm().em.fork();
 	event.locals.log = logger.child({ requestId });
 	event.locals.ip = event.getClientAddress();
+	event.locals.user = null;
+	event.locals.sessionId = null;
+
+	const token = event.cookies.get(sessionCookieName());
+	if (token) {
+		const valid = await validateSession(event.locals.em, token);
+		if (valid) {
+			event.locals.user = toSessionUser(valid.user);
+			event.locals.sessionId = valid.session.id;
+			event.locals.log = event.locals.log.child({ userId: valid.user.id });
+		} else {
+			clearSessionCookie(event.cookies);
+		}
+	}
 
 	const response = await resolve(event);
 	response.headers.set('X-Request-Id', requestId);

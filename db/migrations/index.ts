@@ -2,7 +2,9 @@
 // so the web build, the worker and the CLI apply exactly the same list without scanning folders.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122042256_initial } from './Migration20261122042256_initial.ts';
+import { Migration20261122043627_staff_accounts } from './Migration20261122043627_staff_accounts.ts';
 
 export const migrationsList: MigrationObject[] = [
-	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial }
+	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
+	{ name: 'Migration20261122043627_staff_accounts', class: Migration20261122043627_staff_accounts }
 ];

@@ -1,6 +1,19 @@
 // The explicit list of every entity: no folder scanning, so the web build, the worker on plain
 // Node and the migration generator all see the same set.
+import { AuditEventSchema } from '../audit/audit-event.entity.ts';
+import { OneTimeTokenSchema } from '../auth/one-time-token.entity.ts';
+import { SessionSchema } from '../auth/session.entity.ts';
+import { UserSchema } from '../auth/user.entity.ts';
 import { WorkerHeartbeatSchema } from '../health/worker-heartbeat.entity.ts';
 import { NotificationSchema } from '../notifications/notification.entity.ts';
+import { ClinicSettingsSchema } from '../settings/clinic-settings.entity.ts';
 
-export const entities = [NotificationSchema, WorkerHeartbeatSchema];
+export const entities = [
+	NotificationSchema,
+	WorkerHeartbeatSchema,
+	UserSchema,
+	SessionSchema,
+	OneTimeTokenSchema,
+	AuditEventSchema,
+	ClinicSettingsSchema
+];

@@ -1,12 +1,21 @@
 import type { RequestEvent } from '@sveltejs/kit';
+import type { Actor } from '../auth/actor.ts';
 import { appRouter, createCaller } from './router.ts';
 import type { Context } from './context.ts';
+
+export function actorFromEvent(event: RequestEvent): Actor {
+	return {
+		user: event.locals.user,
+		sessionId: event.locals.sessionId,
+		requestId: event.locals.requestId,
+		ip: event.locals.ip
+	};
+}
 
 export function createContextFromEvent(event: RequestEvent): Context {
 	return {
 		em: event.locals.em,
-		requestId: event.locals.requestId,
-		ip: event.locals.ip,
+		actor: actorFromEvent(event),
 		userAgent: event.request.headers.get('user-agent'),
 		log: event.locals.log,
 		responseHeaders: new Headers()

@@ -1,15 +1,23 @@
 // tRPC set-up: superjson, an error formatter that exposes field errors (and hides internals), and
-// the procedure builders every router uses. Access is always decided here, on the server.
-import { initTRPC } from '@trpc/server';
+// the procedure builders every router uses. Access is always decided here, on the server, and every
+// procedure declares it in its meta (the router-walk test checks that none is left out).
+import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
+import type { Role } from '../../schemas/staff.ts';
+import { hasRole } from '../auth/actor.ts';
 import { AppError, toTRPCError, type FieldErrors } from '../errors.ts';
 import { logger } from '../logger.ts';
+import { getClinicSettings } from '../settings/settings.service.ts';
 import type { Context } from './context.ts';
 
 export interface Meta {
-	/** Who may call: checked by the router-walk test, enforced by the procedure builders. */
-	access?: 'public';
+	/** Who may call. */
+	access?: 'public' | 'staff';
+	/** For staff procedures: any one of these roles (admin counts as every role). */
+	roles?: Role[];
+	/** Usable by staff who still have to set up a required second factor. */
+	allowWithoutTwoFactor?: boolean;
 }
 
 const t = initTRPC
@@ -29,7 +37,7 @@ const t = initTRPC
 					code: shape.data.code,
 					httpStatus: shape.data.httpStatus,
 					path: shape.data.path,
-					requestId: ctx?.requestId,
+					requestId: ctx?.actor.requestId ?? undefined,
 					fieldErrors,
 					retryAfter
 				}
@@ -48,7 +56,7 @@ const errorMapping = t.middleware(async ({ next, ctx, path, type }) => {
 				? toTRPCError(error.cause ?? error)
 				: error;
 		if (mapped.code === 'INTERNAL_SERVER_ERROR') {
-			(ctx?.log ?? logger).error({ err: result.error.cause ?? result.error, path, type }, 'procedure failed');
+			(ctx?.log ?? logger).error({ err: error.cause ?? error, path, type }, 'procedure failed');
 		} else if (mapped.cause instanceof AppError && mapped.cause.retryAfter) {
 			ctx.responseHeaders.set('Retry-After', String(mapped.cause.retryAfter));
 		}
@@ -58,8 +66,37 @@ const errorMapping = t.middleware(async ({ next, ctx, path, type }) => {
 });
 
 export const router = t.router;
-export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-export const baseProcedure = t.procedure.use(errorMapping);
+const baseProcedure = t.procedure.use(errorMapping);
+
 /** Anyone may call. Every use must be on the public allow-list of the router-walk test. */
 export const publicProcedure = baseProcedure.meta({ access: 'public' });
+
+/** A signed-in, active clinic staff member (any role). */
+export const staffProcedure = baseProcedure.meta({ access: 'staff' }).use(async ({ ctx, meta, next }) => {
+	const user = ctx.actor.user;
+	if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+	if (user.kind !== 'staff') throw new TRPCError({ code: 'FORBIDDEN', message: 'This is for clinic staff only.' });
+	if (!user.hasTwoFactor && !meta?.allowWithoutTwoFactor) {
+		const settings = await getClinicSettings(ctx.em);
+		if (settings.requireTwoFactor) {
+			throw new TRPCError({
+				code: 'FORBIDDEN',
+				message: 'Your clinic requires two-factor authentication. Set it up in My account to continue.'
+			});
+		}
+	}
+	return next({ ctx: { ...ctx, user } });
+});
+
+/** Staff holding at least one of `roles` (admin holds them all). */
+export function roleProcedure(...roles: Role[]) {
+	return staffProcedure.meta({ roles }).use(({ ctx, next }) => {
+		if (!roles.some((role) => hasRole(ctx.user, role))) {
+			throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
+		}
+		return next();
+	});
+}
+
+export const adminProcedure = roleProcedure('admin');

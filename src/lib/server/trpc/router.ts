@@ -1,10 +1,18 @@
 // The whole API: one router per feature.
+import { auditRouter } from '../audit/audit.router.ts';
+import { accountRouter } from '../auth/account.router.ts';
 import { healthRouter } from '../health/health.router.ts';
 import { notificationsRouter } from '../notifications/notifications.router.ts';
+import { settingsRouter } from '../settings/settings.router.ts';
+import { staffRouter } from '../staff/staff.router.ts';
 import { createCallerFactory, router } from './init.ts';
 
 export const appRouter = router({
 	health: healthRouter,
+	account: accountRouter,
+	staff: staffRouter,
+	settings: settingsRouter,
+	audit: auditRouter,
 	notifications: notificationsRouter
 });
 

@@ -1,0 +1,41 @@
+// Browsing the audit trail (admin).
+import type { FilterQuery } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import type { Em } from '../db/orm.ts';
+import { AuditEvent } from './audit-event.entity.ts';
+
+export const findAuditInput = z
+	.object({
+		actorId: z.string().regex(/^\d{1,18}$/).optional(),
+		actor: z.string().trim().max(254).optional(),
+		action: z.string().trim().max(80).optional(),
+		recordType: z.string().trim().max(60).optional(),
+		recordId: z.string().trim().max(60).optional(),
+		from: z.date().optional(),
+		to: z.date().optional(),
+		page: z.number().int().min(1).max(10_000).default(1),
+		perPage: z.number().int().min(1).max(200).default(50)
+	})
+	.refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The end is before the start' });
+
+function escapeLike(value: string): string {
+	return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export async function findAuditEvents(em: Em, input: z.output<typeof findAuditInput>) {
+	const where: FilterQuery<AuditEvent> = {};
+	if (input.actorId) where.actorId = input.actorId;
+	if (input.actor) where.actorLabel = { $ilike: `%${escapeLike(input.actor)}%` };
+	if (input.action) where.action = { $like: `${escapeLike(input.action)}%` };
+	if (input.recordType) where.recordType = input.recordType;
+	if (input.recordId) where.recordId = input.recordId;
+	if (input.from || input.to) {
+		where.at = { ...(input.from ? { $gte: input.from } : {}), ...(input.to ? { $lte: input.to } : {}) };
+	}
+	const [items, total] = await em.findAndCount(AuditEvent, where, {
+		orderBy: { at: 'desc', id: 'desc' },
+		limit: input.perPage,
+		offset: (input.page - 1) * input.perPage
+	});
+	return { items, total, page: input.page, perPage: input.perPage, pageCount: Math.max(1, Math.ceil(total / input.perPage)) };
+}

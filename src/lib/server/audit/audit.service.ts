@@ -1,0 +1,44 @@
+// Writing the audit trail. Call inside the transaction of the change, so both commit or neither.
+import type { Em } from '../db/orm.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AuditEvent, type ActorType } from './audit-event.entity.ts';
+
+export interface AuditInput {
+	action: string;
+	recordType?: string;
+	recordId?: string | null;
+	changedFields?: string[];
+	details?: Record<string, unknown>;
+	/** Overrides the actor, e.g. an anonymous sign-in attempt or a patient in the portal. */
+	actorType?: ActorType;
+	actorId?: string | null;
+	actorLabel?: string | null;
+}
+
+export function recordAudit(em: Em, actor: Actor, input: AuditInput): AuditEvent {
+	const actorType: ActorType =
+		input.actorType ?? (actor.user ? (actor.user.kind === 'referrer' ? 'referrer' : 'staff') : 'system');
+	return em.create(AuditEvent, {
+		actorType,
+		actorId: input.actorId !== undefined ? input.actorId : (actor.user?.id ?? null),
+		actorLabel: input.actorLabel !== undefined ? input.actorLabel : (actor.user?.email ?? null),
+		action: input.action,
+		recordType: input.recordType ?? null,
+		recordId: input.recordId ?? null,
+		changedFields: input.changedFields?.length ? input.changedFields : null,
+		details: input.details ?? null,
+		requestId: actor.requestId,
+		ip: actor.ip
+	});
+}
+
+/** Writes one event on its own (for events with no change to share a transaction with). */
+export async function recordAuditNow(em: Em, actor: Actor, input: AuditInput): Promise<void> {
+	recordAudit(em, actor, input);
+	await em.flush();
+}
+
+/** The names of the fields whose values differ between two plain snapshots. */
+export function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+	return Object.keys(after).filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
+}

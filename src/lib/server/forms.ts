@@ -1,0 +1,59 @@
+// Form actions call the same tRPC procedures as the browser does (through serverCaller) and turn
+// their errors into SvelteKit `fail(...)` data that forms show next to each field.
+import { fail, isActionFailure, type ActionFailure } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { AppError, HTTP_STATUS, toAppError, type FieldErrors } from './errors.ts';
+
+export interface FormFailure {
+	message: string;
+	fieldErrors: FieldErrors;
+	values?: Record<string, unknown>;
+	/** Seconds, for a 429. */
+	retryAfter?: number;
+}
+
+/** Runs `fn`; a rule violation becomes `fail(status, { message, fieldErrors, values })`. */
+export async function formAction<T>(
+	fn: () => Promise<T>,
+	values?: Record<string, unknown>
+): Promise<T | ActionFailure<FormFailure>> {
+	try {
+		return await fn();
+	} catch (error) {
+		const app = error instanceof TRPCError ? toAppError(error.cause) : toAppError(error);
+		if (app) {
+			return fail(statusOf(app, error), {
+				message: app.message,
+				fieldErrors: app.fieldErrors ?? {},
+				values,
+				retryAfter: app.retryAfter
+			});
+		}
+		if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
+			return fail(getHTTPStatusCodeFromError(error), { message: error.message, fieldErrors: {}, values });
+		}
+		throw error;
+	}
+}
+
+function statusOf(app: AppError, error: unknown): number {
+	if (error instanceof TRPCError) return getHTTPStatusCodeFromError(error);
+	return HTTP_STATUS[app.code];
+}
+
+/** Form fields as plain strings (checkboxes: 'on' | undefined; repeated names: arrays). */
+export async function formValues(request: Request): Promise<Record<string, string | string[]>> {
+	const data = await request.formData();
+	const out: Record<string, string | string[]> = {};
+	for (const key of new Set(data.keys())) {
+		const all = data.getAll(key).filter((v): v is string => typeof v === 'string');
+		out[key] = all.length > 1 || key.endsWith('[]') ? all : (all[0] ?? '');
+	}
+	return out;
+}
+
+/** Narrows a formAction result to its failure (Kit's isActionFailure does not keep the data type). */
+export function isFailure<T>(result: T | ActionFailure<FormFailure>): result is ActionFailure<FormFailure> {
+	return isActionFailure(result);
+}

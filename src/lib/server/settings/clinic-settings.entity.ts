@@ -1,0 +1,21 @@
+// Clinic-wide settings an admin changes in the app (one row, id 1).
+import { defineEntity, p } from '@mikro-orm/postgresql';
+
+const ClinicSettingsSchema = defineEntity({
+	name: 'ClinicSettings',
+	tableName: 'clinic_settings',
+	properties: {
+		id: p.integer().primary().autoincrement(false),
+		clinicName: p.string().length(120).default('Casebook Clinic'),
+		requireTwoFactor: p.boolean().default(false),
+		updatedAt: p
+			.datetime()
+			.onCreate(() => new Date())
+			.onUpdate(() => new Date()),
+		version: p.integer().version().default(1)
+	}
+});
+
+export class ClinicSettings extends ClinicSettingsSchema.class {}
+ClinicSettingsSchema.setClass(ClinicSettings);
+export { ClinicSettingsSchema };

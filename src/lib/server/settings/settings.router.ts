@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { adminProcedure, router, staffProcedure } from '../trpc/init.ts';
+import { getClinicSettings, updateClinicSettings } from './settings.service.ts';
+
+export const settingsRouter = router({
+	get: staffProcedure.meta({ allowWithoutTwoFactor: true }).query(({ ctx }) => getClinicSettings(ctx.em, { fresh: true })),
+	update: adminProcedure
+		.input(
+			z.object({
+				clinicName: z.string().trim().min(1, 'Enter the clinic name').max(120, 'Use at most 120 characters'),
+				requireTwoFactor: z.boolean(),
+				version: z.number().int().min(1)
+			})
+		)
+		.mutation(({ ctx, input }) => updateClinicSettings(ctx.em, ctx.actor, input))
+});

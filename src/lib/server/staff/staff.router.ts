@@ -1,0 +1,27 @@
+import { adminProcedure, router } from '../trpc/init.ts';
+import { createStaffInput, findStaffInput, staffIdInput, updateStaffInput } from './staff.schemas.ts';
+import {
+	createStaff,
+	endStaffSessions,
+	findStaff,
+	getStaff,
+	sendStaffPasswordReset,
+	updateStaff
+} from './staff.service.ts';
+
+export const staffRouter = router({
+	find: adminProcedure.input(findStaffInput).query(({ ctx, input }) => findStaff(ctx.em, input)),
+	get: adminProcedure.input(staffIdInput).query(({ ctx, input }) => getStaff(ctx.em, input.id)),
+	create: adminProcedure
+		.input((raw) => createStaffInput().parse(raw))
+		.mutation(({ ctx, input }) => createStaff(ctx.em, ctx.actor, input)),
+	update: adminProcedure
+		.input((raw) => updateStaffInput().parse(raw))
+		.mutation(({ ctx, input }) => updateStaff(ctx.em, ctx.actor, input)),
+	endSessions: adminProcedure
+		.input(staffIdInput)
+		.mutation(({ ctx, input }) => endStaffSessions(ctx.em, ctx.actor, input.id)),
+	sendPasswordReset: adminProcedure
+		.input(staffIdInput)
+		.mutation(({ ctx, input }) => sendStaffPasswordReset(ctx.em, ctx.actor, input.id))
+});
