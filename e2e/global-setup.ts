@@ -12,6 +12,7 @@ declare module 'vitest' {
 	export interface ProvidedContext {
 		baseUrl: string;
 		e2eDataDir: string;
+		e2eLogPath: string;
 	}
 }
 
@@ -59,10 +60,13 @@ export default async function setup(project: TestProject) {
 	if (!healthy) {
 		child.kill('SIGTERM');
 		await exited;
-		throw new Error(`Casebook did not become healthy for e2e:\n${fs.readFileSync(logPath, 'utf8').slice(-4000)}`);
+		throw new Error(
+			`Casebook did not become healthy for e2e:\n${fs.readFileSync(logPath, 'utf8').slice(-4000)}`
+		);
 	}
 	project.provide('baseUrl', baseUrl);
 	project.provide('e2eDataDir', dataDir);
+	project.provide('e2eLogPath', logPath);
 
 	return async () => {
 		child.kill('SIGTERM');

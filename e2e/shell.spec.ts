@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, open } from './browser.ts';
+import { signInAsAdmin } from './session.ts';
 
 let browser: Browser;
 let page: Page;
@@ -9,6 +10,7 @@ const baseUrl = inject('baseUrl');
 beforeAll(async () => {
 	browser = await launchBrowser();
 	page = await browser.newPage({ baseURL: baseUrl });
+	await signInAsAdmin(page);
 });
 afterAll(async () => {
 	await browser?.close();
@@ -18,10 +20,15 @@ describe('the product shell', () => {
 	it('shows the health of the database and the worker on the home page', async () => {
 		await open(page, '/');
 		await expect.poll(() => page.getByText('Reachable').count(), { timeout: 20_000 }).toBe(1);
-		await expect.poll(async () => {
-			await page.getByRole('button', { name: 'Check again' }).click();
-			return page.getByText(/Running \(1 process\)/).count();
-		}, { timeout: 30_000, interval: 1000 }).toBe(1);
+		await expect
+			.poll(
+				async () => {
+					await page.getByRole('button', { name: 'Check again' }).click();
+					return page.getByText(/Running \(1 process\)/).count();
+				},
+				{ timeout: 30_000, interval: 1000 }
+			)
+			.toBe(1);
 		expect(await page.title()).toBe('Casebook');
 	});
 
@@ -39,7 +46,10 @@ describe('the product shell', () => {
 	it('answers /healthz with JSON and sends security headers', async () => {
 		const response = await fetch(`${baseUrl}/healthz`);
 		expect(response.status).toBe(200);
-		const body = (await response.json()) as { database: { ok: boolean; migration: string }; worker: { ok: boolean } };
+		const body = (await response.json()) as {
+			database: { ok: boolean; migration: string };
+			worker: { ok: boolean };
+		};
 		expect(body.database.ok).toBe(true);
 		expect(body.database.migration).toMatch(/^Migration/);
 		const home = await fetch(`${baseUrl}/`);

@@ -4,14 +4,19 @@ import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
 import { initOrm } from '../lib/server/db/orm.ts';
 import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
+import { userCreate, userResetPassword } from './users.ts';
 
-type Command = (ctx: { config: Config; db: OpenDatabase; args: string[] }) => Promise<void>;
+type Command = (ctx: {
+	config: Config;
+	db: OpenDatabase;
+	args: string[];
+	applied: string[];
+}) => Promise<void>;
 
 const commands: Record<string, { help: string; run: Command }> = {
 	'db:migrate': {
 		help: 'apply pending migrations and install the job queues',
-		async run({ db }) {
-			const applied = await prepareDatabase(db.url);
+		async run({ applied }) {
 			console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
 		}
 	},
@@ -22,7 +27,6 @@ const commands: Record<string, { help: string; run: Command }> = {
 				args,
 				options: { name: { type: 'string' }, blank: { type: 'boolean' } }
 			});
-			await prepareDatabase(db.url);
 			const orm = await initOrm(db.url);
 			try {
 				const result = await orm.migrator.create(undefined, values.blank ?? false, false, values.name);
@@ -32,12 +36,16 @@ const commands: Record<string, { help: string; run: Command }> = {
 				await orm.close(true);
 			}
 		}
+	},
+	'user:create': {
+		help: 'create a staff user: --email --name --roles admin,scheduler [--mobile] [--password-stdin]',
+		run: ({ db, args }) => userCreate(db, args)
+	},
+	'user:reset-password': {
+		help: 'set a user password: --email --password-stdin (ends their sessions)',
+		run: ({ db, args }) => userResetPassword(db, args)
 	}
 };
-
-export function registerCommand(name: string, help: string, run: Command): void {
-	commands[name] = { help, run };
-}
 
 function usage(): string {
 	return (
@@ -67,7 +75,9 @@ async function main(argv: string[]): Promise<number> {
 	}
 	const db = await openDatabase(config, (line) => console.error(line));
 	try {
-		await command.run({ config, db, args });
+		// Every command works on an up-to-date schema.
+		const applied = await prepareDatabase(db.url);
+		await command.run({ config, db, args, applied });
 		return 0;
 	} catch (error) {
 		console.error(error instanceof Error ? error.message : error);

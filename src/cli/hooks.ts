@@ -1,5 +1,8 @@
-// Steps `npm start` runs after migrations and before the servers start (first admin, demo data).
+// Steps `npm start` runs after migrations and before the servers start (demo data, first admin).
+import { DEMO_PASSWORD, seedDemo } from '../../db/seeders/demo.ts';
 import type { Config } from '../lib/server/config.ts';
+import { initOrm } from '../lib/server/db/orm.ts';
+import { ensureFirstAdmin } from './first-admin.ts';
 
 export interface AfterMigrateContext {
 	url: string;
@@ -8,4 +11,19 @@ export interface AfterMigrateContext {
 	say: (line: string) => void;
 }
 
-export const afterMigrateHooks: ((ctx: AfterMigrateContext) => Promise<void>)[] = [];
+async function demoClinic({ url, demo, say }: AfterMigrateContext): Promise<void> {
+	if (!demo) return;
+	const orm = await initOrm(url);
+	try {
+		const people = await seedDemo(orm.em.fork());
+		say('demo clinic ready. Sign in as any of these, password "' + DEMO_PASSWORD + '":');
+		for (const p of people) say(`    ${p.email.padEnd(34)} ${p.roles.join(', ')}`);
+	} finally {
+		await orm.close();
+	}
+}
+
+export const afterMigrateHooks: ((ctx: AfterMigrateContext) => Promise<void>)[] = [
+	demoClinic,
+	ensureFirstAdmin
+];

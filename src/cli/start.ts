@@ -69,6 +69,10 @@ async function main(): Promise<number> {
 	const { values } = parseArgs({
 		options: { dev: { type: 'boolean', default: false }, demo: { type: 'boolean', default: false } }
 	});
+	// The demo keeps its own data unless told otherwise, so it never mixes with a real clinic's.
+	if (values.demo && !process.env.CASEBOOK_DATA_DIR && !process.env.DATABASE_URL) {
+		process.env.CASEBOOK_DATA_DIR = path.join('.data', 'demo');
+	}
 	let config: Config;
 	try {
 		config = parseConfig();

@@ -25,11 +25,7 @@ export const newPassword = z
 	.max(200, 'Use at most 200 characters')
 	.refine((v) => v.trim().length >= PASSWORD_MIN, 'Use at least 10 characters that are not spaces');
 
-export const personName = z
-	.string()
-	.trim()
-	.min(1, 'Enter a name')
-	.max(120, 'Use at most 120 characters');
+export const personName = z.string().trim().min(1, 'Enter a name').max(120, 'Use at most 120 characters');
 
 export const roles = z
 	.array(z.enum(ROLES, 'Unknown role'))

@@ -75,10 +75,22 @@ export const configSchema = z
 			.regex(/^[A-Z]{2}$/, 'must be a two-letter country code such as AU')
 			.default('AU'),
 		LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-		SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
-		SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+		SESSION_IDLE_MINUTES: z.coerce
+			.number()
+			.int()
+			.min(1)
+			.max(24 * 60)
+			.default(30),
+		SESSION_ABSOLUTE_HOURS: z.coerce
+			.number()
+			.int()
+			.min(1)
+			.max(24 * 30)
+			.default(12),
 		CASEBOOK_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
-		CASEBOOK_ADMIN_PASSWORD: optionalString.pipe(z.string().min(10, 'must be at least 10 characters').optional()),
+		CASEBOOK_ADMIN_PASSWORD: optionalString.pipe(
+			z.string().min(10, 'must be at least 10 characters').optional()
+		),
 		WORKER_POLL_SECONDS: z.coerce.number().min(0.5).max(30).default(0.5),
 		WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
 		CASEBOOK_LOG_SQL: boolFromEnv

@@ -6,7 +6,10 @@ import { AuditEvent } from './audit-event.entity.ts';
 
 export const findAuditInput = z
 	.object({
-		actorId: z.string().regex(/^\d{1,18}$/).optional(),
+		actorId: z
+			.string()
+			.regex(/^\d{1,18}$/)
+			.optional(),
 		actor: z.string().trim().max(254).optional(),
 		action: z.string().trim().max(80).optional(),
 		recordType: z.string().trim().max(60).optional(),
@@ -16,7 +19,10 @@ export const findAuditInput = z
 		page: z.number().int().min(1).max(10_000).default(1),
 		perPage: z.number().int().min(1).max(200).default(50)
 	})
-	.refine((v) => !v.from || !v.to || v.from <= v.to, { path: ['to'], message: 'The end is before the start' });
+	.refine((v) => !v.from || !v.to || v.from <= v.to, {
+		path: ['to'],
+		message: 'The end is before the start'
+	});
 
 function escapeLike(value: string): string {
 	return value.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -37,5 +43,43 @@ export async function findAuditEvents(em: Em, input: z.output<typeof findAuditIn
 		limit: input.perPage,
 		offset: (input.page - 1) * input.perPage
 	});
-	return { items, total, page: input.page, perPage: input.perPage, pageCount: Math.max(1, Math.ceil(total / input.perPage)) };
+	return {
+		items: items.map(toAuditView),
+		total,
+		page: input.page,
+		perPage: input.perPage,
+		pageCount: Math.max(1, Math.ceil(total / input.perPage))
+	};
+}
+
+export interface AuditEventView {
+	id: string;
+	at: Date;
+	actorType: AuditEvent['actorType'];
+	actorId: string | null;
+	actorLabel: string | null;
+	action: string;
+	recordType: string | null;
+	recordId: string | null;
+	changedFields: string[];
+	details: Record<string, unknown> | null;
+	ip: string | null;
+	requestId: string | null;
+}
+
+function toAuditView(event: AuditEvent): AuditEventView {
+	return {
+		id: event.id,
+		at: event.at,
+		actorType: event.actorType,
+		actorId: event.actorId ?? null,
+		actorLabel: event.actorLabel ?? null,
+		action: event.action,
+		recordType: event.recordType ?? null,
+		recordId: event.recordId ?? null,
+		changedFields: event.changedFields ?? [],
+		details: event.details ?? null,
+		ip: event.ip ?? null,
+		requestId: event.requestId ?? null
+	};
 }

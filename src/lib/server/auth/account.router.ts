@@ -29,11 +29,22 @@ export const accountRouter = router({
 			const sessions = await listUserSessions(ctx.em, ctx.user.id);
 			if (!sessions.some((s) => s.id === input.id)) throw new AppError('NOT_FOUND', 'Session not found');
 			await endSession(ctx.em, input.id, 'signed_out_elsewhere');
-			await recordAuditNow(ctx.em, ctx.actor, { action: 'auth.session_ended', recordType: 'session', recordId: input.id });
+			await recordAuditNow(ctx.em, ctx.actor, {
+				action: 'auth.session_ended',
+				recordType: 'session',
+				recordId: input.id
+			});
 		}),
 	endOtherSessions: accountProcedure.mutation(async ({ ctx }) => {
-		const ended = await endUserSessions(ctx.em, ctx.user.id, 'signed_out_elsewhere', { except: ctx.actor.sessionId });
-		await recordAuditNow(ctx.em, ctx.actor, { action: 'auth.sessions_ended', recordType: 'user', recordId: ctx.user.id, details: { ended } });
+		const ended = await endUserSessions(ctx.em, ctx.user.id, 'signed_out_elsewhere', {
+			except: ctx.actor.sessionId
+		});
+		await recordAuditNow(ctx.em, ctx.actor, {
+			action: 'auth.sessions_ended',
+			recordType: 'user',
+			recordId: ctx.user.id,
+			details: { ended }
+		});
 		return { ended };
 	}),
 	changePassword: accountProcedure

@@ -62,7 +62,12 @@ export async function issueToken(
 }
 
 /** Marks a token used and returns it, or null when unknown, expired or already used. */
-async function consumeToken(em: Em, token: string, purpose: TokenPurpose, now: Date): Promise<OneTimeToken | null> {
+async function consumeToken(
+	em: Em,
+	token: string,
+	purpose: TokenPurpose,
+	now: Date
+): Promise<OneTimeToken | null> {
 	if (!token || token.length > 100) return null;
 	const tokenHash = hashToken(token);
 	// A conditional update: two requests racing with the same token cannot both succeed.
@@ -183,7 +188,8 @@ function acceptTotp(user: User, code: string, now: Date): boolean {
 	const delta = totpFor(user, user.totpSecret).validate({ token: code, timestamp: now.getTime(), window: 1 });
 	if (delta === null) return false;
 	const step = Math.floor(now.getTime() / 30_000) + delta;
-	if (user.totpLastStep !== null && user.totpLastStep !== undefined && step <= user.totpLastStep) return false;
+	if (user.totpLastStep !== null && user.totpLastStep !== undefined && step <= user.totpLastStep)
+		return false;
 	user.totpLastStep = step;
 	return true;
 }
@@ -213,9 +219,13 @@ export async function completeTwoFactor(
 			actorLabel: user.email,
 			details: { reason: 'wrong_two_factor_code' }
 		});
-		throw new AppError('UNAUTHORIZED', 'That code is not right. Check your authenticator app and try again.', {
-			fieldErrors: { code: ['That code is not right'] }
-		});
+		throw new AppError(
+			'UNAUTHORIZED',
+			'That code is not right. Check your authenticator app and try again.',
+			{
+				fieldErrors: { code: ['That code is not right'] }
+			}
+		);
 	}
 	pending.usedAt = now;
 	return finishSignIn(em, actor, user, { now, userAgent: input.userAgent, method: 'password+totp' });
@@ -358,7 +368,8 @@ export async function confirmTwoFactor(em: Em, actor: Actor, input: { code: stri
 	const now = input.now ?? new Date();
 	await em.transactional(async (tx) => {
 		const user = await loadWithSecrets(tx, { id: actor.user!.id });
-		if (!user?.totpSecret) throw new AppError('BAD_REQUEST', 'Start setting up two-factor authentication first.');
+		if (!user?.totpSecret)
+			throw new AppError('BAD_REQUEST', 'Start setting up two-factor authentication first.');
 		if (user.totpEnabledAt) throw new AppError('CONFLICT', 'Two-factor authentication is already on.');
 		if (!acceptTotp(user, input.code, now)) {
 			throw new AppError('BAD_REQUEST', 'That code is not right.', {
@@ -419,10 +430,12 @@ export async function createFirstAdmin(
 	return em.transactional(async (tx) => {
 		// Serialises concurrent set-ups: only one can create the first admin.
 		await tx.findOneOrFail(ClinicSettings, { id: 1 }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-		if (await hasActiveAdmin(tx)) throw new AppError('CONFLICT', 'Casebook already has an admin. Sign in instead.');
+		if (await hasActiveAdmin(tx))
+			throw new AppError('CONFLICT', 'Casebook already has an admin. Sign in instead.');
 		if (input.token !== null) {
 			const token = await consumeToken(tx, input.token, 'first_admin', now);
-			if (!token) throw new AppError('BAD_REQUEST', 'This setup link has expired. Restart Casebook for a new one.');
+			if (!token)
+				throw new AppError('BAD_REQUEST', 'This setup link has expired. Restart Casebook for a new one.');
 		}
 		if (await tx.count(User, { email: input.email })) {
 			throw new AppError('CONFLICT', 'That email already has an account.', {

@@ -30,14 +30,23 @@ async function queue(input: Omit<QueueNotificationInput, 'purpose'> & { purpose?
 	});
 }
 
-async function send(id: string, transports = standinTransports({ smtp, twilio: sms }), isLastAttempt = false) {
+async function send(
+	id: string,
+	transports = standinTransports({ smtp, twilio: sms }),
+	isLastAttempt = false
+) {
 	return sendNotification(db.em(), { notificationId: id, transports, isLastAttempt });
 }
 
 describe('email through Nodemailer to a real SMTP server', () => {
 	it('delivers subject, text and sender, and records the provider id', async () => {
 		const to = `patient-${unique()}@example.test`;
-		const n = await queue({ channel: 'email', recipient: to, subject: 'Your appointment', body: 'See you at 9:00.' });
+		const n = await queue({
+			channel: 'email',
+			recipient: to,
+			subject: 'Your appointment',
+			body: 'See you at 9:00.'
+		});
 		const sent = await send(n.id);
 		expect(sent?.status).toBe('sent');
 		expect(sent?.transport).toBe('smtp');
@@ -117,18 +126,38 @@ describe('SMS through the twilio SDK to a local Twilio API stand-in', () => {
 
 describe('the outbox and idempotency', () => {
 	it('keeps messages in the outbox when no provider is configured', async () => {
-		const n = await queue({ channel: 'email', recipient: `outbox-${unique()}@example.test`, subject: 'Kept', body: 'In the outbox' });
+		const n = await queue({
+			channel: 'email',
+			recipient: `outbox-${unique()}@example.test`,
+			subject: 'Kept',
+			body: 'In the outbox'
+		});
 		const result = await send(n.id, createTransports(testConfig()));
 		expect(result).toMatchObject({ status: 'sent', transport: 'outbox', providerId: `outbox-${n.id}` });
-		const listed = await findNotifications(db.em(), findNotificationsInput.parse({ outboxOnly: true, search: n.recipient }));
+		const listed = await findNotifications(
+			db.em(),
+			findNotificationsInput.parse({ outboxOnly: true, search: n.recipient })
+		);
 		expect(listed.items.map((i) => i.id)).toEqual([n.id]);
 	});
 
 	it('sends a purpose at most once, however often it is queued or the job retried', async () => {
 		const purpose = `test:once:${unique()}`;
 		const to = `once-${unique()}@example.test`;
-		const first = await queue({ channel: 'email', recipient: to, subject: 'Once', body: 'Only once', purpose });
-		const second = await queue({ channel: 'email', recipient: to, subject: 'Once', body: 'Only once', purpose });
+		const first = await queue({
+			channel: 'email',
+			recipient: to,
+			subject: 'Once',
+			body: 'Only once',
+			purpose
+		});
+		const second = await queue({
+			channel: 'email',
+			recipient: to,
+			subject: 'Once',
+			body: 'Only once',
+			purpose
+		});
 		expect(second.id).toBe(first.id);
 		await send(first.id);
 		await send(first.id); // a retried job finds it already sent
@@ -137,6 +166,8 @@ describe('the outbox and idempotency', () => {
 
 	it('rejects a malformed recipient before storing anything', async () => {
 		await expect(queue({ channel: 'sms', recipient: '0400 000 000', body: 'x' })).rejects.toThrow();
-		await expect(queue({ channel: 'email', recipient: 'not-an-email', subject: 's', body: 'x' })).rejects.toThrow();
+		await expect(
+			queue({ channel: 'email', recipient: 'not-an-email', subject: 's', body: 'x' })
+		).rejects.toThrow();
 	});
 });

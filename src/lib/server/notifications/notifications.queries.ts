@@ -25,7 +25,7 @@ export async function findNotifications(em: Em, input: z.output<typeof findNotif
 		offset: (input.page - 1) * input.perPage
 	});
 	return {
-		items,
+		items: items.map(toNotificationView),
 		total,
 		page: input.page,
 		perPage: input.perPage,
@@ -36,5 +36,30 @@ export async function findNotifications(em: Em, input: z.output<typeof findNotif
 export async function getNotification(em: Em, id: string) {
 	const notification = await em.findOne(Notification, { id });
 	if (!notification) throw notFound('Message');
-	return notification;
+	return toNotificationView(notification);
+}
+
+export type NotificationView = ReturnType<typeof toNotificationView>;
+
+/** A plain object (entities are class instances, which pages and superjson should not carry). */
+function toNotificationView(n: Notification) {
+	return {
+		id: n.id,
+		channel: n.channel,
+		recipient: n.recipient,
+		purpose: n.purpose,
+		subject: n.subject ?? null,
+		body: n.body,
+		relatedType: n.relatedType ?? null,
+		relatedId: n.relatedId ?? null,
+		status: n.status,
+		transport: n.transport ?? null,
+		providerId: n.providerId ?? null,
+		error: n.error ?? null,
+		attempts: n.attempts,
+		createdAt: n.createdAt,
+		sentAt: n.sentAt ?? null,
+		deliveredAt: n.deliveredAt ?? null,
+		failedAt: n.failedAt ?? null
+	};
 }

@@ -6,7 +6,5 @@ export const notificationsRouter = router({
 	find: adminProcedure
 		.input(findNotificationsInput)
 		.query(({ ctx, input }) => findNotifications(ctx.em, input)),
-	get: adminProcedure
-		.input(getNotificationInput)
-		.query(({ ctx, input }) => getNotification(ctx.em, input.id))
+	get: adminProcedure.input(getNotificationInput).query(({ ctx, input }) => getNotification(ctx.em, input.id))
 });

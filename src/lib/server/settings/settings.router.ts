@@ -3,7 +3,9 @@ import { adminProcedure, router, staffProcedure } from '../trpc/init.ts';
 import { getClinicSettings, updateClinicSettings } from './settings.service.ts';
 
 export const settingsRouter = router({
-	get: staffProcedure.meta({ allowWithoutTwoFactor: true }).query(({ ctx }) => getClinicSettings(ctx.em, { fresh: true })),
+	get: staffProcedure
+		.meta({ allowWithoutTwoFactor: true })
+		.query(({ ctx }) => getClinicSettings(ctx.em, { fresh: true })),
 	update: adminProcedure
 		.input(
 			z.object({

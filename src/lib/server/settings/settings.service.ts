@@ -15,10 +15,17 @@ let cache: { value: ClinicSettingsView; at: number } | undefined;
 const CACHE_MS = 5_000;
 
 function view(settings: ClinicSettings): ClinicSettingsView {
-	return { clinicName: settings.clinicName, requireTwoFactor: settings.requireTwoFactor, version: settings.version };
+	return {
+		clinicName: settings.clinicName,
+		requireTwoFactor: settings.requireTwoFactor,
+		version: settings.version
+	};
 }
 
-export async function getClinicSettings(em: Em, options: { fresh?: boolean } = {}): Promise<ClinicSettingsView> {
+export async function getClinicSettings(
+	em: Em,
+	options: { fresh?: boolean } = {}
+): Promise<ClinicSettingsView> {
 	if (!options.fresh && cache && Date.now() - cache.at < CACHE_MS) return cache.value;
 	const settings = await em.fork().findOneOrFail(ClinicSettings, { id: 1 });
 	cache = { value: view(settings), at: Date.now() };
@@ -40,7 +47,12 @@ export async function updateClinicSettings(
 			{ clinicName: before.clinicName, requireTwoFactor: before.requireTwoFactor },
 			{ clinicName: input.clinicName, requireTwoFactor: input.requireTwoFactor }
 		);
-		recordAudit(tx, actor, { action: 'settings.update', recordType: 'settings', recordId: '1', changedFields: fields });
+		recordAudit(tx, actor, {
+			action: 'settings.update',
+			recordType: 'settings',
+			recordId: '1',
+			changedFields: fields
+		});
 		return settings;
 	});
 	cache = undefined;

@@ -82,7 +82,13 @@ export async function getStaff(em: Em, id: string) {
 	const sessions = await listUserSessions(em, id);
 	return {
 		...toView(user, Boolean(user.passwordHash)),
-		activeSessions: sessions.map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, ip: s.ip, userAgent: s.userAgent }))
+		activeSessions: sessions.map((s) => ({
+			id: s.id,
+			createdAt: s.createdAt,
+			lastSeenAt: s.lastSeenAt,
+			ip: s.ip,
+			userAgent: s.userAgent
+		}))
 	};
 }
 
@@ -95,7 +101,11 @@ async function assertEmailFree(em: Em, email: string, exceptId?: string) {
 	}
 }
 
-export async function createStaff(em: Em, actor: Actor, input: z.output<ReturnType<typeof createStaffInput>>) {
+export async function createStaff(
+	em: Em,
+	actor: Actor,
+	input: z.output<ReturnType<typeof createStaffInput>>
+) {
 	return em.transactional(async (tx) => {
 		await assertEmailFree(tx, input.email);
 		const user = tx.create(User, {
@@ -128,19 +138,42 @@ async function assertAnotherAdminRemains(em: Em, userId: string) {
 		id: { $ne: userId }
 	});
 	if (others === 0) {
-		throw new AppError('CONFLICT', 'Casebook needs at least one active admin. Make someone else an admin first.');
+		throw new AppError(
+			'CONFLICT',
+			'Casebook needs at least one active admin. Make someone else an admin first.'
+		);
 	}
 }
 
-export async function updateStaff(em: Em, actor: Actor, input: z.output<ReturnType<typeof updateStaffInput>>) {
+export async function updateStaff(
+	em: Em,
+	actor: Actor,
+	input: z.output<ReturnType<typeof updateStaffInput>>
+) {
 	return em.transactional(async (tx) => {
 		const user = await loadStaff(tx, input.id);
 		assertVersion(user, input.version, 'account');
-		const before = { name: user.name, email: user.email, mobile: user.mobile ?? null, roles: [...user.roles], isActive: user.isActive };
-		const after = { name: input.name, email: input.email, mobile: input.mobile, roles: input.roles, isActive: input.isActive };
+		const before = {
+			name: user.name,
+			email: user.email,
+			mobile: user.mobile ?? null,
+			roles: [...user.roles],
+			isActive: user.isActive
+		};
+		const after = {
+			name: input.name,
+			email: input.email,
+			mobile: input.mobile,
+			roles: input.roles,
+			isActive: input.isActive
+		};
 		const fields = changedFields(before, after);
 		if (fields.length === 0) return toView(user, Boolean(user.passwordHash));
-		if (before.roles.includes('admin') && before.isActive && (!after.roles.includes('admin') || !after.isActive)) {
+		if (
+			before.roles.includes('admin') &&
+			before.isActive &&
+			(!after.roles.includes('admin') || !after.isActive)
+		) {
 			await assertAnotherAdminRemains(tx, user.id);
 		}
 		if (after.email !== before.email) await assertEmailFree(tx, after.email, user.id);
@@ -149,7 +182,12 @@ export async function updateStaff(em: Em, actor: Actor, input: z.output<ReturnTy
 		let sessionsEnded = 0;
 		if (!after.isActive && before.isActive) sessionsEnded = await endUserSessions(tx, user.id, 'deactivated');
 		recordAudit(tx, actor, {
-			action: after.isActive === before.isActive ? 'staff.update' : after.isActive ? 'staff.reactivate' : 'staff.deactivate',
+			action:
+				after.isActive === before.isActive
+					? 'staff.update'
+					: after.isActive
+						? 'staff.reactivate'
+						: 'staff.deactivate',
 			recordType: 'user',
 			recordId: user.id,
 			changedFields: fields,
@@ -165,7 +203,12 @@ export async function endStaffSessions(em: Em, actor: Actor, id: string) {
 		const ended = await endUserSessions(tx, user.id, 'ended_by_admin', {
 			except: actor.user?.id === user.id ? actor.sessionId : null
 		});
-		recordAudit(tx, actor, { action: 'staff.end_sessions', recordType: 'user', recordId: user.id, details: { ended } });
+		recordAudit(tx, actor, {
+			action: 'staff.end_sessions',
+			recordType: 'user',
+			recordId: user.id,
+			details: { ended }
+		});
 		return { ended };
 	});
 }
@@ -173,7 +216,8 @@ export async function endStaffSessions(em: Em, actor: Actor, id: string) {
 export async function sendStaffPasswordReset(em: Em, actor: Actor, id: string) {
 	await em.transactional(async (tx) => {
 		const user = await loadStaff(tx, id);
-		if (!user.isActive) throw new AppError('CONFLICT', 'Reactivate this account before sending a reset link.');
+		if (!user.isActive)
+			throw new AppError('CONFLICT', 'Reactivate this account before sending a reset link.');
 		await sendPasswordLink(tx, user, user.passwordHash ? 'reset' : 'welcome');
 		recordAudit(tx, actor, { action: 'staff.password_reset_sent', recordType: 'user', recordId: user.id });
 	});
@@ -188,7 +232,13 @@ export async function setStaffPassword(em: Em, actor: Actor, email: string, pass
 		user.passwordChangedAt = new Date();
 		await tx.flush();
 		await endUserSessions(tx, user.id, 'password_reset');
-		recordAudit(tx, actor, { action: 'auth.password_reset', recordType: 'user', recordId: user.id, changedFields: ['password'], details: { via: 'cli' } });
+		recordAudit(tx, actor, {
+			action: 'auth.password_reset',
+			recordType: 'user',
+			recordId: user.id,
+			changedFields: ['password'],
+			details: { via: 'cli' }
+		});
 		return user;
 	});
 }

@@ -27,7 +27,11 @@ export interface TwilioStandin {
 	/** Answer the next `count` requests with HTTP 503 (a transient outage). */
 	failNext(count: number): void;
 	/** Post a delivery status to the message's StatusCallback, signed with the auth token. */
-	sendStatus(sid: string, status: 'sent' | 'delivered' | 'failed' | 'undelivered', errorCode?: number): Promise<number>;
+	sendStatus(
+		sid: string,
+		status: 'sent' | 'delivered' | 'failed' | 'undelivered',
+		errorCode?: number
+	): Promise<number>;
 	waitFor(predicate: (m: StandinMessage) => boolean, timeoutMs?: number): Promise<StandinMessage>;
 	close(): Promise<void>;
 }

@@ -76,7 +76,8 @@ export const publicProcedure = baseProcedure.meta({ access: 'public' });
 export const staffProcedure = baseProcedure.meta({ access: 'staff' }).use(async ({ ctx, meta, next }) => {
 	const user = ctx.actor.user;
 	if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
-	if (user.kind !== 'staff') throw new TRPCError({ code: 'FORBIDDEN', message: 'This is for clinic staff only.' });
+	if (user.kind !== 'staff')
+		throw new TRPCError({ code: 'FORBIDDEN', message: 'This is for clinic staff only.' });
 	if (!user.hasTwoFactor && !meta?.allowWithoutTwoFactor) {
 		const settings = await getClinicSettings(ctx.em);
 		if (settings.requireTwoFactor) {

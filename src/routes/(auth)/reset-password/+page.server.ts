@@ -24,7 +24,9 @@ export const actions = {
 			const input = schema.parse(values);
 			const user = await resetPassword(event.locals.em, actor, input);
 			// Signing straight in saves typing the new password again (two-factor users sign in normally).
-			return user.totpEnabledAt ? null : signIn(event.locals.em, actor, { email: user.email, password: input.password });
+			return user.totpEnabledAt
+				? null
+				: signIn(event.locals.em, actor, { email: user.email, password: input.password });
 		});
 		if (isFailure(result)) return result;
 		if (result?.status === 'signed_in') {

@@ -15,7 +15,13 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 };
 
 const schema = z
-	.object({ token: z.string().min(1).max(100), name: personName, email, password: newPassword, confirm: z.string() })
+	.object({
+		token: z.string().min(1).max(100),
+		name: personName,
+		email,
+		password: newPassword,
+		confirm: z.string()
+	})
 	.refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords do not match' });
 
 export const actions = {

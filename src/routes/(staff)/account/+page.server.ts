@@ -1,0 +1,83 @@
+// "My account": what every staff member may do for themselves (password, two-factor, devices).
+import { fail, redirect, type ActionFailure } from '@sveltejs/kit';
+import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const caller = serverCaller(event);
+	const me = await caller.account.me();
+	const sessions = await caller.account.sessions();
+	const settings = await caller.settings.get();
+	const notice = event.url.searchParams.get('two-factor');
+	return {
+		me,
+		sessions,
+		isTwoFactorRequired: settings.requireTwoFactor,
+		wasSentHereToSetUpTwoFactor: event.url.searchParams.get('required') === 'two-factor',
+		twoFactorNotice: notice === 'on' || notice === 'off' ? notice : null
+	};
+};
+
+/** This page has several forms: a failure says which one it belongs to. */
+function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>) {
+	return fail(failure.status, { ...failure.data, intent });
+}
+
+function text(data: FormData, name: string): string {
+	const value = data.get(name);
+	return typeof value === 'string' ? value : '';
+}
+
+export const actions = {
+	changePassword: async (event) => {
+		const data = await event.request.formData();
+		const currentPassword = text(data, 'currentPassword');
+		const newPassword = text(data, 'newPassword');
+		if (newPassword !== text(data, 'confirmPassword')) {
+			const mismatch: FormFailure = {
+				message: 'The two new passwords do not match.',
+				fieldErrors: { confirmPassword: ['Type the same new password twice'] }
+			};
+			return fail(400, { ...mismatch, intent: 'changePassword' as const });
+		}
+		const result = await formAction(() =>
+			serverCaller(event).account.changePassword({ currentPassword, newPassword })
+		);
+		if (isFailure(result)) return failed('changePassword', result);
+		return { intent: 'changePassword' as const, changed: true };
+	},
+	startTwoFactor: async (event) => {
+		const result = await formAction(() => serverCaller(event).account.startTwoFactor());
+		if (isFailure(result)) return failed('startTwoFactor', result);
+		return { intent: 'startTwoFactor' as const, enrollment: result };
+	},
+	confirmTwoFactor: async (event) => {
+		const data = await event.request.formData();
+		const result = await formAction(() =>
+			serverCaller(event).account.confirmTwoFactor({ code: text(data, 'code') })
+		);
+		if (isFailure(result)) return failed('confirmTwoFactor', result);
+		// A fresh page: this request's user (and the layout's two-factor check) predate the change.
+		redirect(303, '/account?two-factor=on');
+	},
+	disableTwoFactor: async (event) => {
+		const data = await event.request.formData();
+		const result = await formAction(() =>
+			serverCaller(event).account.disableTwoFactor({ password: text(data, 'password') })
+		);
+		if (isFailure(result)) return failed('disableTwoFactor', result);
+		redirect(303, '/account?two-factor=off');
+	},
+	endSession: async (event) => {
+		const data = await event.request.formData();
+		const result = await formAction(() => serverCaller(event).account.endSession({ id: text(data, 'id') }));
+		if (isFailure(result)) return failed('endSession', result);
+		return { intent: 'endSession' as const, ended: 1 };
+	},
+	endOtherSessions: async (event) => {
+		const result = await formAction(() => serverCaller(event).account.endOtherSessions());
+		if (isFailure(result)) return failed('endOtherSessions', result);
+		return { intent: 'endOtherSessions' as const, ended: result.ended };
+	}
+} satisfies Actions;

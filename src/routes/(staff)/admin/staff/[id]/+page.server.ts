@@ -1,0 +1,71 @@
+// One staff account: edit it, send a password link, end its sessions.
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
+import { ROLES, type Role } from '$lib/schemas/staff';
+import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+
+const STAFF_ID = /^\d{1,18}$/;
+
+export const load: PageServerLoad = async (event) => {
+	if (!STAFF_ID.test(event.params.id)) error(404, 'Staff member not found');
+	const staff = await serverCaller(event)
+		.staff.get({ id: event.params.id })
+		.catch((e: unknown) => {
+			if (e instanceof TRPCError && e.code === 'NOT_FOUND') error(404, 'Staff member not found');
+			throw e;
+		});
+	return { staff, isNew: event.url.searchParams.get('created') === '1' };
+};
+
+/** This page has several forms: a failure says which one it belongs to. */
+function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>) {
+	return fail(failure.status, { ...failure.data, intent });
+}
+
+function text(data: FormData, name: string): string {
+	const value = data.get(name);
+	return typeof value === 'string' ? value : '';
+}
+
+/** Ticked role boxes; anything that is not a role cannot have come from this form and is dropped. */
+function roles(data: FormData): Role[] {
+	return data.getAll('roles').filter((value): value is Role => ROLES.includes(value as Role));
+}
+
+export const actions = {
+	update: async (event) => {
+		const data = await event.request.formData();
+		const input = {
+			id: event.params.id,
+			version: Number(text(data, 'version')),
+			name: text(data, 'name'),
+			email: text(data, 'email'),
+			mobile: text(data, 'mobile'),
+			roles: roles(data),
+			isActive: data.get('isActive') === 'on'
+		};
+		const result = await formAction(() => serverCaller(event).staff.update(input), {
+			name: input.name,
+			email: input.email,
+			mobile: input.mobile,
+			roles: input.roles,
+			isActive: input.isActive
+		});
+		if (isFailure(result)) return failed('update', result);
+		return { intent: 'update' as const, saved: true };
+	},
+	sendPasswordReset: async (event) => {
+		const result = await formAction(() =>
+			serverCaller(event).staff.sendPasswordReset({ id: event.params.id })
+		);
+		if (isFailure(result)) return failed('sendPasswordReset', result);
+		return { intent: 'sendPasswordReset' as const, sent: true };
+	},
+	endSessions: async (event) => {
+		const result = await formAction(() => serverCaller(event).staff.endSessions({ id: event.params.id }));
+		if (isFailure(result)) return failed('endSessions', result);
+		return { intent: 'endSessions' as const, ended: result.ended };
+	}
+} satisfies Actions;
