@@ -17,7 +17,8 @@ const OneTimeTokenSchema = defineEntity({
 		createdAt: p.datetime(),
 		expiresAt: p.datetime(),
 		usedAt: p.datetime().nullable()
-	}
+	},
+	indexes: [{ name: 'one_time_token_user_purpose_index', properties: ['user', 'purpose'] }]
 });
 
 export class OneTimeToken extends OneTimeTokenSchema.class {}

@@ -16,7 +16,13 @@ const SessionSchema = defineEntity({
 		userAgent: p.string().length(300).nullable(),
 		endedAt: p.datetime().nullable(),
 		endReason: p.string().length(40).nullable()
-	}
+	},
+	indexes: [
+		{
+			name: 'session_active_user_index',
+			expression: 'create index "session_active_user_index" on "session" ("user_id") where "ended_at" is null'
+		}
+	]
 });
 
 export class Session extends SessionSchema.class {}

@@ -7,6 +7,10 @@ import { UserSchema } from '../auth/user.entity.ts';
 import { WorkerHeartbeatSchema } from '../health/worker-heartbeat.entity.ts';
 import { NotificationSchema } from '../notifications/notification.entity.ts';
 import { ClinicSettingsSchema } from '../settings/clinic-settings.entity.ts';
+import { ContactSchema } from '../contacts/contact.entity.ts';
+import { ConcessionTypeSchema } from '../patients/concession-type.entity.ts';
+import { CustomFieldDefinitionSchema } from '../patients/custom-field-definition.entity.ts';
+import { PatientSchema } from '../patients/patient.entity.ts';
 
 export const entities = [
 	NotificationSchema,
@@ -15,5 +19,9 @@ export const entities = [
 	SessionSchema,
 	OneTimeTokenSchema,
 	AuditEventSchema,
-	ClinicSettingsSchema
+	ClinicSettingsSchema,
+	ContactSchema,
+	ConcessionTypeSchema,
+	CustomFieldDefinitionSchema,
+	PatientSchema
 ];

@@ -17,6 +17,9 @@ export function ormConfig(url: string, overrides: Partial<Options> = {}): Option
 		forceUtcTimezone: true,
 		allowGlobalContext: false,
 		pool: { min: 0, max: 10 },
+		// Hand-written SQL in migrations (the audit trigger, rate-limit table) is not in the entities:
+		// keep the migration generator from proposing to drop it.
+		schemaGenerator: { ignoreTriggers: true, ignoreRoutines: true, skipTables: ['rate_limit'] },
 		migrations: {
 			tableName: 'mikro_orm_migrations',
 			path: 'db/migrations',
