@@ -5,7 +5,7 @@ import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/cookies'
 import { toSessionUser, validateSession } from '$lib/server/auth/sessions.service';
 import { getOrm } from '$lib/server/db/orm';
 import { logger } from '$lib/server/logger';
-import { startWebRuntime } from '$lib/server/runtime';
+import { startWebRuntime, trackRequest } from '$lib/server/runtime';
 
 export const init: ServerInit = async () => {
 	await startWebRuntime();
@@ -19,7 +19,10 @@ const SECURITY_HEADERS: Record<string, string> = {
 	'Cross-Origin-Opener-Policy': 'same-origin'
 };
 
-export const handle: Handle = async ({ event, resolve }) => {
+// Counted, so that shutdown closes the database only after the requests in hand have finished.
+export const handle: Handle = (input) => trackRequest(() => handleRequest(input));
+
+async function handleRequest({ event, resolve }: Parameters<Handle>[0]): Promise<Response> {
 	const incoming = event.request.headers.get('x-request-id');
 	const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
 	event.locals.requestId = requestId;
@@ -51,7 +54,7 @@ export const handle: Handle = async ({ event, resolve }) => {
 		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
 	}
 	return response;
-};
+}
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const requestId = event.locals.requestId;

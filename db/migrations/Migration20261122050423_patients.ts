@@ -34,7 +34,16 @@ export class Migration20261122050423_patients extends Migration {
 		);
 		this.addSql(`create index "patient_email_trgm" on "patient" using gin ("email" gin_trgm_ops);`);
 		this.addSql(
-			`create index "patient_active_name" on "patient" ("last_name", "first_name", "id") where "deleted_at" is null and "archived_at" is null;`
+			`create index "patient_active_last_first" on "patient" ((lower("last_name") || ' ' || lower("first_name")), "id") where "deleted_at" is null and "archived_at" is null;`
+		);
+		this.addSql(
+			`create index "patient_active_first_last" on "patient" ((lower("first_name") || ' ' || lower("last_name")), "id") where "deleted_at" is null and "archived_at" is null;`
+		);
+		this.addSql(
+			`create index "patient_archived_last_first" on "patient" ((lower("last_name") || ' ' || lower("first_name")), "id") where "deleted_at" is null and "archived_at" is not null;`
+		);
+		this.addSql(
+			`create index "patient_phone_numbers" on "patient" using gin ("phone_numbers" jsonb_path_ops);`
 		);
 		this.addSql(
 			`create index "patient_archived_name" on "patient" ("archived_at", "id") where "deleted_at" is null and "archived_at" is not null;`
@@ -68,6 +77,27 @@ export class Migration20261122050423_patients extends Migration {
 		this.addSql(
 			`insert into "patient_custom_field_definition" ("id", "definition", "updated_at") values (1, '{"sections": []}', now());`
 		);
+
+		// Hand-written: live counts of the active and archived lists, kept by a trigger, so an
+		// unfiltered list's total is one row read instead of a count over every patient.
+		this.addSql(`create table "patient_list_count" ("status" text primary key, "n" bigint not null);`);
+		this.addSql(`insert into "patient_list_count" values ('active', 0), ('archived', 0);`);
+		this.addSql(`create function patient_list_status(archived timestamptz, deleted timestamptz) returns text
+			language sql immutable as $$
+				select case when deleted is not null then null when archived is null then 'active' else 'archived' end
+			$$;`);
+		this.addSql(`create function patient_list_count_maintain() returns trigger language plpgsql as $$
+			declare
+				old_status text := case when tg_op in ('UPDATE', 'DELETE') then patient_list_status(old.archived_at, old.deleted_at) end;
+				new_status text := case when tg_op in ('INSERT', 'UPDATE') then patient_list_status(new.archived_at, new.deleted_at) end;
+			begin
+				if old_status is distinct from new_status then
+					if old_status is not null then update patient_list_count set n = n - 1 where status = old_status; end if;
+					if new_status is not null then update patient_list_count set n = n + 1 where status = new_status; end if;
+				end if;
+				return null;
+			end $$;`);
+		this.addSql(`create trigger patient_list_count_maintain after insert or update of archived_at, deleted_at or delete on "patient" for each row execute function patient_list_count_maintain();`);
 	}
 
 	override down(): void | Promise<void> {
@@ -78,6 +108,9 @@ export class Migration20261122050423_patients extends Migration {
 		this.addSql(`drop table if exists "contact" cascade;`);
 		this.addSql(`drop table if exists "patient_custom_field_definition" cascade;`);
 		this.addSql(`drop table if exists "patient" cascade;`);
+		this.addSql(`drop table if exists "patient_list_count" cascade;`);
+		this.addSql(`drop function if exists patient_list_count_maintain();`);
+		this.addSql(`drop function if exists patient_list_status(timestamptz, timestamptz);`);
 
 		this.addSql(
 			`create or replace function "audit_event_audit_event_no_update_delete_fn"() returns trigger as \$\$ begin ; end; \$\$ language plpgsql;`

@@ -3,46 +3,19 @@
 // worker as supervised child processes. Ctrl-C / SIGTERM stops the web app and worker first, then
 // PostgreSQL, and leaves no process behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
 import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
+import { buildIfNeeded } from './build.ts';
 import { afterMigrateHooks } from './hooks.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const viteBin = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 const buildDir = path.join(root, 'build');
-const buildStamp = path.join(buildDir, '.casebook-build');
 
 function say(line: string): void {
 	process.stdout.write(`[casebook] ${line}\n`);
-}
-
-function newestMtime(entry: string): number {
-	if (!fs.existsSync(entry)) return 0;
-	const stat = fs.statSync(entry);
-	if (!stat.isDirectory()) return stat.mtimeMs;
-	let newest = stat.mtimeMs;
-	for (const child of fs.readdirSync(entry)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
-	return newest;
-}
-
-function needsBuild(): boolean {
-	if (!fs.existsSync(path.join(buildDir, 'index.js')) || !fs.existsSync(buildStamp)) return true;
-	const built = fs.statSync(buildStamp).mtimeMs;
-	const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package-lock.json'];
-	return sources.some((s) => newestMtime(path.join(root, s)) > built);
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, { cwd: root, env, stdio: 'inherit' });
-		child.on('error', reject);
-		child.on('exit', (code) =>
-			code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))
-		);
-	});
 }
 
 interface Supervised {
@@ -135,11 +108,7 @@ async function main(): Promise<number> {
 			BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '27M'
 		};
 
-		if (!values.dev && needsBuild()) {
-			say('building the web app…');
-			await run(process.execPath, [viteBin, 'build'], { ...env, NODE_ENV: 'production' });
-			fs.writeFileSync(buildStamp, new Date().toISOString());
-		}
+		if (!values.dev) await buildIfNeeded(say);
 
 		const commands: Record<string, string[]> = {
 			web: values.dev

@@ -8,15 +8,18 @@ export function toE164(input: string, defaultCountry: string): string | null {
 	return parsed.number;
 }
 
-/** A zod string that accepts local or international numbers and outputs E.164. */
-export function phoneNumber(defaultCountry: string) {
+/**
+ * A zod string that accepts local or international numbers and outputs E.164. The country may be
+ * a function, read when a value is parsed (server schemas are built before config is read).
+ */
+export function phoneNumber(defaultCountry: string | (() => string)) {
 	return z
 		.string()
 		.trim()
 		.min(1, 'Enter a phone number')
 		.max(40, 'That is too long for a phone number')
 		.transform((value, ctx) => {
-			const e164 = toE164(value, defaultCountry);
+			const e164 = toE164(value, typeof defaultCountry === 'function' ? defaultCountry() : defaultCountry);
 			if (!e164) {
 				ctx.addIssue({ code: 'custom', message: 'Enter a valid phone number' });
 				return z.NEVER;

@@ -23,17 +23,20 @@ export class AppError extends Error {
 	readonly fieldErrors?: FieldErrors;
 	/** Seconds until a rate-limited caller may try again. */
 	readonly retryAfter?: number;
+	/** Structured data the caller can act on (e.g. the likely duplicates of a new patient). */
+	readonly details?: Record<string, unknown>;
 
 	constructor(
 		code: AppErrorCode,
 		message: string,
-		options: { fieldErrors?: FieldErrors; retryAfter?: number; cause?: unknown } = {}
+		options: { fieldErrors?: FieldErrors; retryAfter?: number; cause?: unknown; details?: Record<string, unknown> } = {}
 	) {
 		super(message, { cause: options.cause });
 		this.name = 'AppError';
 		this.code = code;
 		this.fieldErrors = options.fieldErrors;
 		this.retryAfter = options.retryAfter;
+		this.details = options.details;
 	}
 }
 

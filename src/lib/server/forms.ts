@@ -11,6 +11,7 @@ export interface FormFailure {
 	values?: Record<string, unknown>;
 	/** Seconds, for a 429. */
 	retryAfter?: number;
+	details?: Record<string, unknown>;
 }
 
 /** Runs `fn`; a rule violation becomes `fail(status, { message, fieldErrors, values })`. */
@@ -27,7 +28,8 @@ export async function formAction<T>(
 				message: app.message,
 				fieldErrors: app.fieldErrors ?? {},
 				values,
-				retryAfter: app.retryAfter
+				retryAfter: app.retryAfter,
+				details: app.details
 			});
 		}
 		if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {

@@ -7,6 +7,22 @@ import { createBoss, setBoss } from './jobs/boss.ts';
 import { applyLogLevel, logger } from './logger.ts';
 
 let started: Promise<{ orm: MikroORM; boss: PgBoss }> | undefined;
+let inFlight = 0;
+
+/** Wraps a request so shutdown can wait for it: a client that hung up leaves its request running. */
+export async function trackRequest<T>(fn: () => Promise<T>): Promise<T> {
+	inFlight += 1;
+	try {
+		return await fn();
+	} finally {
+		inFlight -= 1;
+	}
+}
+
+async function drain(timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+}
 
 export function startWebRuntime() {
 	started ??= (async () => {
@@ -24,7 +40,8 @@ export function startWebRuntime() {
 		await boss.start();
 		setBoss(boss);
 		process.once('sveltekit:shutdown', async (reason) => {
-			logger.info({ reason }, 'web shutting down');
+			logger.info({ reason, inFlight }, 'web shutting down');
+			await drain(10_000);
 			await boss.stop({ graceful: false }).catch(() => undefined);
 			await orm.close().catch(() => undefined);
 		});

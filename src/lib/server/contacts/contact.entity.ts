@@ -27,10 +27,10 @@ const ContactSchema = defineEntity({
 	indexes: [{ properties: ['lastName', 'firstName'] }]
 });
 
-export class Contact extends ContactSchema.class {
-	get displayName(): string {
-		return [this.title, this.firstName, this.lastName].filter(Boolean).join(' ');
-	}
+export class Contact extends ContactSchema.class {}
+
+export function contactName(contact: Pick<Contact, 'title' | 'firstName' | 'lastName'>): string {
+	return [contact.title, contact.firstName, contact.lastName].filter(Boolean).join(' ');
 }
 ContactSchema.setClass(Contact);
 export { ContactSchema };

@@ -1,5 +1,8 @@
 import { adminProcedure, router } from '../trpc/init.ts';
 import { createStaffInput, findStaffInput, staffIdInput, updateStaffInput } from './staff.schemas.ts';
+
+const createInput = createStaffInput();
+const updateInput = updateStaffInput();
 import {
 	createStaff,
 	endStaffSessions,
@@ -13,10 +16,10 @@ export const staffRouter = router({
 	find: adminProcedure.input(findStaffInput).query(({ ctx, input }) => findStaff(ctx.em, input)),
 	get: adminProcedure.input(staffIdInput).query(({ ctx, input }) => getStaff(ctx.em, input.id)),
 	create: adminProcedure
-		.input((raw) => createStaffInput().parse(raw))
+		.input(createInput)
 		.mutation(({ ctx, input }) => createStaff(ctx.em, ctx.actor, input)),
 	update: adminProcedure
-		.input((raw) => updateStaffInput().parse(raw))
+		.input(updateInput)
 		.mutation(({ ctx, input }) => updateStaff(ctx.em, ctx.actor, input)),
 	endSessions: adminProcedure
 		.input(staffIdInput)

@@ -39,7 +39,8 @@ const t = initTRPC
 					path: shape.data.path,
 					requestId: ctx?.actor.requestId ?? undefined,
 					fieldErrors,
-					retryAfter
+					retryAfter,
+					details: cause instanceof AppError ? cause.details : undefined
 				}
 			};
 		}

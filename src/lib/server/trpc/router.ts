@@ -1,8 +1,10 @@
 // The whole API: one router per feature.
 import { auditRouter } from '../audit/audit.router.ts';
 import { accountRouter } from '../auth/account.router.ts';
+import { contactsRouter } from '../contacts/contacts.router.ts';
 import { healthRouter } from '../health/health.router.ts';
 import { notificationsRouter } from '../notifications/notifications.router.ts';
+import { patientsRouter } from '../patients/patients.router.ts';
 import { settingsRouter } from '../settings/settings.router.ts';
 import { staffRouter } from '../staff/staff.router.ts';
 import { createCallerFactory, router } from './init.ts';
@@ -13,7 +15,9 @@ export const appRouter = router({
 	staff: staffRouter,
 	settings: settingsRouter,
 	audit: auditRouter,
-	notifications: notificationsRouter
+	notifications: notificationsRouter,
+	patients: patientsRouter,
+	contacts: contactsRouter
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,297 @@
+// Patient lists: free-text search, Cliniko filters, sorting and keyset pagination with a total.
+// Plain SQL over indexed columns, because this is the hottest read in the product.
+import type { z } from 'zod';
+import type { findPatientsInput, SortField } from '../../schemas/patient.ts';
+import type { Em } from '../db/orm.ts';
+import { AppError } from '../errors.ts';
+import { escapeLike, filterToSql } from './patient-filters.ts';
+
+export type PatientListStatus = 'active' | 'archived';
+
+export interface PatientSummary {
+	id: string;
+	title: string | null;
+	firstName: string;
+	lastName: string;
+	preferredFirstName: string | null;
+	pronouns: string | null;
+	dateOfBirth: string | null;
+	email: string | null;
+	phoneNumbers: { phoneType: string; number: string }[];
+	medicalAlertCount: number;
+	archivedAt: Date | null;
+	createdAt: Date;
+	updatedAt: Date;
+}
+
+interface Row {
+	id: string;
+	title: string | null;
+	first_name: string;
+	last_name: string;
+	preferred_first_name: string | null;
+	pronouns: string | null;
+	date_of_birth: string | Date | null;
+	email: string | null;
+	phone_numbers: { phoneType: string; number: string }[];
+	medical_alert_count: number;
+	archived_at: Date | string | null;
+	created_at: Date | string;
+	updated_at: Date | string;
+	sort_key: unknown;
+}
+
+/** The ORDER BY of each sort: a key expression (never null) and the id as tie-breaker. */
+const SORTS: Record<SortField, { key: string; cast: 'text' | 'timestamptz' | 'date' | 'bigint' }> = {
+	lastName: { key: `lower("last_name") || ' ' || lower("first_name")`, cast: 'text' },
+	firstName: { key: `lower("first_name") || ' ' || lower("last_name")`, cast: 'text' },
+	createdAt: { key: `"created_at"`, cast: 'timestamptz' },
+	updatedAt: { key: `"updated_at"`, cast: 'timestamptz' },
+	dateOfBirth: { key: `coalesce("date_of_birth", 'infinity'::date)`, cast: 'date' },
+	id: { key: `"id"`, cast: 'bigint' }
+};
+
+export function encodeCursor(sortKey: unknown, id: string): string {
+	const key = sortKey instanceof Date ? sortKey.toISOString() : sortKey;
+	return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+	try {
+		const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+		if (
+			Array.isArray(parsed) &&
+			parsed.length === 2 &&
+			(typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
+			typeof parsed[1] === 'string' &&
+			/^\d{1,18}$/.test(parsed[1])
+		) {
+			return [String(parsed[0]), parsed[1]];
+		}
+	} catch {
+		// fall through
+	}
+	throw new AppError('BAD_REQUEST', 'That page link is no longer valid. Start from the first page.', {
+		fieldErrors: { cursor: ['Invalid page cursor'] }
+	});
+}
+
+/** Lower-case words; a phone number typed with spaces still matches the stored digits. */
+export function searchTerms(search: string | undefined): string[] {
+	if (!search) return [];
+	return search
+		.toLowerCase()
+		.split(/[\s,]+/)
+		.map((t) => t.replace(/^\+/, ''))
+		.filter((t) => t.length > 0)
+		.slice(0, 8);
+}
+
+function isUnfiltered(input: z.output<typeof findPatientsInput>): boolean {
+	return searchTerms(input.search).length === 0 && input.filters.length === 0;
+}
+
+function whereClause(status: PatientListStatus, input: z.output<typeof findPatientsInput>) {
+	const conditions = ['"deleted_at" is null', status === 'active' ? '"archived_at" is null' : '"archived_at" is not null'];
+	const params: unknown[] = [];
+	for (const term of searchTerms(input.search)) {
+		conditions.push(`"search_text" like ?`);
+		params.push(`%${escapeLike(term)}%`);
+	}
+	input.filters.forEach((filter, index) => {
+		const fragment = filterToSql(filter, index);
+		conditions.push(fragment.sql);
+		params.push(...fragment.params);
+	});
+	return { sql: conditions.join(' and '), params };
+}
+
+/**
+ * Up to this many matches, a filtered page is computed from the matches (bitmap scans, then a
+ * small sort); above it, by walking the sort index. PostgreSQL's own choice walks the index for
+ * selective searches too, reading tens of thousands of rows to find 25: the count we take anyway
+ * tells us which way is cheap.
+ */
+const MATERIALIZE_BELOW = 5_000;
+
+export interface FindPatientsSql {
+	countSql: string;
+	countParams: unknown[];
+	/** The page statement, given the total from the count statement. */
+	page(total: number): { sql: string; params: unknown[] };
+}
+
+const COLUMNS = `"id", "title", "first_name", "last_name", "preferred_first_name", "pronouns", "date_of_birth",
+		"email", "phone_numbers", jsonb_array_length("medical_alerts") as medical_alert_count,
+		"archived_at", "created_at", "updated_at"`;
+
+/** The statements behind a patient list (exported so the benchmark can run them raw). */
+export function buildFindPatientsSql(status: PatientListStatus, input: z.output<typeof findPatientsInput>): FindPatientsSql {
+	const where = whereClause(status, input);
+	const sort = SORTS[input.sort.field];
+	// Walking backward reads the same order reversed, then flips the page back.
+	const ascending = (input.sort.direction === 'asc') !== (input.direction === 'backward');
+	const dir = ascending ? 'asc' : 'desc';
+	let cursorSql = 'true';
+	const cursorParams: unknown[] = [];
+	if (input.cursor) {
+		const [key, id] = decodeCursor(input.cursor);
+		cursorSql = `(sort_key, "id") ${ascending ? '>' : '<'} (?::${sort.cast}, ?::bigint)`;
+		cursorParams.push(key, id);
+	}
+	const unfiltered = isUnfiltered(input);
+	return {
+		// An unfiltered list reads the trigger-maintained count instead of counting every row.
+		countSql: unfiltered
+			? `select "n" as total from "patient_list_count" where "status" = ?`
+			: `select count(*) as total from "patient" where ${where.sql}`,
+		countParams: unfiltered ? [status] : where.params,
+		page(total) {
+			const materialize = !unfiltered && total <= MATERIALIZE_BELOW;
+			const sql = materialize
+				? `with matched as materialized (select ${COLUMNS}, ${sort.key} as sort_key from "patient" where ${where.sql})
+				   select * from matched where ${cursorSql} order by sort_key ${dir}, "id" ${dir} limit ?`
+				: `select * from (select ${COLUMNS}, ${sort.key} as sort_key from "patient" where ${where.sql}) p
+				   where ${cursorSql} order by sort_key ${dir}, "id" ${dir} limit ?`;
+			return { sql, params: [...where.params, ...cursorParams, input.limit + 1] };
+		}
+	};
+}
+
+export async function findPatients(
+	em: Em,
+	status: PatientListStatus,
+	input: z.output<typeof findPatientsInput>
+): Promise<{ items: PatientSummary[]; total: number; nextCursor: string | null; prevCursor: string | null }> {
+	const statements = buildFindPatientsSql(status, input);
+	const backward = input.direction === 'backward';
+	const connection = em.getConnection();
+	const counted = await connection.execute<{ total: string }[]>(statements.countSql, statements.countParams);
+	const total = Number(counted[0]?.total ?? 0);
+	const page = statements.page(total);
+	const rows = total === 0 ? [] : await connection.execute<Row[]>(page.sql, page.params);
+	const hasMore = rows.length > input.limit;
+	const items = rows.slice(0, input.limit);
+	if (backward) items.reverse();
+	const first = items[0];
+	const last = items.at(-1);
+	const cursorOf = (row: Row | undefined) => (row ? encodeCursor(row.sort_key, String(row.id)) : null);
+	return {
+		items: items.map(toSummary),
+		total,
+		nextCursor: backward ? (input.cursor ? cursorOf(last) : null) : hasMore ? cursorOf(last) : null,
+		prevCursor: backward ? (hasMore ? cursorOf(first) : null) : input.cursor ? cursorOf(first) : null
+	};
+}
+
+/** Raw queries return timestamptz as text; the API speaks Date. */
+function toDate(value: Date | string | null): Date | null {
+	return value === null ? null : value instanceof Date ? value : new Date(value);
+}
+
+function toDateString(value: string | Date | null): string | null {
+	if (value === null) return null;
+	return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
+}
+
+function toSummary(row: Row): PatientSummary {
+	return {
+		id: String(row.id),
+		title: row.title,
+		firstName: row.first_name,
+		lastName: row.last_name,
+		preferredFirstName: row.preferred_first_name,
+		pronouns: row.pronouns,
+		dateOfBirth: toDateString(row.date_of_birth),
+		email: row.email,
+		phoneNumbers: row.phone_numbers ?? [],
+		medicalAlertCount: Number(row.medical_alert_count ?? 0),
+		archivedAt: toDate(row.archived_at),
+		createdAt: toDate(row.created_at)!,
+		updatedAt: toDate(row.updated_at)!
+	};
+}
+
+/** Deleted patients: only ids and deletion times, as Cliniko answers. */
+export async function findDeletedPatients(em: Em, input: { page: number; perPage: number }) {
+	const connection = em.getConnection();
+	const [rows, counted] = await Promise.all([
+		connection.execute<{ id: string; deleted_at: Date | string }[]>(
+			`select "id", "deleted_at" from "patient" where "deleted_at" is not null order by "deleted_at" desc, "id" desc limit ? offset ?`,
+			[input.perPage, (input.page - 1) * input.perPage]
+		),
+		connection.execute<{ total: string }[]>(`select count(*) as total from "patient" where "deleted_at" is not null`)
+	]);
+	const total = Number(counted[0]?.total ?? 0);
+	return {
+		items: rows.map((r) => ({ id: String(r.id), deletedAt: toDate(r.deleted_at)! })),
+		total,
+		page: input.page,
+		perPage: input.perPage,
+		pageCount: Math.max(1, Math.ceil(total / input.perPage))
+	};
+}
+
+export interface DuplicateCandidate {
+	id: string;
+	firstName: string;
+	lastName: string;
+	dateOfBirth: string | null;
+	email: string | null;
+	reasons: ('name_and_birth_date' | 'email' | 'mobile')[];
+	archivedAt: Date | null;
+}
+
+/** Live patients who are probably the same person: same name and birth date, or same email or mobile. */
+export async function findLikelyDuplicates(
+	em: Em,
+	input: {
+		firstName?: string | null;
+		lastName?: string | null;
+		dateOfBirth?: string | null;
+		email?: string | null;
+		mobiles?: string[];
+		excludeId?: string;
+	}
+): Promise<DuplicateCandidate[]> {
+	const branches: string[] = [];
+	const params: unknown[] = [];
+	if (input.firstName && input.lastName && input.dateOfBirth) {
+		branches.push(`(lower("first_name") = lower(?) and lower("last_name") = lower(?) and "date_of_birth" = ?)`);
+		params.push(input.firstName, input.lastName, input.dateOfBirth);
+	}
+	if (input.email) {
+		branches.push(`lower("email") = lower(?)`);
+		params.push(input.email);
+	}
+	for (const mobile of input.mobiles ?? []) {
+		branches.push(`"phone_numbers" @> ?::jsonb`);
+		params.push(JSON.stringify([{ number: mobile }]));
+	}
+	if (branches.length === 0) return [];
+	const exclude = input.excludeId ? ` and "id" <> ?` : '';
+	if (input.excludeId) params.push(input.excludeId);
+	const rows = await em.getConnection().execute<
+		{ id: string; first_name: string; last_name: string; date_of_birth: string | Date | null; email: string | null; phone_numbers: { number: string }[]; archived_at: Date | string | null }[]
+	>(
+		`select "id", "first_name", "last_name", "date_of_birth", "email", "phone_numbers", "archived_at"
+		   from "patient" where "deleted_at" is null and (${branches.join(' or ')})${exclude}
+		  order by "id" limit 10`,
+		params
+	);
+	return rows.map((row) => {
+		const reasons: DuplicateCandidate['reasons'] = [];
+		const dob = toDateString(row.date_of_birth);
+		if (
+			input.firstName && input.lastName && input.dateOfBirth &&
+			row.first_name.toLowerCase() === input.firstName.toLowerCase() &&
+			row.last_name.toLowerCase() === input.lastName.toLowerCase() &&
+			dob === input.dateOfBirth
+		) {
+			reasons.push('name_and_birth_date');
+		}
+		if (input.email && row.email?.toLowerCase() === input.email.toLowerCase()) reasons.push('email');
+		if (input.mobiles?.some((m) => row.phone_numbers.some((p) => p.number === m))) reasons.push('mobile');
+		return { id: String(row.id), firstName: row.first_name, lastName: row.last_name, dateOfBirth: dob, email: row.email, reasons, archivedAt: toDate(row.archived_at) };
+	});
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import {
+	createPatientInput,
+	findPatientsInput,
+	recordId,
+	updatePatientInput
+} from '../../schemas/patient.ts';
+import { getConfig } from '../config.ts';
+import { roleProcedure, router } from '../trpc/init.ts';
+import { findDeletedPatients, findPatients } from './patients.queries.ts';
+import {
+	archivePatient,
+	checkDuplicates,
+	createPatient,
+	deletePatient,
+	getPatient,
+	PATIENT_ROLES,
+	unarchivePatient,
+	updatePatient
+} from './patients.service.ts';
+import { ConcessionType } from './concession-type.entity.ts';
+
+const patientProcedure = roleProcedure(...PATIENT_ROLES);
+const idInput = z.object({ id: recordId });
+const country = () => getConfig().CASEBOOK_DEFAULT_COUNTRY;
+const createInput = createPatientInput(country);
+const updateInput = updatePatientInput(country);
+
+export const patientsRouter = router({
+	find: patientProcedure.input(findPatientsInput).query(({ ctx, input }) => findPatients(ctx.em, 'active', input)),
+	findArchived: patientProcedure
+		.input(findPatientsInput)
+		.query(({ ctx, input }) => findPatients(ctx.em, 'archived', input)),
+	findDeleted: patientProcedure
+		.input(
+			z.object({
+				page: z.number().int().min(1).max(10_000).default(1),
+				perPage: z.number().int().min(1).max(100).default(50)
+			})
+		)
+		.query(({ ctx, input }) => findDeletedPatients(ctx.em, input)),
+	get: patientProcedure.input(idInput).query(({ ctx, input }) => getPatient(ctx.em, ctx.actor, input.id)),
+	create: patientProcedure
+		.input(createInput)
+		.mutation(({ ctx, input }) => createPatient(ctx.em, ctx.actor, input)),
+	update: patientProcedure
+		.input(updateInput)
+		.mutation(({ ctx, input }) => updatePatient(ctx.em, ctx.actor, input)),
+	archive: patientProcedure.input(idInput).mutation(({ ctx, input }) => archivePatient(ctx.em, ctx.actor, input.id)),
+	unarchive: patientProcedure
+		.input(idInput)
+		.mutation(({ ctx, input }) => unarchivePatient(ctx.em, ctx.actor, input.id)),
+	delete: patientProcedure.input(idInput).mutation(({ ctx, input }) => deletePatient(ctx.em, ctx.actor, input.id)),
+	/** Likely duplicates of what is being typed in the new-patient form. */
+	checkDuplicates: patientProcedure
+		.input(
+			z.object({
+				firstName: z.string().trim().max(120).optional(),
+				lastName: z.string().trim().max(120).optional(),
+				dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+				email: z.string().trim().max(254).optional(),
+				mobile: z.string().trim().max(40).optional(),
+				excludeId: recordId.optional()
+			})
+		)
+		.query(({ ctx, input }) => {
+			const parsedMobile = input.mobile
+				? createInput.shape.phoneNumbers.safeParse([{ phoneType: 'Mobile', number: input.mobile }])
+				: null;
+			return checkDuplicates(ctx.em, {
+				...input,
+				phoneNumbers: parsedMobile?.success ? parsedMobile.data : undefined
+			});
+		}),
+	concessionTypes: patientProcedure.query(async ({ ctx }) => {
+		const types = await ctx.em.find(ConcessionType, { archivedAt: null }, { orderBy: { name: 'asc' } });
+		return types.map((t) => ({ id: t.id, name: t.name }));
+	})
+});

@@ -1,0 +1,57 @@
+// One patient's record: a summary, every field, and archive / unarchive / delete.
+import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { getConfig } from '$lib/server/config';
+import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+
+const PATIENT_ID = /^\d{1,18}$/;
+
+const query = z.object({
+	tab: z.enum(['details', 'cases', 'appointments']).catch('details'),
+	created: z.literal('1').optional().catch(undefined),
+	saved: z.literal('1').optional().catch(undefined)
+});
+
+export const load: PageServerLoad = async (event) => {
+	if (!PATIENT_ID.test(event.params.id)) error(404, 'Patient not found');
+	const patient = await serverCaller(event)
+		.patients.get({ id: event.params.id })
+		.catch((e: unknown) => {
+			if (e instanceof TRPCError && e.code === 'NOT_FOUND') error(404, 'Patient not found');
+			throw e;
+		});
+	const params = query.parse(Object.fromEntries(event.url.searchParams));
+	return {
+		patient,
+		tab: params.tab,
+		isNew: params.created === '1',
+		isSaved: params.saved === '1',
+		clinicCountry: getConfig().CASEBOOK_DEFAULT_COUNTRY
+	};
+};
+
+/** This page has several forms: a failure says which one it belongs to. */
+function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>) {
+	return fail(failure.status, { ...failure.data, intent });
+}
+
+export const actions = {
+	archive: async (event) => {
+		const result = await formAction(() => serverCaller(event).patients.archive({ id: event.params.id }));
+		if (isFailure(result)) return failed('archive', result);
+		return { intent: 'archive' as const, done: true };
+	},
+	unarchive: async (event) => {
+		const result = await formAction(() => serverCaller(event).patients.unarchive({ id: event.params.id }));
+		if (isFailure(result)) return failed('unarchive', result);
+		return { intent: 'unarchive' as const, done: true };
+	},
+	delete: async (event) => {
+		const result = await formAction(() => serverCaller(event).patients.delete({ id: event.params.id }));
+		if (isFailure(result)) return failed('delete', result);
+		redirect(303, '/patients?deleted=1');
+	}
+} satisfies Actions;

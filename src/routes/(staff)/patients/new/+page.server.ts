@@ -1,0 +1,45 @@
+// A new patient. The first save stops at likely duplicates and lists them; the person can then
+// save anyway (the form posts allowDuplicates=on), so nobody is blocked by a false match.
+import { fail, redirect } from '@sveltejs/kit';
+import { formAction, isFailure } from '$lib/server/forms';
+import { getCustomFieldDefinition } from '$lib/server/patients/custom-fields.service';
+import {
+	duplicatesOf,
+	emptyPatientFormValues,
+	loadPatientFormOptions,
+	readPatientForm
+} from '$lib/server/patients/patient-form';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const { definition } = await getCustomFieldDefinition(event.locals.em);
+	return {
+		options: await loadPatientFormOptions(serverCaller(event), definition),
+		values: emptyPatientFormValues()
+	};
+};
+
+export const actions = {
+	default: async (event) => {
+		const read = readPatientForm(await event.request.formData(), 'create');
+		if (Object.keys(read.fieldErrors).length) {
+			return fail(400, {
+				message: 'Some fields need attention',
+				fieldErrors: read.fieldErrors,
+				values: read.values,
+				duplicates: null
+			});
+		}
+		const result = await formAction(() => serverCaller(event).patients.create(read.input));
+		if (isFailure(result)) {
+			return fail(result.status, {
+				message: result.data.message,
+				fieldErrors: result.data.fieldErrors,
+				values: read.values,
+				duplicates: result.status === 409 ? duplicatesOf(result.data.details) : null
+			});
+		}
+		redirect(303, `/patients/${result.id}?created=1`);
+	}
+} satisfies Actions;
