@@ -97,7 +97,9 @@ export class Migration20261122050423_patients extends Migration {
 				end if;
 				return null;
 			end $$;`);
-		this.addSql(`create trigger patient_list_count_maintain after insert or update of archived_at, deleted_at or delete on "patient" for each row execute function patient_list_count_maintain();`);
+		this.addSql(
+			`create trigger patient_list_count_maintain after insert or update of archived_at, deleted_at or delete on "patient" for each row execute function patient_list_count_maintain();`
+		);
 	}
 
 	override down(): void | Promise<void> {
@@ -111,12 +113,5 @@ export class Migration20261122050423_patients extends Migration {
 		this.addSql(`drop table if exists "patient_list_count" cascade;`);
 		this.addSql(`drop function if exists patient_list_count_maintain();`);
 		this.addSql(`drop function if exists patient_list_status(timestamptz, timestamptz);`);
-
-		this.addSql(
-			`create or replace function "audit_event_audit_event_no_update_delete_fn"() returns trigger as \$\$ begin ; end; \$\$ language plpgsql;`
-		);
-		this.addSql(
-			`create trigger "audit_event_no_update_delete" BEFORE DELETE OR UPDATE on "audit_event" for each ROW execute function "audit_event_audit_event_no_update_delete_fn"();`
-		);
 	}
 }

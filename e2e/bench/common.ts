@@ -25,9 +25,13 @@ export function printTable(title: string, rows: [string, Figures][]): void {
 	const width = Math.max(...rows.map(([name]) => name.length), 10);
 	const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-').padStart(8);
 	console.log(`\n${title}`);
-	console.log(`  ${'operation'.padEnd(width)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'req/s'.padStart(9)} ${'requests'.padStart(9)}`);
+	console.log(
+		`  ${'operation'.padEnd(width)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'req/s'.padStart(9)} ${'requests'.padStart(9)}`
+	);
 	for (const [name, f] of rows) {
-		console.log(`  ${name.padEnd(width)} ${fmt(f.p50)} ${fmt(f.p95)} ${fmt(f.p99)} ${f.rps.toFixed(0).padStart(9)} ${String(f.count).padStart(9)}`);
+		console.log(
+			`  ${name.padEnd(width)} ${fmt(f.p50)} ${fmt(f.p95)} ${fmt(f.p99)} ${f.rps.toFixed(0).padStart(9)} ${String(f.count).padStart(9)}`
+		);
 	}
 }
 

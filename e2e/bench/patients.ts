@@ -17,8 +17,75 @@ import { hashPassword } from '../../src/lib/server/auth/passwords.ts';
 import { buildIfNeeded } from '../../src/cli/build.ts';
 import { percentile, printTable, waitForServer, type BenchContext } from './common.ts';
 
-const FIRST = ['Olivia', 'Noah', 'Charlotte', 'Oliver', 'Amelia', 'Jack', 'Isla', 'William', 'Mia', 'Henry', 'Ava', 'Leo', 'Grace', 'Lucas', 'Chloe', 'Thomas', 'Zoe', 'James', 'Ruby', 'Ethan', 'Priya', 'Wei', 'Aroha', 'Mohammed', 'Fatima', 'Hiroshi', 'Sofia', 'Mateo', 'Anh', 'Liam'];
-const LAST = ['Smith', 'Jones', 'Williams', 'Brown', 'Wilson', 'Taylor', 'Johnson', 'White', 'Martin', 'Anderson', 'Thompson', 'Nguyen', 'Thomas', 'Walker', 'Harris', 'Lee', 'Ryan', 'Robinson', 'Kelly', 'King', 'Patel', 'Singh', 'Chen', 'Wang', 'Kumar', 'Murphy', 'Campbell', 'Mitchell', 'Clarke', 'Young', 'Tran', 'Ngata', 'Rossi', 'Costa', 'Ali'];
+const FIRST = [
+	'Olivia',
+	'Noah',
+	'Charlotte',
+	'Oliver',
+	'Amelia',
+	'Jack',
+	'Isla',
+	'William',
+	'Mia',
+	'Henry',
+	'Ava',
+	'Leo',
+	'Grace',
+	'Lucas',
+	'Chloe',
+	'Thomas',
+	'Zoe',
+	'James',
+	'Ruby',
+	'Ethan',
+	'Priya',
+	'Wei',
+	'Aroha',
+	'Mohammed',
+	'Fatima',
+	'Hiroshi',
+	'Sofia',
+	'Mateo',
+	'Anh',
+	'Liam'
+];
+const LAST = [
+	'Smith',
+	'Jones',
+	'Williams',
+	'Brown',
+	'Wilson',
+	'Taylor',
+	'Johnson',
+	'White',
+	'Martin',
+	'Anderson',
+	'Thompson',
+	'Nguyen',
+	'Thomas',
+	'Walker',
+	'Harris',
+	'Lee',
+	'Ryan',
+	'Robinson',
+	'Kelly',
+	'King',
+	'Patel',
+	'Singh',
+	'Chen',
+	'Wang',
+	'Kumar',
+	'Murphy',
+	'Campbell',
+	'Mitchell',
+	'Clarke',
+	'Young',
+	'Tran',
+	'Ngata',
+	'Rossi',
+	'Costa',
+	'Ali'
+];
 
 function pick<T>(list: readonly T[], n: number): T {
 	return list[n % list.length]!;
@@ -43,10 +110,18 @@ async function seedPatients(client: pg.Client, target: number, log: (s: string) 
 			const dob = new Date(Date.UTC(1930 + (i % 90), i % 12, 1 + (i % 28))).toISOString().slice(0, 10);
 			const email = i % 5 === 0 ? null : `${firstName}.${lastName}.${i}@example.com`.toLowerCase();
 			const phones = [{ phoneType: 'Mobile', number: `+614${String(10_000_000 + i).slice(-8)}` }];
-			const searchText = buildSearchText({ firstName, lastName, preferredFirstName: null, email, phoneNumbers: phones as never });
+			const searchText = buildSearchText({
+				firstName,
+				lastName,
+				preferredFirstName: null,
+				email,
+				phoneNumbers: phones as never
+			});
 			const base = values.length;
 			values.push(firstName, lastName, dob, email, JSON.stringify(phones), searchText);
-			tuples.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6}, now() - interval '1 day' * ${i % 2000}, now())`);
+			tuples.push(
+				`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5}::jsonb, $${base + 6}, now() - interval '1 day' * ${i % 2000}, now())`
+			);
 		}
 		await client.query(
 			`insert into patient (first_name, last_name, date_of_birth, email, phone_numbers, search_text, created_at, updated_at) values ${tuples.join(',')}`,
@@ -63,7 +138,12 @@ function toPg(sql: string): string {
 	return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-async function rawSqlLatencies(url: string, inputs: FindPatientsInput[], connections: number, seconds: number) {
+async function rawSqlLatencies(
+	url: string,
+	inputs: FindPatientsInput[],
+	connections: number,
+	seconds: number
+) {
 	const pool = new pg.Pool({ connectionString: url, max: connections });
 	const latencies: number[] = [];
 	const deadline = Date.now() + seconds * 1000;
@@ -83,11 +163,26 @@ async function rawSqlLatencies(url: string, inputs: FindPatientsInput[], connect
 	);
 	await pool.end();
 	latencies.sort((a, b) => a - b);
-	return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99), rps: latencies.length / seconds, count: latencies.length };
+	return {
+		p50: percentile(latencies, 50),
+		p95: percentile(latencies, 95),
+		p99: percentile(latencies, 99),
+		rps: latencies.length / seconds,
+		count: latencies.length
+	};
 }
 
-async function httpLatencies(baseUrl: string, cookie: string, inputs: FindPatientsInput[], connections: number, seconds: number) {
-	const paths = inputs.map((input) => `/api/trpc/patients.find?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`);
+async function httpLatencies(
+	baseUrl: string,
+	cookie: string,
+	inputs: FindPatientsInput[],
+	connections: number,
+	seconds: number
+) {
+	const paths = inputs.map(
+		(input) =>
+			`/api/trpc/patients.find?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`
+	);
 	let i = 0;
 	const result = await autocannon({
 		url: baseUrl,
@@ -97,7 +192,14 @@ async function httpLatencies(baseUrl: string, cookie: string, inputs: FindPatien
 		requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length]! }) }]
 	});
 	const errors = result.errors + result.timeouts + result.non2xx;
-	return { p50: result.latency.p50, p95: result.latency.p97_5 >= 0 ? percentileFromHistogram(result) : result.latency.p99, p99: result.latency.p99, rps: result.requests.average, count: result.requests.total, errors };
+	return {
+		p50: result.latency.p50,
+		p95: result.latency.p97_5 >= 0 ? percentileFromHistogram(result) : result.latency.p99,
+		p99: result.latency.p99,
+		rps: result.requests.average,
+		count: result.requests.total,
+		errors
+	};
 }
 
 /** autocannon reports p97.5 and p99 but not p95: interpolate between p90 and p97.5. */
@@ -121,7 +223,13 @@ export async function benchPatients(ctx: BenchContext): Promise<void> {
 	const em = orm.em.fork();
 	let user = await em.findOne(User, { email: 'bench@casebook.test' });
 	if (!user) {
-		user = em.create(User, { kind: 'staff', name: 'Bench', email: 'bench@casebook.test', roles: ['scheduler'], passwordHash: await hashPassword('bench password') });
+		user = em.create(User, {
+			kind: 'staff',
+			name: 'Bench',
+			email: 'bench@casebook.test',
+			roles: ['scheduler'],
+			passwordHash: await hashPassword('bench password')
+		});
 		await em.flush();
 	}
 	const { token } = await createSession(em, { user, policy: { idleMinutes: 120, absoluteHours: 2 } });
@@ -141,7 +249,7 @@ export async function benchPatients(ctx: BenchContext): Promise<void> {
 		`select id, lower(last_name) || ' ' || lower(first_name) as key from patient where deleted_at is null and archived_at is null order by lower(last_name) || ' ' || lower(first_name), id offset $1 limit 1`,
 		[middle]
 	);
-	const deepCursor = encodeCursor(rows[0]!.key, String(rows[0]!.id));
+	const deepCursor = encodeCursor('lastName', rows[0]!.key, String(rows[0]!.id));
 	await client.end();
 
 	const port = await freePort();
@@ -149,7 +257,15 @@ export async function benchPatients(ctx: BenchContext): Promise<void> {
 	await buildIfNeeded(log);
 	const web = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
 		cwd: root,
-		env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', ORIGIN: baseUrl, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+		env: {
+			...process.env,
+			DATABASE_URL: url,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: baseUrl,
+			LOG_LEVEL: 'warn',
+			NODE_ENV: 'production'
+		},
 		stdio: ['ignore', 'inherit', 'inherit']
 	});
 	try {
@@ -162,16 +278,29 @@ export async function benchPatients(ctx: BenchContext): Promise<void> {
 		const http = await httpLatencies(baseUrl, cookie, filtered, connections, seconds);
 		const raw = await rawSqlLatencies(url, filtered, connections, seconds);
 		const firstPage = await httpLatencies(baseUrl, cookie, [{ limit: 25 }], connections, seconds);
-		const deepPage = await httpLatencies(baseUrl, cookie, [{ limit: 25, cursor: deepCursor }], connections, seconds);
+		const deepPage = await httpLatencies(
+			baseUrl,
+			cookie,
+			[{ limit: 25, cursor: deepCursor }],
+			connections,
+			seconds
+		);
 
-		printTable(`patients.find on ${target.toLocaleString('en')} patients, ${connections} concurrent clients (latency in ms)`, [
-			['HTTP patients.find (search + filter)', http],
-			['raw SQL, same statements (pg)', raw],
-			['HTTP first page (no filter)', firstPage],
-			[`HTTP deep page (row ${middle.toLocaleString('en')})`, deepPage]
-		]);
-		console.log(`  HTTP / raw SQL p95 ratio: ${(http.p95 / raw.p95).toFixed(2)}x   (target ≤ 2x; target p95 < 50 ms)`);
-		console.log(`  deep / first page p95 ratio: ${(deepPage.p95 / firstPage.p95).toFixed(2)}x   (target ≤ 2x)`);
+		printTable(
+			`patients.find on ${target.toLocaleString('en')} patients, ${connections} concurrent clients (latency in ms)`,
+			[
+				['HTTP patients.find (search + filter)', http],
+				['raw SQL, same statements (pg)', raw],
+				['HTTP first page (no filter)', firstPage],
+				[`HTTP deep page (row ${middle.toLocaleString('en')})`, deepPage]
+			]
+		);
+		console.log(
+			`  HTTP / raw SQL p95 ratio: ${(http.p95 / raw.p95).toFixed(2)}x   (target ≤ 2x; target p95 < 50 ms)`
+		);
+		console.log(
+			`  deep / first page p95 ratio: ${(deepPage.p95 / firstPage.p95).toFixed(2)}x   (target ≤ 2x)`
+		);
 		console.log(`  HTTP errors: ${http.errors + firstPage.errors + deepPage.errors}`);
 	} finally {
 		web.kill('SIGTERM');

@@ -28,11 +28,15 @@ export async function buildIfNeeded(say: (line: string) => void): Promise<void> 
 	if (!needsBuild()) return;
 	say('building the web app…');
 	await new Promise<void>((resolve, reject) => {
-		const child = spawn(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-			cwd: root,
-			env: { ...process.env, NODE_ENV: 'production' },
-			stdio: 'inherit'
-		});
+		const child = spawn(
+			process.execPath,
+			[path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'],
+			{
+				cwd: root,
+				env: { ...process.env, NODE_ENV: 'production' },
+				stdio: 'inherit'
+			}
+		);
 		child.on('error', reject);
 		child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited ${code}`))));
 	});

@@ -36,10 +36,18 @@ function todayIso(): string {
 	return new Date().toISOString().slice(0, 10);
 }
 
-const dateOfBirth = z
-	.union([z.literal('').transform(() => null), isoDate, z.null()])
-	.refine((v) => v === null || v <= todayIso(), 'The date of birth cannot be in the future')
-	.refine((v) => v === null || v >= '1880-01-01', 'Check the year of birth');
+/** '' and whitespace mean "not set": normalised to null before the real rule runs. */
+const blankToNull = z
+	.string()
+	.nullable()
+	.transform((v) => (v === null || v.trim() === '' ? null : v.trim()));
+
+const dateOfBirth = blankToNull.pipe(
+	isoDate
+		.refine((v) => v <= todayIso(), 'The date of birth cannot be in the future')
+		.refine((v) => v >= '1880-01-01', 'Check the year of birth')
+		.nullable()
+);
 
 let timeZones: Set<string> | undefined;
 export function isTimeZone(value: string): boolean {
@@ -47,24 +55,29 @@ export function isTimeZone(value: string): boolean {
 	return timeZones.has(value);
 }
 
-const timeZone = z
-	.union([z.literal('').transform(() => null), z.null(), z.string().refine(isTimeZone, 'Choose a time zone from the list (an IANA name such as Australia/Melbourne)')]);
+const timeZone = blankToNull.pipe(
+	z
+		.string()
+		.refine(isTimeZone, 'Choose a time zone from the list (an IANA name such as Australia/Melbourne)')
+		.nullable()
+);
 
-const optionalEmail = z
-	.union([
-		z.literal('').transform(() => null),
-		z.null(),
-		z
-			.string()
-			.trim()
-			.max(254)
-			.pipe(z.email('Enter a valid email address'))
-			.transform((v) => v.toLowerCase())
-	]);
+export const optionalEmail = blankToNull.pipe(
+	z
+		.email('Enter a valid email address')
+		.max(254, 'That email address is too long')
+		.transform((v) => v.toLowerCase())
+		.nullable()
+);
 
 export function phoneNumbersSchema(defaultCountry: string | (() => string)) {
 	return z
-		.array(z.object({ phoneType: z.enum(PHONE_TYPES, 'Choose Mobile, Home, Work, Fax or Other'), number: phoneNumber(defaultCountry) }))
+		.array(
+			z.object({
+				phoneType: z.enum(PHONE_TYPES, 'Choose Mobile, Home, Work, Fax or Other'),
+				number: phoneNumber(defaultCountry)
+			})
+		)
 		.max(MAX_PHONE_NUMBERS, `At most ${MAX_PHONE_NUMBERS} phone numbers`);
 }
 

@@ -29,7 +29,12 @@ export class AppError extends Error {
 	constructor(
 		code: AppErrorCode,
 		message: string,
-		options: { fieldErrors?: FieldErrors; retryAfter?: number; cause?: unknown; details?: Record<string, unknown> } = {}
+		options: {
+			fieldErrors?: FieldErrors;
+			retryAfter?: number;
+			cause?: unknown;
+			details?: Record<string, unknown>;
+		} = {}
 	) {
 		super(message, { cause: options.cause });
 		this.name = 'AppError';

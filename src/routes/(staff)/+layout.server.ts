@@ -13,6 +13,10 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 	return {
 		user,
 		mustSetUpTwoFactor,
-		clinic: { name: settings.clinicName, timeZone: getConfig().CASEBOOK_TIME_ZONE }
+		clinic: {
+			name: settings.clinicName,
+			timeZone: getConfig().CASEBOOK_TIME_ZONE,
+			country: getConfig().CASEBOOK_DEFAULT_COUNTRY
+		}
 	};
 };

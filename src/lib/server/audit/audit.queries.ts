@@ -3,6 +3,7 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import type { Em } from '../db/orm.ts';
 import { AuditEvent } from './audit-event.entity.ts';
+import { escapeLike } from '../db/like.ts';
 
 export const findAuditInput = z
 	.object({
@@ -23,10 +24,6 @@ export const findAuditInput = z
 		path: ['to'],
 		message: 'The end is before the start'
 	});
-
-function escapeLike(value: string): string {
-	return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 export async function findAuditEvents(em: Em, input: z.output<typeof findAuditInput>) {
 	const where: FilterQuery<AuditEvent> = {};

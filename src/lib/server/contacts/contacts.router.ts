@@ -18,7 +18,9 @@ const updateInput = contactFields().extend({ id: recordId, version: z.number().i
 
 export const contactsRouter = router({
 	find: contactProcedure.input(findContactsInput).query(({ ctx, input }) => findContacts(ctx.em, input)),
-	get: contactProcedure.input(z.object({ id: recordId })).query(({ ctx, input }) => getContact(ctx.em, input.id)),
+	get: contactProcedure
+		.input(z.object({ id: recordId }))
+		.query(({ ctx, input }) => getContact(ctx.em, input.id)),
 	create: contactProcedure
 		.input(createInput)
 		.mutation(({ ctx, input }) => createContact(ctx.em, ctx.actor, input)),

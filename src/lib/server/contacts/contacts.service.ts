@@ -3,6 +3,7 @@ import type { FilterQuery } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { CONTACT_TYPES } from '../../schemas/patient-enums.ts';
 import { phoneNumber } from '../../schemas/phone.ts';
+import { optionalEmail } from '../../schemas/patient.ts';
 import { recordAudit, changedFields } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { getConfig } from '../config.ts';
@@ -10,6 +11,7 @@ import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { notFound } from '../errors.ts';
 import { Contact, contactName } from './contact.entity.ts';
+import { escapeLike } from '../db/like.ts';
 
 const text = (max: number) =>
 	z
@@ -29,13 +31,12 @@ export function contactFields() {
 		company: text(200),
 		providerNumber: text(40),
 		phone: z
-			.union([z.literal('').transform(() => null), z.null(), phoneNumber(() => getConfig().CASEBOOK_DEFAULT_COUNTRY)])
+			.string()
+			.nullable()
 			.optional()
-			.transform((v) => v ?? null),
-		email: z
-			.union([z.literal('').transform(() => null), z.null(), z.string().trim().pipe(z.email('Enter a valid email address'))])
-			.optional()
-			.transform((v) => v ?? null),
+			.transform((v) => (v == null || v.trim() === '' ? null : v))
+			.pipe(phoneNumber(() => getConfig().CASEBOOK_DEFAULT_COUNTRY).nullable()),
+		email: optionalEmail.optional().transform((v) => v ?? null),
 		notes: text(5000)
 	});
 }
@@ -67,10 +68,6 @@ export function toContactView(c: Contact) {
 	};
 }
 
-function escapeLike(value: string): string {
-	return value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-}
-
 export async function findContacts(em: Em, input: z.output<typeof findContactsInput>) {
 	const where: FilterQuery<Contact> = { archivedAt: null };
 	if (input.type) where.type = input.type;
@@ -88,7 +85,12 @@ export async function findContacts(em: Em, input: z.output<typeof findContactsIn
 		limit: input.perPage,
 		offset: (input.page - 1) * input.perPage
 	});
-	return { items: items.map(toContactView), total, page: input.page, pageCount: Math.max(1, Math.ceil(total / input.perPage)) };
+	return {
+		items: items.map(toContactView),
+		total,
+		page: input.page,
+		pageCount: Math.max(1, Math.ceil(total / input.perPage))
+	};
 }
 
 export async function getContact(em: Em, id: string) {
@@ -121,7 +123,12 @@ export async function updateContact(
 		const changed = changedFields(before, toContactView(contact)).filter((f) => f !== 'name');
 		if (changed.length) {
 			await tx.flush();
-			recordAudit(tx, actor, { action: 'contact.update', recordType: 'contact', recordId: contact.id, changedFields: changed });
+			recordAudit(tx, actor, {
+				action: 'contact.update',
+				recordType: 'contact',
+				recordId: contact.id,
+				changedFields: changed
+			});
 		}
 		return toContactView(contact);
 	});
@@ -132,7 +139,12 @@ export async function archiveContact(em: Em, actor: Actor, id: string) {
 		const contact = await tx.findOne(Contact, { id });
 		if (!contact) throw notFound('Contact');
 		contact.archivedAt ??= new Date();
-		recordAudit(tx, actor, { action: 'contact.archive', recordType: 'contact', recordId: id, changedFields: ['archivedAt'] });
+		recordAudit(tx, actor, {
+			action: 'contact.archive',
+			recordType: 'contact',
+			recordId: id,
+			changedFields: ['archivedAt']
+		});
 		return toContactView(contact);
 	});
 }

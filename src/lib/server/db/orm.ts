@@ -19,7 +19,11 @@ export function ormConfig(url: string, overrides: Partial<Options> = {}): Option
 		pool: { min: 0, max: 10 },
 		// Hand-written SQL in migrations (the audit trigger, rate-limit table) is not in the entities:
 		// keep the migration generator from proposing to drop it.
-		schemaGenerator: { ignoreTriggers: true, ignoreRoutines: true, skipTables: ['rate_limit', 'patient_list_count'] },
+		schemaGenerator: {
+			ignoreTriggers: true,
+			ignoreRoutines: true,
+			skipTables: ['rate_limit', 'patient_list_count']
+		},
 		migrations: {
 			tableName: 'mikro_orm_migrations',
 			path: 'db/migrations',

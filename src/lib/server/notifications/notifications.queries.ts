@@ -5,10 +5,7 @@ import { notFound } from '../errors.ts';
 import { Notification } from './notification.entity.ts';
 import type { findNotificationsInput } from './notifications.schemas.ts';
 import type { z } from 'zod';
-
-function escapeLike(value: string): string {
-	return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+import { escapeLike } from '../db/like.ts';
 
 export async function findNotifications(em: Em, input: z.output<typeof findNotificationsInput>) {
 	const where: FilterQuery<Notification> = {};

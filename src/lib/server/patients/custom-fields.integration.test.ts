@@ -90,7 +90,10 @@ describe('patient custom fields definition', () => {
 		expect(saved.version).toBe(current.version + 1);
 		expect(section?.name).toBe(name);
 		expect(section?.token).toMatch(/^[0-9a-f-]{36}$/);
-		expect(section?.fields.map((f) => f.options?.[0]?.token ?? f.token)).toHaveLength(2);
+		const tokens = section!.fields.flatMap((f) => [f.token, ...(f.options ?? []).map((o) => o.token)]);
+		expect(tokens).toHaveLength(3);
+		for (const token of tokens)
+			expect(token).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 		expect(saved.definition.sections.slice(0, -1)).toEqual(current.definition.sections);
 
 		const read = await callerFor(scheduler).customFields.get();

@@ -38,10 +38,6 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const VALUE_TYPES: ReadonlySet<CustomFieldType> = new Set(['text', 'paragraph', 'date']);
 const CHOICE_TYPES: ReadonlySet<CustomFieldType> = new Set(['checkboxes', 'radiobuttons']);
 
-export function isChoiceType(type: CustomFieldType): boolean {
-	return CHOICE_TYPES.has(type);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The read shape (Cliniko's `custom_fields` on a patient)
 // ---------------------------------------------------------------------------------------------

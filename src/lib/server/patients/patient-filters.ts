@@ -2,7 +2,10 @@
 // parameters. Unknown fields and operators never get this far (zod); a value or operator that does
 // not fit its field is a field-level error, not a 500.
 import type { FilterField, FilterOperator, PatientFilter } from '../../schemas/patient.ts';
+import { escapeLike } from '../db/like.ts';
 import { AppError } from '../errors.ts';
+
+export { escapeLike };
 
 type Kind = 'string' | 'integer' | 'date' | 'datetime';
 
@@ -39,10 +42,6 @@ export interface SqlFragment {
 	params: unknown[];
 }
 
-export function escapeLike(value: string): string {
-	return value.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 function invalid(index: number, message: string): AppError {
 	return new AppError('BAD_REQUEST', message, { fieldErrors: { [`filters.${index}`]: [message] } });
 }
@@ -65,7 +64,8 @@ function dateWildcard(column: string, value: string, negate: boolean): SqlFragme
 		conditions.push(`extract(${unit} from "${column}") = ?`);
 		params.push(Number(part));
 	}
-	if (conditions.length === 0) return { sql: negate ? `"${column}" is null` : `"${column}" is not null`, params };
+	if (conditions.length === 0)
+		return { sql: negate ? `"${column}" is null` : `"${column}" is not null`, params };
 	const all = conditions.join(' and ');
 	return { sql: negate ? `("${column}" is null or not (${all}))` : `(${all})`, params };
 }
@@ -99,7 +99,8 @@ export function filterToSql(filter: PatientFilter, index: number): SqlFragment {
 		throw invalid(index, `The operator ${filter.op} does not apply to ${filter.field}`);
 	}
 	if (filter.op === '?' || filter.op === '!?') {
-		const isSet = kind === 'string' ? `("${column}" is not null and "${column}" <> '')` : `"${column}" is not null`;
+		const isSet =
+			kind === 'string' ? `("${column}" is not null and "${column}" <> '')` : `"${column}" is not null`;
 		return { sql: filter.op === '?' ? isSet : `not ${isSet}`, params: [] };
 	}
 	const value = filter.value ?? '';

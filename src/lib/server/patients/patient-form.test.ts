@@ -5,9 +5,12 @@ import {
 	duplicatesOf,
 	emptyPatientFormValues,
 	indexedRows,
+	loadPatientFormOptions,
 	patientFormValues,
-	readPatientForm
+	readPatientForm,
+	type PatientFormCaller
 } from './patient-form.ts';
+import type { CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
 
 function form(entries: [string, string][]): FormData {
 	const data = new FormData();
@@ -335,5 +338,63 @@ describe('duplicatesOf', () => {
 		expect(duplicatesOf({})).toBeNull();
 		expect(duplicatesOf({ duplicates: [] })).toBeNull();
 		expect(duplicatesOf({ duplicates: [{ id: 1 }] })).toBeNull();
+	});
+});
+
+describe('loadPatientFormOptions', () => {
+	function caller(doctorCount: number): PatientFormCaller & { pagesRead: number[] } {
+		const doctors = Array.from({ length: doctorCount }, (_, i) => ({
+			id: String(i + 1),
+			name: `Dr ${i + 1}`,
+			company: null,
+			providerNumber: null
+		}));
+		const pagesRead: number[] = [];
+		return {
+			pagesRead,
+			contacts: {
+				find: ({ page, perPage }) => {
+					pagesRead.push(page);
+					return Promise.resolve({
+						items: doctors.slice((page - 1) * perPage, page * perPage),
+						pageCount: Math.max(1, Math.ceil(doctors.length / perPage))
+					});
+				}
+			},
+			patients: { concessionTypes: () => Promise.resolve([{ id: '1', name: 'Pensioner' }]) }
+		};
+	}
+	const noFields: CustomFieldsDefinitionDoc = { sections: [] };
+	const someFields: CustomFieldsDefinitionDoc = {
+		sections: [
+			{ token: 'ef4c43ec-105d-489c-88cc-0f3c5f67dc70', name: 'Insurance', archived: false, fields: [] }
+		]
+	};
+
+	it('reads every page of referring doctors', async () => {
+		const api = caller(250);
+		const options = await loadPatientFormOptions(api, noFields);
+		expect(api.pagesRead).toEqual([1, 2, 3]);
+		expect(options.referringDoctors).toHaveLength(250);
+		expect(options.timeZones).toContain('Australia/Sydney');
+		expect(options.timeZones).toContain('UTC');
+		expect(options.limits.phoneNumbers).toBeGreaterThan(0);
+	});
+
+	it("keeps the patient's archived doctor and concession type on offer, marked as archived", async () => {
+		const options = await loadPatientFormOptions(caller(2), noFields, {
+			referringDoctor: { id: '99', name: 'Dr Gone', type: 'gp', providerNumber: '123' },
+			concessionType: { id: '7', name: 'Old concession' },
+			customFields: null
+		});
+		expect(options.referringDoctors[0]).toMatchObject({ id: '99', name: 'Dr Gone', isArchived: true });
+		expect(options.concessionTypes[0]).toEqual({ id: '7', name: 'Old concession', isArchived: true });
+	});
+
+	it('offers custom fields only when the clinic has some', async () => {
+		expect((await loadPatientFormOptions(caller(0), noFields)).customFieldDefinition).toBeNull();
+		expect((await loadPatientFormOptions(caller(0), someFields)).customFieldDefinition).toBe(someFields);
+		const archived = { sections: [{ ...someFields.sections[0]!, archived: true }] };
+		expect((await loadPatientFormOptions(caller(0), archived)).customFieldDefinition).toBeNull();
 	});
 });

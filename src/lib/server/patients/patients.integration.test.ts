@@ -68,7 +68,9 @@ afterAll(async () => {
 
 const api = () => callerFor(db.em(), staff).patients;
 
-async function trpcError(promise: Promise<unknown>): Promise<{ code: string; fieldErrors: FieldErrors; message: string }> {
+async function trpcError(
+	promise: Promise<unknown>
+): Promise<{ code: string; fieldErrors: FieldErrors; message: string }> {
 	try {
 		await promise;
 	} catch (error) {
@@ -134,27 +136,51 @@ describe('creating and reading a patient', () => {
 		expect(created.acceptedPrivacyPolicy).toBe(true);
 		expect(created.privacyPolicyAnsweredAt).toBeInstanceOf(Date);
 		expect(created.gender).toBeNull();
-		expect(created.medicalAlerts[0]).toMatchObject({ name: 'Penicillin allergy', notes: 'Anaphylaxis in 2019' });
+		expect(created.medicalAlerts[0]).toMatchObject({
+			name: 'Penicillin allergy',
+			notes: 'Anaphylaxis in 2019'
+		});
 
 		const read = await api().get({ id: created.id });
-		expect(read).toMatchObject({ firstName: 'Ada', lastName, dateOfBirth: '1990-05-26', timeZone: 'Australia/Melbourne' });
+		expect(read).toMatchObject({
+			firstName: 'Ada',
+			lastName,
+			dateOfBirth: '1990-05-26',
+			timeZone: 'Australia/Melbourne'
+		});
 		const section = read.customFields?.sections.find((s) => s.token === SECTION);
 		expect(section?.name).toBe('Insurance coverage');
 		const provider = section?.fields.find((f) => f.token === PROVIDER);
 		expect(provider?.type).toBe('radiobuttons');
 		expect(provider?.options?.find((o) => o.selected)?.name).toBe('Super Insurance');
 
-		const events = await db.em().find(AuditEvent, { recordType: 'patient', recordId: created.id }, { orderBy: { id: 'asc' } });
+		const events = await db
+			.em()
+			.find(AuditEvent, { recordType: 'patient', recordId: created.id }, { orderBy: { id: 'asc' } });
 		expect(events.map((e) => e.action)).toEqual(['patient.create', 'patient.read']);
 		expect(events[0]?.actorId).toBe(staff.id);
 	});
 
 	it('finds a new patient by name, email or phone typed any way', async () => {
 		const lastName = family();
-		const created = await api().create({ firstName: 'Bob', lastName, email: `bob.${lastName}@example.com`, phoneNumbers: [{ phoneType: 'Mobile', number: '+61 423 111 222' }] });
-		for (const search of [`bob ${lastName}`, lastName.toUpperCase(), `bob.${lastName}@example`, '0423 111 222', '+61423111222']) {
+		const created = await api().create({
+			firstName: 'Bob',
+			lastName,
+			email: `bob.${lastName}@example.com`,
+			phoneNumbers: [{ phoneType: 'Mobile', number: '+61 423 111 222' }]
+		});
+		for (const search of [
+			`bob ${lastName}`,
+			lastName.toUpperCase(),
+			`bob.${lastName}@example`,
+			'0423 111 222',
+			'+61423111222'
+		]) {
 			const found = await api().find({ search });
-			expect(found.items.map((p) => p.id), search).toContain(created.id);
+			expect(
+				found.items.map((p) => p.id),
+				search
+			).toContain(created.id);
 		}
 	});
 });
@@ -174,7 +200,14 @@ describe('bad input', () => {
 			})
 		);
 		expect(error.code).toBe('BAD_REQUEST');
-		expect(Object.keys(error.fieldErrors).sort()).toEqual(['dateOfBirth', 'email', 'firstName', 'notes', 'phoneNumbers.0.number', 'timeZone']);
+		expect(Object.keys(error.fieldErrors).sort()).toEqual([
+			'dateOfBirth',
+			'email',
+			'firstName',
+			'notes',
+			'phoneNumbers.0.number',
+			'timeZone'
+		]);
 		expect(await db.em().count(Patient, { lastName })).toBe(0);
 	});
 
@@ -190,7 +223,13 @@ describe('bad input', () => {
 						{
 							token: SECTION,
 							fields: [
-								{ token: PROVIDER, options: [{ token: GREAT, selected: true }, { token: SUPER, selected: true }] },
+								{
+									token: PROVIDER,
+									options: [
+										{ token: GREAT, selected: true },
+										{ token: SUPER, selected: true }
+									]
+								},
 								{ token: '00000000-0000-4000-8000-000000000000', value: 'x' }
 							]
 						}
@@ -209,12 +248,16 @@ describe('bad input', () => {
 
 	it('answers NOT_FOUND for an id that does not exist, and BAD_REQUEST for one that is not an id', async () => {
 		expect((await trpcError(api().get({ id: '999999999999' }))).code).toBe('NOT_FOUND');
-		expect((await trpcError(api().update({ id: '999999999999', version: 1, firstName: 'X' }))).code).toBe('NOT_FOUND');
+		expect((await trpcError(api().update({ id: '999999999999', version: 1, firstName: 'X' }))).code).toBe(
+			'NOT_FOUND'
+		);
 		expect((await trpcError(api().get({ id: '1; drop table patient' }))).code).toBe('BAD_REQUEST');
 	});
 
 	it('refuses a referring doctor that does not exist', async () => {
-		const error = await trpcError(api().create({ firstName: 'Di', lastName: family(), referringDoctorId: '999999999' }));
+		const error = await trpcError(
+			api().create({ firstName: 'Di', lastName: family(), referringDoctorId: '999999999' })
+		);
 		expect(error.fieldErrors.referringDoctorId).toBeDefined();
 	});
 });
@@ -224,15 +267,31 @@ describe('editing', () => {
 		const created = await api().create({ firstName: 'Eve', lastName: family() });
 		const first = await api().update({ id: created.id, version: created.version, notes: 'First edit' });
 		expect(first.version).toBe(created.version + 1);
-		const second = await trpcError(api().update({ id: created.id, version: created.version, notes: 'Second edit' }));
+		const second = await trpcError(
+			api().update({ id: created.id, version: created.version, notes: 'Second edit' })
+		);
 		expect(second.code).toBe('CONFLICT');
 		expect((await api().get({ id: created.id })).notes).toBe('First edit');
 	});
 
 	it('changes only the fields sent, and audits their names', async () => {
-		const created = await api().create({ firstName: 'Fay', lastName: family(), email: 'fay@example.com', city: 'Perth' });
-		const updated = await api().update({ id: created.id, version: created.version, city: 'Hobart', appointmentNotes: 'Prefers mornings' });
-		expect(updated).toMatchObject({ email: 'fay@example.com', city: 'Hobart', appointmentNotes: 'Prefers mornings' });
+		const created = await api().create({
+			firstName: 'Fay',
+			lastName: family(),
+			email: 'fay@example.com',
+			city: 'Perth'
+		});
+		const updated = await api().update({
+			id: created.id,
+			version: created.version,
+			city: 'Hobart',
+			appointmentNotes: 'Prefers mornings'
+		});
+		expect(updated).toMatchObject({
+			email: 'fay@example.com',
+			city: 'Hobart',
+			appointmentNotes: 'Prefers mornings'
+		});
 		const event = await db.em().findOneOrFail(AuditEvent, { recordId: created.id, action: 'patient.update' });
 		expect(event.changedFields?.sort()).toEqual(['appointmentNotes', 'city']);
 	});
@@ -241,16 +300,31 @@ describe('editing', () => {
 describe('duplicates', () => {
 	it('asks before saving a patient with the same name and birth date, email or mobile', async () => {
 		const lastName = family();
-		const original = await api().create({ firstName: 'Gus', lastName, dateOfBirth: '1980-01-02', email: `gus.${lastName}@example.com`, phoneNumbers: [{ phoneType: 'Mobile', number: '0400 111 333' }] });
+		const original = await api().create({
+			firstName: 'Gus',
+			lastName,
+			dateOfBirth: '1980-01-02',
+			email: `gus.${lastName}@example.com`,
+			phoneNumbers: [{ phoneType: 'Mobile', number: '0400 111 333' }]
+		});
 		for (const attempt of [
 			{ firstName: 'GUS', lastName, dateOfBirth: '1980-01-02' },
 			{ firstName: 'Other', lastName: family(), email: `GUS.${lastName}@example.com` },
-			{ firstName: 'Other', lastName: family(), phoneNumbers: [{ phoneType: 'Mobile' as const, number: '+61400111333' }] }
+			{
+				firstName: 'Other',
+				lastName: family(),
+				phoneNumbers: [{ phoneType: 'Mobile' as const, number: '+61400111333' }]
+			}
 		]) {
 			const error = await trpcError(api().create(attempt));
 			expect(error.code).toBe('CONFLICT');
 		}
-		const allowed = await api().create({ firstName: 'Gus', lastName, dateOfBirth: '1980-01-02', allowDuplicates: true });
+		const allowed = await api().create({
+			firstName: 'Gus',
+			lastName,
+			dateOfBirth: '1980-01-02',
+			allowDuplicates: true
+		});
 		expect(allowed.id).not.toBe(original.id);
 		const matches = await api().checkDuplicates({ firstName: 'gus', lastName, dateOfBirth: '1980-01-02' });
 		expect(matches.map((m) => m.id).sort()).toEqual([original.id, allowed.id].sort());
@@ -276,8 +350,12 @@ describe('archive, unarchive and delete', () => {
 		const entry = deleted.items.find((d) => d.id === patient.id);
 		expect(entry && Object.keys(entry).sort()).toEqual(['deletedAt', 'id']);
 		expect((await trpcError(api().get({ id: patient.id }))).code).toBe('NOT_FOUND');
-		const actions = (await db.em().find(AuditEvent, { recordId: patient.id, recordType: 'patient' })).map((e) => e.action);
-		expect(actions).toEqual(expect.arrayContaining(['patient.archive', 'patient.unarchive', 'patient.delete']));
+		const actions = (await db.em().find(AuditEvent, { recordId: patient.id, recordType: 'patient' })).map(
+			(e) => e.action
+		);
+		expect(actions).toEqual(
+			expect.arrayContaining(['patient.archive', 'patient.unarchive', 'patient.delete'])
+		);
 	});
 });
 
@@ -288,9 +366,21 @@ describe('filters', () => {
 	beforeAll(async () => {
 		lastName = family();
 		const people = [
-			{ key: 'may', firstName: 'Maya', dateOfBirth: '1991-05-14', email: 'maya@example.com', oldReferenceId: 'OLD-1' },
+			{
+				key: 'may',
+				firstName: 'Maya',
+				dateOfBirth: '1991-05-14',
+				email: 'maya@example.com',
+				oldReferenceId: 'OLD-1'
+			},
 			{ key: 'june', firstName: 'Juno', dateOfBirth: '1985-06-30', email: null, oldReferenceId: null },
-			{ key: 'may2', firstName: 'Mabel', dateOfBirth: '2001-05-01', email: 'mabel@example.org', oldReferenceId: 'OLD-2' }
+			{
+				key: 'may2',
+				firstName: 'Mabel',
+				dateOfBirth: '2001-05-01',
+				email: 'mabel@example.org',
+				oldReferenceId: 'OLD-2'
+			}
 		];
 		for (const p of people) {
 			const { key, ...fields } = p;
@@ -299,7 +389,10 @@ describe('filters', () => {
 	});
 
 	async function namesWhere(filters: FindPatientsInput['filters']) {
-		const result = await api().find({ filters: [{ field: 'lastName', op: '=', value: lastName }, ...(filters ?? [])], sort: { field: 'firstName', direction: 'asc' } });
+		const result = await api().find({
+			filters: [{ field: 'lastName', op: '=', value: lastName }, ...(filters ?? [])],
+			sort: { field: 'firstName', direction: 'asc' }
+		});
 		return result.items.map((p) => p.firstName);
 	}
 
@@ -333,8 +426,12 @@ describe('filters', () => {
 		const contains = await trpcError(api().find({ filters: [{ field: 'id', op: '~', value: '1' }] }));
 		expect(contains.code).toBe('BAD_REQUEST');
 		expect(contains.fieldErrors['filters.0']).toBeDefined();
-		expect((await trpcError(api().find({ filters: [{ field: 'createdAt', op: '<', value: 'yesterday' }] }))).code).toBe('BAD_REQUEST');
-		expect((await trpcError(api().find({ filters: [{ field: 'shoeSize' as 'id', op: '=', value: '9' }] }))).code).toBe('BAD_REQUEST');
+		expect(
+			(await trpcError(api().find({ filters: [{ field: 'createdAt', op: '<', value: 'yesterday' }] }))).code
+		).toBe('BAD_REQUEST');
+		expect(
+			(await trpcError(api().find({ filters: [{ field: 'shoeSize' as 'id', op: '=', value: '9' }] }))).code
+		).toBe('BAD_REQUEST');
 	});
 
 	it('treats SQL and LIKE metacharacters in searches and filters as plain text', async () => {
@@ -350,7 +447,11 @@ describe('pagination', () => {
 	it('walks forward and back through pages with a stable total', async () => {
 		const lastName = family();
 		for (let i = 0; i < 7; i++) await api().create({ firstName: `P${i}`, lastName, allowDuplicates: true });
-		const base = { filters: [{ field: 'lastName' as const, op: '=' as const, value: lastName }], sort: { field: 'firstName' as const, direction: 'asc' as const }, limit: 3 };
+		const base = {
+			filters: [{ field: 'lastName' as const, op: '=' as const, value: lastName }],
+			sort: { field: 'firstName' as const, direction: 'asc' as const },
+			limit: 3
+		};
 		const page1 = await api().find(base);
 		expect(page1.total).toBe(7);
 		expect(page1.items.map((p) => p.firstName)).toEqual(['P0', 'P1', 'P2']);
@@ -366,6 +467,31 @@ describe('pagination', () => {
 		expect(first.items.map((p) => p.firstName)).toEqual(['P0', 'P1', 'P2']);
 		expect(first.prevCursor).toBeNull();
 		expect((await trpcError(api().find({ ...base, cursor: 'garbage' }))).code).toBe('BAD_REQUEST');
+		// A cursor from one sort is refused under another, rather than compared with the wrong column.
+		const otherSort = await trpcError(
+			api().find({ ...base, sort: { field: 'dateOfBirth', direction: 'asc' }, cursor: page1.nextCursor! })
+		);
+		expect(otherSort.code).toBe('BAD_REQUEST');
+	});
+
+	it('pages by date of birth, with patients without one last', async () => {
+		const lastName = family();
+		const births = ['1970-01-01', null, '1960-06-15', '1980-12-31', null];
+		for (const [i, dateOfBirth] of births.entries())
+			await api().create({ firstName: `D${i}`, lastName, dateOfBirth, allowDuplicates: true });
+		const base = {
+			filters: [{ field: 'lastName' as const, op: '=' as const, value: lastName }],
+			sort: { field: 'dateOfBirth' as const, direction: 'asc' as const },
+			limit: 2
+		};
+		const seen: (string | null)[] = [];
+		let cursor: string | undefined;
+		do {
+			const page = await api().find({ ...base, cursor });
+			seen.push(...page.items.map((p) => p.dateOfBirth));
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor);
+		expect(seen).toEqual(['1960-06-15', '1970-01-01', '1980-12-31', null, null]);
 	});
 });
 
@@ -373,10 +499,13 @@ describe('list totals', () => {
 	it('keeps the maintained active/archived counts equal to the real counts through every change', async () => {
 		const consistent = async () => {
 			// One statement, one snapshot: other test files may be adding patients meanwhile.
-			const [row] = await db.em().getConnection().execute<{ ok: boolean }[]>(
-				`select (select n from patient_list_count where status = 'active') = (select count(*) from patient where deleted_at is null and archived_at is null)
+			const [row] = await db
+				.em()
+				.getConnection()
+				.execute<{ ok: boolean }[]>(
+					`select (select n from patient_list_count where status = 'active') = (select count(*) from patient where deleted_at is null and archived_at is null)
 				    and (select n from patient_list_count where status = 'archived') = (select count(*) from patient where deleted_at is null and archived_at is not null) as ok`
-			);
+				);
 			return row?.ok;
 		};
 		const patient = await api().create({ firstName: 'Ivy', lastName: family() });

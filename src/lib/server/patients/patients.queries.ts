@@ -51,22 +51,25 @@ const SORTS: Record<SortField, { key: string; cast: 'text' | 'timestamptz' | 'da
 	id: { key: `"id"`, cast: 'bigint' }
 };
 
-export function encodeCursor(sortKey: unknown, id: string): string {
+/** A cursor names the sort it belongs to: used under another sort it would compare apples and dates. */
+export function encodeCursor(sort: SortField, sortKey: unknown, id: string): string {
 	const key = sortKey instanceof Date ? sortKey.toISOString() : sortKey;
-	return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+	return Buffer.from(JSON.stringify([sort, key, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] {
+function decodeCursor(cursor: string, sort: SortField): [string, string] {
 	try {
 		const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
 		if (
 			Array.isArray(parsed) &&
-			parsed.length === 2 &&
-			(typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
-			typeof parsed[1] === 'string' &&
-			/^\d{1,18}$/.test(parsed[1])
+			parsed.length === 3 &&
+			parsed[0] === sort &&
+			(typeof parsed[1] === 'string' || typeof parsed[1] === 'number') &&
+			typeof parsed[2] === 'string' &&
+			/^\d{1,18}$/.test(parsed[2]) &&
+			isValidKey(sort, String(parsed[1]))
 		) {
-			return [String(parsed[0]), parsed[1]];
+			return [String(parsed[1]), parsed[2]];
 		}
 	} catch {
 		// fall through
@@ -74,6 +77,19 @@ function decodeCursor(cursor: string): [string, string] {
 	throw new AppError('BAD_REQUEST', 'That page link is no longer valid. Start from the first page.', {
 		fieldErrors: { cursor: ['Invalid page cursor'] }
 	});
+}
+
+function isValidKey(sort: SortField, key: string): boolean {
+	switch (SORTS[sort].cast) {
+		case 'bigint':
+			return /^\d{1,18}$/.test(key);
+		case 'date':
+			return key === 'infinity' || /^\d{4}-\d{2}-\d{2}/.test(key);
+		case 'timestamptz':
+			return !Number.isNaN(Date.parse(key));
+		default:
+			return key.length <= 300;
+	}
 }
 
 /** Lower-case words; a phone number typed with spaces still matches the stored digits. */
@@ -92,7 +108,10 @@ function isUnfiltered(input: z.output<typeof findPatientsInput>): boolean {
 }
 
 function whereClause(status: PatientListStatus, input: z.output<typeof findPatientsInput>) {
-	const conditions = ['"deleted_at" is null', status === 'active' ? '"archived_at" is null' : '"archived_at" is not null'];
+	const conditions = [
+		'"deleted_at" is null',
+		status === 'active' ? '"archived_at" is null' : '"archived_at" is not null'
+	];
 	const params: unknown[] = [];
 	for (const term of searchTerms(input.search)) {
 		conditions.push(`"search_text" like ?`);
@@ -126,7 +145,10 @@ const COLUMNS = `"id", "title", "first_name", "last_name", "preferred_first_name
 		"archived_at", "created_at", "updated_at"`;
 
 /** The statements behind a patient list (exported so the benchmark can run them raw). */
-export function buildFindPatientsSql(status: PatientListStatus, input: z.output<typeof findPatientsInput>): FindPatientsSql {
+export function buildFindPatientsSql(
+	status: PatientListStatus,
+	input: z.output<typeof findPatientsInput>
+): FindPatientsSql {
 	const where = whereClause(status, input);
 	const sort = SORTS[input.sort.field];
 	// Walking backward reads the same order reversed, then flips the page back.
@@ -135,7 +157,7 @@ export function buildFindPatientsSql(status: PatientListStatus, input: z.output<
 	let cursorSql = 'true';
 	const cursorParams: unknown[] = [];
 	if (input.cursor) {
-		const [key, id] = decodeCursor(input.cursor);
+		const [key, id] = decodeCursor(input.cursor, input.sort.field);
 		cursorSql = `(sort_key, "id") ${ascending ? '>' : '<'} (?::${sort.cast}, ?::bigint)`;
 		cursorParams.push(key, id);
 	}
@@ -175,7 +197,8 @@ export async function findPatients(
 	if (backward) items.reverse();
 	const first = items[0];
 	const last = items.at(-1);
-	const cursorOf = (row: Row | undefined) => (row ? encodeCursor(row.sort_key, String(row.id)) : null);
+	const cursorOf = (row: Row | undefined) =>
+		row ? encodeCursor(input.sort.field, row.sort_key, String(row.id)) : null;
 	return {
 		items: items.map(toSummary),
 		total,
@@ -220,7 +243,9 @@ export async function findDeletedPatients(em: Em, input: { page: number; perPage
 			`select "id", "deleted_at" from "patient" where "deleted_at" is not null order by "deleted_at" desc, "id" desc limit ? offset ?`,
 			[input.perPage, (input.page - 1) * input.perPage]
 		),
-		connection.execute<{ total: string }[]>(`select count(*) as total from "patient" where "deleted_at" is not null`)
+		connection.execute<{ total: string }[]>(
+			`select count(*) as total from "patient" where "deleted_at" is not null`
+		)
 	]);
 	const total = Number(counted[0]?.total ?? 0);
 	return {
@@ -257,7 +282,9 @@ export async function findLikelyDuplicates(
 	const branches: string[] = [];
 	const params: unknown[] = [];
 	if (input.firstName && input.lastName && input.dateOfBirth) {
-		branches.push(`(lower("first_name") = lower(?) and lower("last_name") = lower(?) and "date_of_birth" = ?)`);
+		branches.push(
+			`(lower("first_name") = lower(?) and lower("last_name") = lower(?) and "date_of_birth" = ?)`
+		);
 		params.push(input.firstName, input.lastName, input.dateOfBirth);
 	}
 	if (input.email) {
@@ -272,7 +299,15 @@ export async function findLikelyDuplicates(
 	const exclude = input.excludeId ? ` and "id" <> ?` : '';
 	if (input.excludeId) params.push(input.excludeId);
 	const rows = await em.getConnection().execute<
-		{ id: string; first_name: string; last_name: string; date_of_birth: string | Date | null; email: string | null; phone_numbers: { number: string }[]; archived_at: Date | string | null }[]
+		{
+			id: string;
+			first_name: string;
+			last_name: string;
+			date_of_birth: string | Date | null;
+			email: string | null;
+			phone_numbers: { number: string }[];
+			archived_at: Date | string | null;
+		}[]
 	>(
 		`select "id", "first_name", "last_name", "date_of_birth", "email", "phone_numbers", "archived_at"
 		   from "patient" where "deleted_at" is null and (${branches.join(' or ')})${exclude}
@@ -283,7 +318,9 @@ export async function findLikelyDuplicates(
 		const reasons: DuplicateCandidate['reasons'] = [];
 		const dob = toDateString(row.date_of_birth);
 		if (
-			input.firstName && input.lastName && input.dateOfBirth &&
+			input.firstName &&
+			input.lastName &&
+			input.dateOfBirth &&
 			row.first_name.toLowerCase() === input.firstName.toLowerCase() &&
 			row.last_name.toLowerCase() === input.lastName.toLowerCase() &&
 			dob === input.dateOfBirth
@@ -292,6 +329,14 @@ export async function findLikelyDuplicates(
 		}
 		if (input.email && row.email?.toLowerCase() === input.email.toLowerCase()) reasons.push('email');
 		if (input.mobiles?.some((m) => row.phone_numbers.some((p) => p.number === m))) reasons.push('mobile');
-		return { id: String(row.id), firstName: row.first_name, lastName: row.last_name, dateOfBirth: dob, email: row.email, reasons, archivedAt: toDate(row.archived_at) };
+		return {
+			id: String(row.id),
+			firstName: row.first_name,
+			lastName: row.last_name,
+			dateOfBirth: dob,
+			email: row.email,
+			reasons,
+			archivedAt: toDate(row.archived_at)
+		};
 	});
 }

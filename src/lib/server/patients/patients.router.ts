@@ -27,7 +27,9 @@ const createInput = createPatientInput(country);
 const updateInput = updatePatientInput(country);
 
 export const patientsRouter = router({
-	find: patientProcedure.input(findPatientsInput).query(({ ctx, input }) => findPatients(ctx.em, 'active', input)),
+	find: patientProcedure
+		.input(findPatientsInput)
+		.query(({ ctx, input }) => findPatients(ctx.em, 'active', input)),
 	findArchived: patientProcedure
 		.input(findPatientsInput)
 		.query(({ ctx, input }) => findPatients(ctx.em, 'archived', input)),
@@ -46,18 +48,25 @@ export const patientsRouter = router({
 	update: patientProcedure
 		.input(updateInput)
 		.mutation(({ ctx, input }) => updatePatient(ctx.em, ctx.actor, input)),
-	archive: patientProcedure.input(idInput).mutation(({ ctx, input }) => archivePatient(ctx.em, ctx.actor, input.id)),
+	archive: patientProcedure
+		.input(idInput)
+		.mutation(({ ctx, input }) => archivePatient(ctx.em, ctx.actor, input.id)),
 	unarchive: patientProcedure
 		.input(idInput)
 		.mutation(({ ctx, input }) => unarchivePatient(ctx.em, ctx.actor, input.id)),
-	delete: patientProcedure.input(idInput).mutation(({ ctx, input }) => deletePatient(ctx.em, ctx.actor, input.id)),
+	delete: patientProcedure
+		.input(idInput)
+		.mutation(({ ctx, input }) => deletePatient(ctx.em, ctx.actor, input.id)),
 	/** Likely duplicates of what is being typed in the new-patient form. */
 	checkDuplicates: patientProcedure
 		.input(
 			z.object({
 				firstName: z.string().trim().max(120).optional(),
 				lastName: z.string().trim().max(120).optional(),
-				dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+				dateOfBirth: z
+					.string()
+					.regex(/^\d{4}-\d{2}-\d{2}$/)
+					.optional(),
 				email: z.string().trim().max(254).optional(),
 				mobile: z.string().trim().max(40).optional(),
 				excludeId: recordId.optional()

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../schemas/staff.ts';
 import type { PatientFields } from '../../schemas/patient.ts';
+import type { ContactType } from '../../schemas/patient-enums.ts';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { Contact, contactName } from '../contacts/contact.entity.ts';
@@ -93,7 +94,7 @@ export interface PatientView {
 	invoiceEmail: string | null;
 	invoiceExtraInformation: string | null;
 	concessionType: { id: string; name: string } | null;
-	referringDoctor: { id: string; name: string; type: Contact['type']; providerNumber: string | null } | null;
+	referringDoctor: { id: string; name: string; type: ContactType; providerNumber: string | null } | null;
 	medicalAlerts: MedicalAlert[];
 	customFields: CustomFieldsView | null;
 	archivedAt: Date | null;
@@ -152,7 +153,12 @@ export function toPatientView(patient: Patient, customFields: CustomFieldsView |
 		invoiceExtraInformation: patient.invoiceExtraInformation ?? null,
 		concessionType: concession ? { id: concession.id, name: concession.name } : null,
 		referringDoctor: doctor
-			? { id: doctor.id, name: contactName(doctor), type: doctor.type, providerNumber: doctor.providerNumber ?? null }
+			? {
+					id: doctor.id,
+					name: contactName(doctor),
+					type: doctor.type,
+					providerNumber: doctor.providerNumber ?? null
+				}
 			: null,
 		medicalAlerts: patient.medicalAlerts ?? [],
 		customFields,
@@ -165,7 +171,9 @@ export function toPatientView(patient: Patient, customFields: CustomFieldsView |
 }
 
 /** What the free-text search matches: names, email and every phone number in several spellings. */
-export function buildSearchText(patient: Pick<Patient, 'firstName' | 'lastName' | 'preferredFirstName' | 'email' | 'phoneNumbers'>): string {
+export function buildSearchText(
+	patient: Pick<Patient, 'firstName' | 'lastName' | 'preferredFirstName' | 'email' | 'phoneNumbers'>
+): string {
 	const phones = (patient.phoneNumbers ?? []).flatMap((p) => {
 		const digits = p.number.replace(/\D/g, '');
 		// +61412345678 is also found as 61412345678 and as the local 0412345678.
@@ -209,7 +217,10 @@ async function resolveReferences(em: Em, input: Partial<PatientFields>, errors: 
 	return refs;
 }
 
-function normaliseAlerts(alerts: PatientFields['medicalAlerts'], previous: MedicalAlert[]): MedicalAlert[] | undefined {
+function normaliseAlerts(
+	alerts: PatientFields['medicalAlerts'],
+	previous: MedicalAlert[]
+): MedicalAlert[] | undefined {
 	if (!alerts) return undefined;
 	const known = new Map(previous.map((a) => [a.id, a]));
 	return alerts.map((alert) => {
@@ -245,7 +256,8 @@ async function applyFields(em: Em, patient: Patient, input: Partial<PatientField
 		if (result.ok) answers = result.answers;
 		else Object.assign(errors, result.errors);
 	}
-	if (Object.keys(errors).length) throw new AppError('BAD_REQUEST', 'Some fields need attention', { fieldErrors: errors });
+	if (Object.keys(errors).length)
+		throw new AppError('BAD_REQUEST', 'Some fields need attention', { fieldErrors: errors });
 
 	for (const field of SCALAR_FIELDS) {
 		const value = input[field];
@@ -255,7 +267,10 @@ async function applyFields(em: Em, patient: Patient, input: Partial<PatientField
 	const alerts = normaliseAlerts(input.medicalAlerts, patient.medicalAlerts ?? []);
 	if (alerts) patient.medicalAlerts = alerts;
 	if (answers !== undefined) patient.customFields = answers;
-	if (input.acceptedPrivacyPolicy !== undefined && input.acceptedPrivacyPolicy !== (patient.acceptedPrivacyPolicy ?? null)) {
+	if (
+		input.acceptedPrivacyPolicy !== undefined &&
+		input.acceptedPrivacyPolicy !== (patient.acceptedPrivacyPolicy ?? null)
+	) {
 		patient.acceptedPrivacyPolicy = input.acceptedPrivacyPolicy;
 		patient.privacyPolicyAnsweredAt = input.acceptedPrivacyPolicy === null ? null : now;
 	}
@@ -267,9 +282,13 @@ async function applyFields(em: Em, patient: Patient, input: Partial<PatientField
 export class DuplicatePatientError extends AppError {
 	readonly duplicates: DuplicateCandidate[];
 	constructor(duplicates: DuplicateCandidate[]) {
-		super('CONFLICT', 'This looks like a patient Casebook already has. Check the matches, then save anyway if it is someone else.', {
-			details: { duplicates }
-		});
+		super(
+			'CONFLICT',
+			'This looks like a patient Casebook already has. Check the matches, then save anyway if it is someone else.',
+			{
+				details: { duplicates }
+			}
+		);
 		this.duplicates = duplicates;
 	}
 }
@@ -296,7 +315,12 @@ export async function createPatient(
 			});
 			if (duplicates.length) throw new DuplicatePatientError(duplicates);
 		}
-		const patient = tx.create(Patient, { firstName: input.firstName, lastName: input.lastName, phoneNumbers: [], medicalAlerts: [] });
+		const patient = tx.create(Patient, {
+			firstName: input.firstName,
+			lastName: input.lastName,
+			phoneNumbers: [],
+			medicalAlerts: []
+		});
 		await applyFields(tx, patient, input, now);
 		await tx.flush();
 		recordAudit(tx, actor, {
@@ -307,7 +331,10 @@ export async function createPatient(
 				.filter(([, v]) => v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
 				.map(([k]) => k)
 		});
-		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, await loadDefinition(tx)));
+		return toPatientView(
+			patient,
+			presentCustomFields(patient.customFields ?? null, await loadDefinition(tx))
+		);
 	});
 }
 
@@ -315,7 +342,10 @@ export async function getPatient(em: Em, actor: Actor, id: string): Promise<Pati
 	return em.transactional(async (tx) => {
 		const patient = await loadPatient(tx, id);
 		recordAudit(tx, actor, { action: 'patient.read', recordType: 'patient', recordId: patient.id });
-		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, await loadDefinition(tx)));
+		return toPatientView(
+			patient,
+			presentCustomFields(patient.customFields ?? null, await loadDefinition(tx))
+		);
 	});
 }
 
@@ -334,9 +364,17 @@ export async function updatePatient(
 		const fields = changedFields(before, snapshot(patient));
 		if (fields.length) {
 			await tx.flush();
-			recordAudit(tx, actor, { action: 'patient.update', recordType: 'patient', recordId: patient.id, changedFields: fields });
+			recordAudit(tx, actor, {
+				action: 'patient.update',
+				recordType: 'patient',
+				recordId: patient.id,
+				changedFields: fields
+			});
 		}
-		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, await loadDefinition(tx)));
+		return toPatientView(
+			patient,
+			presentCustomFields(patient.customFields ?? null, await loadDefinition(tx))
+		);
 	});
 }
 
@@ -365,17 +403,30 @@ async function setLifecycle(
 			recordId: patient.id,
 			changedFields: [action === 'delete' ? 'deletedAt' : 'archivedAt']
 		});
-		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, await loadDefinition(tx)));
+		return toPatientView(
+			patient,
+			presentCustomFields(patient.customFields ?? null, await loadDefinition(tx))
+		);
 	});
 }
 
-export const archivePatient = (em: Em, actor: Actor, id: string, now = new Date()) => setLifecycle(em, actor, id, 'archive', now);
-export const unarchivePatient = (em: Em, actor: Actor, id: string, now = new Date()) => setLifecycle(em, actor, id, 'unarchive', now);
-export const deletePatient = (em: Em, actor: Actor, id: string, now = new Date()) => setLifecycle(em, actor, id, 'delete', now);
+export const archivePatient = (em: Em, actor: Actor, id: string, now = new Date()) =>
+	setLifecycle(em, actor, id, 'archive', now);
+export const unarchivePatient = (em: Em, actor: Actor, id: string, now = new Date()) =>
+	setLifecycle(em, actor, id, 'unarchive', now);
+export const deletePatient = (em: Em, actor: Actor, id: string, now = new Date()) =>
+	setLifecycle(em, actor, id, 'delete', now);
 
 export async function checkDuplicates(
 	em: Em,
-	input: { firstName?: string | null; lastName?: string | null; dateOfBirth?: string | null; email?: string | null; phoneNumbers?: PatientFields['phoneNumbers']; excludeId?: string }
+	input: {
+		firstName?: string | null;
+		lastName?: string | null;
+		dateOfBirth?: string | null;
+		email?: string | null;
+		phoneNumbers?: PatientFields['phoneNumbers'];
+		excludeId?: string;
+	}
 ) {
 	return findLikelyDuplicates(em, { ...input, mobiles: mobilesOf(input.phoneNumbers) });
 }

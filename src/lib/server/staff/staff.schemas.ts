@@ -7,11 +7,11 @@ const id = z.string().regex(/^\d{1,18}$/, 'Not a valid id');
 
 /** Mobile is optional: empty means none. Local numbers use the clinic's default country. */
 function mobile() {
-	return z.union([
-		z.literal('').transform(() => null),
-		z.null(),
-		phoneNumber(getConfig().CASEBOOK_DEFAULT_COUNTRY)
-	]);
+	return z
+		.string()
+		.nullable()
+		.transform((v) => (v === null || v.trim() === '' ? null : v))
+		.pipe(phoneNumber(() => getConfig().CASEBOOK_DEFAULT_COUNTRY).nullable());
 }
 
 export const findStaffInput = z.object({

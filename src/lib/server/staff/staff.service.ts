@@ -13,6 +13,7 @@ import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound } from '../errors.ts';
 import type { createStaffInput, findStaffInput, updateStaffInput } from './staff.schemas.ts';
+import { escapeLike } from '../db/like.ts';
 
 export interface StaffView {
 	id: string;
@@ -42,10 +43,6 @@ function toView(user: User, hasPassword: boolean): StaffView {
 		createdAt: user.createdAt,
 		version: user.version
 	};
-}
-
-function escapeLike(value: string): string {
-	return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export async function findStaff(em: Em, input: z.output<typeof findStaffInput>) {

@@ -87,9 +87,8 @@ describe('access to every procedure', () => {
 			}
 			// An admin is let through the guard (the call may still fail on its missing input).
 			if (p.type === 'query') {
-				expect(await errorCode(callAs(db, usersByRole.get('admin')!, path, undefined))).not.toMatch(
-					/UNAUTHORIZED|FORBIDDEN/
-				);
+				const code = await errorCode(callAs(db, usersByRole.get('admin')!, path, undefined));
+				expect(code ?? 'OK').not.toMatch(/UNAUTHORIZED|FORBIDDEN/);
 			}
 		}
 	);

@@ -4,6 +4,7 @@ import { accountRouter } from '../auth/account.router.ts';
 import { contactsRouter } from '../contacts/contacts.router.ts';
 import { healthRouter } from '../health/health.router.ts';
 import { notificationsRouter } from '../notifications/notifications.router.ts';
+import { customFieldsRouter } from '../patients/custom-fields.router.ts';
 import { patientsRouter } from '../patients/patients.router.ts';
 import { settingsRouter } from '../settings/settings.router.ts';
 import { staffRouter } from '../staff/staff.router.ts';
@@ -17,7 +18,8 @@ export const appRouter = router({
 	audit: auditRouter,
 	notifications: notificationsRouter,
 	patients: patientsRouter,
-	contacts: contactsRouter
+	contacts: contactsRouter,
+	customFields: customFieldsRouter
 });
 
 export type AppRouter = typeof appRouter;

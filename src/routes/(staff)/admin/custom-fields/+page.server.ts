@@ -26,13 +26,16 @@ export const actions = {
 				message: 'The form arrived incomplete. Reload the page and try again.',
 				fieldErrors: {}
 			};
-			return fail(400, failure);
+			return fail(400, { ...failure, conflict: false });
 		}
 		const version = Number(data.get('version'));
 		const result = await formAction(() =>
 			updateCustomFieldDefinition(event.locals.em, actorFromEvent(event), { definition, version })
 		);
-		if (isFailure(result)) return result;
+		if (isFailure(result)) {
+			// A conflict gets its own way out on the page: load the newer definition.
+			return fail(result.status, { ...result.data, conflict: result.status === 409 });
+		}
 		return { saved: true };
 	}
 } satisfies Actions;

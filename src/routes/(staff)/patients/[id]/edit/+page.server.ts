@@ -5,7 +5,11 @@ import { TRPCError } from '@trpc/server';
 import { getConfig } from '$lib/server/config';
 import { formAction, isFailure } from '$lib/server/forms';
 import { getCustomFieldDefinition } from '$lib/server/patients/custom-fields.service';
-import { loadPatientFormOptions, patientFormValues, readPatientForm } from '$lib/server/patients/patient-form';
+import {
+	loadPatientFormOptions,
+	patientFormValues,
+	readPatientForm
+} from '$lib/server/patients/patient-form';
 import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -44,7 +48,7 @@ export const actions = {
 			});
 		}
 		const result = await formAction(() =>
-			serverCaller(event).patients.update({ ...read.input, id: event.params.id, version: read.version })
+			serverCaller(event).patients.update({ ...read.input, id: event.params.id, version: read.version ?? 0 })
 		);
 		if (isFailure(result)) {
 			return fail(result.status, {

@@ -1,0 +1,16 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { formAction, isFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import { emptyContactFormValues, readContactForm } from './contact-form';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = () => ({ values: emptyContactFormValues() });
+
+export const actions = {
+	default: async (event) => {
+		const { input, values } = readContactForm(await event.request.formData());
+		const result = await formAction(() => serverCaller(event).contacts.create(input));
+		if (isFailure(result)) return fail(result.status, { ...result.data, values });
+		redirect(303, `/contacts/${result.id}?created=1`);
+	}
+} satisfies Actions;
