@@ -167,7 +167,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
 			'-c',
 			'shared_buffers=256MB',
 			'-c',
-			'fsync=on'
+			'fsync=on',
+			// Many short queries from a few processes: parallel workers only add contention on 2 cores.
+			'-c',
+			'max_parallel_workers_per_gather=0'
 		],
 		{ detached: true, stdio: ['ignore', logFile, logFile], ...(ids ?? {}) }
 	);

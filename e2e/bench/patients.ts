@@ -154,9 +154,13 @@ async function rawSqlLatencies(
 				const input = findPatientsInput.parse(inputs[i++ % inputs.length]);
 				const sql = buildFindPatientsSql('active', input);
 				const started = performance.now();
-				const counted = await pool.query<{ total: string }>(toPg(sql.countSql), sql.countParams);
-				const page = sql.page(Number(counted.rows[0]?.total ?? 0));
-				await pool.query(toPg(page.sql), page.params);
+				// What findPatients runs: one statement when filtered, page + maintained count otherwise.
+				if (sql.isFiltered) await pool.query(toPg(sql.pageSql), sql.pageParams);
+				else
+					await Promise.all([
+						pool.query(toPg(sql.pageSql), sql.pageParams),
+						pool.query(toPg(sql.countSql), sql.countParams)
+					]);
 				latencies.push(performance.now() - started);
 			}
 		})

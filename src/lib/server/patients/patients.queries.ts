@@ -125,26 +125,29 @@ function whereClause(status: PatientListStatus, input: z.output<typeof findPatie
 	return { sql: conditions.join(' and '), params };
 }
 
-/**
- * Up to this many matches, a filtered page is computed from the matches (bitmap scans, then a
- * small sort); above it, by walking the sort index. PostgreSQL's own choice walks the index for
- * selective searches too, reading tens of thousands of rows to find 25: the count we take anyway
- * tells us which way is cheap.
- */
-const MATERIALIZE_BELOW = 5_000;
-
 export interface FindPatientsSql {
+	/** The page; for a filtered list each row also carries the number of matches in `total`. */
+	pageSql: string;
+	pageParams: unknown[];
+	/** How to count when the page itself cannot say (unfiltered lists, or a page past the end). */
 	countSql: string;
 	countParams: unknown[];
-	/** The page statement, given the total from the count statement. */
-	page(total: number): { sql: string; params: unknown[] };
+	isFiltered: boolean;
 }
 
 const COLUMNS = `"id", "title", "first_name", "last_name", "preferred_first_name", "pronouns", "date_of_birth",
 		"email", "phone_numbers", jsonb_array_length("medical_alerts") as medical_alert_count,
 		"archived_at", "created_at", "updated_at"`;
 
-/** The statements behind a patient list (exported so the benchmark can run them raw). */
+/**
+ * The statements behind a patient list (exported so the benchmark can run them raw).
+ *
+ * Unfiltered: the page is an index range scan on the sort key and the total is the
+ * trigger-maintained count. Filtered: the matches are computed once (bitmap scans over the
+ * trigram and filter indexes) and both the page and the total come from them in one statement;
+ * left to itself PostgreSQL walks the sort index instead and reads tens of thousands of rows to
+ * find 25 sparse matches.
+ */
 export function buildFindPatientsSql(
 	status: PatientListStatus,
 	input: z.output<typeof findPatientsInput>
@@ -161,22 +164,21 @@ export function buildFindPatientsSql(
 		cursorSql = `(sort_key, "id") ${ascending ? '>' : '<'} (?::${sort.cast}, ?::bigint)`;
 		cursorParams.push(key, id);
 	}
-	const unfiltered = isUnfiltered(input);
+	const filtered = !isUnfiltered(input);
+	const pageSql = filtered
+		? `with matched as materialized (select ${COLUMNS}, ${sort.key} as sort_key from "patient" where ${where.sql})
+		   select *, (select count(*) from matched) as total from matched
+		    where ${cursorSql} order by sort_key ${dir}, "id" ${dir} limit ?`
+		: `select * from (select ${COLUMNS}, ${sort.key} as sort_key from "patient" where ${where.sql}) p
+		    where ${cursorSql} order by sort_key ${dir}, "id" ${dir} limit ?`;
 	return {
-		// An unfiltered list reads the trigger-maintained count instead of counting every row.
-		countSql: unfiltered
-			? `select "n" as total from "patient_list_count" where "status" = ?`
-			: `select count(*) as total from "patient" where ${where.sql}`,
-		countParams: unfiltered ? [status] : where.params,
-		page(total) {
-			const materialize = !unfiltered && total <= MATERIALIZE_BELOW;
-			const sql = materialize
-				? `with matched as materialized (select ${COLUMNS}, ${sort.key} as sort_key from "patient" where ${where.sql})
-				   select * from matched where ${cursorSql} order by sort_key ${dir}, "id" ${dir} limit ?`
-				: `select * from (select ${COLUMNS}, ${sort.key} as sort_key from "patient" where ${where.sql}) p
-				   where ${cursorSql} order by sort_key ${dir}, "id" ${dir} limit ?`;
-			return { sql, params: [...where.params, ...cursorParams, input.limit + 1] };
-		}
+		pageSql,
+		pageParams: [...where.params, ...cursorParams, input.limit + 1],
+		countSql: filtered
+			? `select count(*) as total from "patient" where ${where.sql}`
+			: `select "n" as total from "patient_list_count" where "status" = ?`,
+		countParams: filtered ? where.params : [status],
+		isFiltered: filtered
 	};
 }
 
@@ -188,10 +190,24 @@ export async function findPatients(
 	const statements = buildFindPatientsSql(status, input);
 	const backward = input.direction === 'backward';
 	const connection = em.getConnection();
-	const counted = await connection.execute<{ total: string }[]>(statements.countSql, statements.countParams);
-	const total = Number(counted[0]?.total ?? 0);
-	const page = statements.page(total);
-	const rows = total === 0 ? [] : await connection.execute<Row[]>(page.sql, page.params);
+	const count = async () => {
+		const counted = await connection.execute<{ total: string }[]>(
+			statements.countSql,
+			statements.countParams
+		);
+		return Number(counted[0]?.total ?? 0);
+	};
+	let rows: (Row & { total?: string })[];
+	let total: number;
+	if (statements.isFiltered) {
+		rows = await connection.execute<(Row & { total: string })[]>(statements.pageSql, statements.pageParams);
+		total = rows[0] ? Number(rows[0].total) : input.cursor ? await count() : 0;
+	} else {
+		[rows, total] = await Promise.all([
+			connection.execute<Row[]>(statements.pageSql, statements.pageParams),
+			count()
+		]);
+	}
 	const hasMore = rows.length > input.limit;
 	const items = rows.slice(0, input.limit);
 	if (backward) items.reverse();
