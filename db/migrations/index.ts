@@ -4,9 +4,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122042256_initial } from './Migration20261122042256_initial.ts';
 import { Migration20261122043627_staff_accounts } from './Migration20261122043627_staff_accounts.ts';
 import { Migration20261122050423_patients } from './Migration20261122050423_patients.ts';
+import { Migration20261122054408_admin_setup } from './Migration20261122054408_admin_setup.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
 	{ name: 'Migration20261122043627_staff_accounts', class: Migration20261122043627_staff_accounts },
-	{ name: 'Migration20261122050423_patients', class: Migration20261122050423_patients }
+	{ name: 'Migration20261122050423_patients', class: Migration20261122050423_patients },
+	{ name: 'Migration20261122054408_admin_setup', class: Migration20261122054408_admin_setup }
 ];

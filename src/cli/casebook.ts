@@ -1,10 +1,25 @@
 // `npm run casebook -- <command>`: operational commands that work on the configured database
 // (or the embedded one when DATABASE_URL is not set).
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
 import { initOrm } from '../lib/server/db/orm.ts';
 import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
 import { userCreate, userResetPassword } from './users.ts';
+
+/**
+ * MikroORM's generator proposes to recreate hand-written triggers and SQL functions (the audit
+ * trail's append-only trigger, the patient list counts) as empty stubs, even with ignoreTriggers.
+ * Those statements would silently disable them: they are removed from every new migration.
+ */
+function stripTriggerNoise(file: string): number {
+	const lines = fs.readFileSync(file, 'utf8').split('\n');
+	const noise = /this\.addSql\(`(create or replace function|create trigger|drop trigger|drop function)/;
+	const kept = lines.filter((line) => !noise.test(line));
+	fs.writeFileSync(file, kept.join('\n'));
+	return lines.length - kept.length;
+}
 
 type Command = (ctx: {
 	config: Config;
@@ -31,7 +46,11 @@ const commands: Record<string, { help: string; run: Command }> = {
 			try {
 				const result = await orm.migrator.create(undefined, values.blank ?? false, false, values.name);
 				if (!result.fileName) console.log('no changes: entities match the database');
-				else console.log(`wrote db/migrations/${result.fileName}; add it to db/migrations/index.ts`);
+				else {
+					const removed = stripTriggerNoise(path.join('db/migrations', result.fileName));
+					if (removed) console.log(`removed ${removed} statement(s) that would replace hand-written triggers and functions`);
+					console.log(`wrote db/migrations/${result.fileName}; review it (up and down), then add it to db/migrations/index.ts`);
+				}
 			} finally {
 				await orm.close(true);
 			}

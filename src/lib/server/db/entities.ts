@@ -1,6 +1,12 @@
 // The explicit list of every entity: no folder scanning, so the web build, the worker on plain
 // Node and the migration generator all see the same set.
+import { AppointmentTypeSchema } from '../appointment-types/appointment-type.entity.ts';
 import { AuditEventSchema } from '../audit/audit-event.entity.ts';
+import {
+	CaseTemplateRequestTypeSchema,
+	CaseTemplateSchema
+} from '../case-templates/case-template.entity.ts';
+import { ServiceSchema } from '../services/service.entity.ts';
 import { OneTimeTokenSchema } from '../auth/one-time-token.entity.ts';
 import { SessionSchema } from '../auth/session.entity.ts';
 import { UserSchema } from '../auth/user.entity.ts';
@@ -23,5 +29,9 @@ export const entities = [
 	ContactSchema,
 	ConcessionTypeSchema,
 	CustomFieldDefinitionSchema,
-	PatientSchema
+	PatientSchema,
+	ServiceSchema,
+	AppointmentTypeSchema,
+	CaseTemplateSchema,
+	CaseTemplateRequestTypeSchema
 ];
