@@ -48,8 +48,13 @@ const commands: Record<string, { help: string; run: Command }> = {
 				if (!result.fileName) console.log('no changes: entities match the database');
 				else {
 					const removed = stripTriggerNoise(path.join('db/migrations', result.fileName));
-					if (removed) console.log(`removed ${removed} statement(s) that would replace hand-written triggers and functions`);
-					console.log(`wrote db/migrations/${result.fileName}; review it (up and down), then add it to db/migrations/index.ts`);
+					if (removed)
+						console.log(
+							`removed ${removed} statement(s) that would replace hand-written triggers and functions`
+						);
+					console.log(
+						`wrote db/migrations/${result.fileName}; review it (up and down), then add it to db/migrations/index.ts`
+					);
 				}
 			} finally {
 				await orm.close(true);

@@ -2,10 +2,7 @@
 // Node and the migration generator all see the same set.
 import { AppointmentTypeSchema } from '../appointment-types/appointment-type.entity.ts';
 import { AuditEventSchema } from '../audit/audit-event.entity.ts';
-import {
-	CaseTemplateRequestTypeSchema,
-	CaseTemplateSchema
-} from '../case-templates/case-template.entity.ts';
+import { CaseTemplateRequestTypeSchema, CaseTemplateSchema } from '../case-templates/case-template.entity.ts';
 import { ServiceSchema } from '../services/service.entity.ts';
 import { OneTimeTokenSchema } from '../auth/one-time-token.entity.ts';
 import { SessionSchema } from '../auth/session.entity.ts';

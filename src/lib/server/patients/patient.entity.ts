@@ -128,7 +128,8 @@ const PatientSchema = defineEntity({
 		},
 		{
 			name: 'patient_phone_numbers',
-			expression: 'create index "patient_phone_numbers" on "patient" using gin ("phone_numbers" jsonb_path_ops)'
+			expression:
+				'create index "patient_phone_numbers" on "patient" using gin ("phone_numbers" jsonb_path_ops)'
 		},
 		{
 			name: 'patient_archived_name',

@@ -23,7 +23,8 @@ const ServiceSchema = defineEntity({
 	indexes: [
 		{
 			name: 'service_active_name_unique',
-			expression: 'create unique index "service_active_name_unique" on "service" (lower("name")) where "is_active"'
+			expression:
+				'create unique index "service_active_name_unique" on "service" (lower("name")) where "is_active"'
 		}
 	]
 });

@@ -1,5 +1,8 @@
 // The whole API: one router per feature.
+import { appointmentTypesRouter } from '../appointment-types/appointment-types.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
+import { caseTemplatesRouter } from '../case-templates/case-templates.router.ts';
+import { servicesRouter } from '../services/services.router.ts';
 import { accountRouter } from '../auth/account.router.ts';
 import { contactsRouter } from '../contacts/contacts.router.ts';
 import { healthRouter } from '../health/health.router.ts';
@@ -19,7 +22,10 @@ export const appRouter = router({
 	notifications: notificationsRouter,
 	patients: patientsRouter,
 	contacts: contactsRouter,
-	customFields: customFieldsRouter
+	customFields: customFieldsRouter,
+	services: servicesRouter,
+	appointmentTypes: appointmentTypesRouter,
+	admin: router({ caseTemplates: caseTemplatesRouter })
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,69 @@
+import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
+import {
+	caseTemplateFormOptions,
+	deleteCaseTemplate,
+	getCaseTemplate,
+	updateCaseTemplate
+} from '$lib/server/case-templates/case-templates.service';
+import { AppError } from '$lib/server/errors';
+import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
+import { actorFromEvent } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+import { errorsByType, readTemplateForm } from '../new/form-data';
+
+const TEMPLATE_ID = /^\d{1,18}$/;
+
+export const load: PageServerLoad = async (event) => {
+	if (!TEMPLATE_ID.test(event.params.id)) error(404, 'Case template not found');
+	const template = await getCaseTemplate(event.locals.em, actorFromEvent(event), event.params.id).catch(
+		(e: unknown) => {
+			if (e instanceof AppError && e.code === 'NOT_FOUND') error(404, 'Case template not found');
+			throw e;
+		}
+	);
+	const options = await caseTemplateFormOptions(event.locals.em);
+	// Keep the template's own services listed even if one has since been deactivated.
+	const services = [
+		...options.services,
+		...template.services.filter((s) => !options.services.some((o) => o.id === s.id))
+	];
+	return {
+		template,
+		options: { ...options, services },
+		isNew: event.url.searchParams.get('created') === '1'
+	};
+};
+
+function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>, extra: object = {}) {
+	return fail(failure.status, { ...failure.data, ...extra, intent });
+}
+
+export const actions = {
+	update: async (event) => {
+		const data = await event.request.formData();
+		const { values, input, allowedIds } = readTemplateForm(data);
+		const version = Number(data.get('version'));
+		const result = await formAction(() =>
+			updateCaseTemplate(event.locals.em, actorFromEvent(event), { ...input, id: event.params.id, version })
+		);
+		if (isFailure(result)) {
+			return failed('update', result, {
+				fieldErrors: errorsByType(result.data.fieldErrors, allowedIds),
+				typed: values
+			});
+		}
+		return { intent: 'update' as const, saved: true };
+	},
+	delete: async (event) => {
+		const actor = actorFromEvent(event);
+		const result = await formAction(async () => {
+			const { name } = await getCaseTemplate(event.locals.em, actor, event.params.id);
+			return { ...(await deleteCaseTemplate(event.locals.em, actor, event.params.id)), name };
+		});
+		if (isFailure(result)) return failed('delete', result);
+		if (result.outcome === 'deleted') {
+			redirect(303, `/admin/case-templates?deleted=${encodeURIComponent(result.name)}`);
+		}
+		return { intent: 'delete' as const, outcome: result.outcome, affectedCases: result.affectedCases };
+	}
+} satisfies Actions;

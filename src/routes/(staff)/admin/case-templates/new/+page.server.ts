@@ -1,0 +1,28 @@
+import { fail, redirect } from '@sveltejs/kit';
+import {
+	caseTemplateFormOptions,
+	createCaseTemplate
+} from '$lib/server/case-templates/case-templates.service';
+import { formAction, isFailure } from '$lib/server/forms';
+import { actorFromEvent } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+import { errorsByType, readTemplateForm } from './form-data';
+
+export const load: PageServerLoad = async (event) => {
+	return { options: await caseTemplateFormOptions(event.locals.em) };
+};
+
+export const actions = {
+	default: async (event) => {
+		const { values, input, allowedIds } = readTemplateForm(await event.request.formData());
+		const result = await formAction(() => createCaseTemplate(event.locals.em, actorFromEvent(event), input));
+		if (isFailure(result)) {
+			return fail(result.status, {
+				...result.data,
+				fieldErrors: errorsByType(result.data.fieldErrors, allowedIds),
+				typed: values
+			});
+		}
+		redirect(303, `/admin/case-templates/${result.id}?created=1`);
+	}
+} satisfies Actions;

@@ -1,0 +1,59 @@
+// The case template form's fields <-> the service input, shared by the new and edit pages.
+import type { FieldErrors } from '$lib/server/errors';
+
+/** What the form shows: saved values, or what was typed when a save failed. */
+export interface TemplateFormValues {
+	name: string;
+	description: string;
+	serviceIds: string[];
+	allowsRequests: boolean;
+	/** Per appointment type id: allowed, and the minutes typed (as text). */
+	types: Record<string, { allowed: boolean; duration: string }>;
+}
+
+function text(data: FormData, name: string): string {
+	const value = data.get(name);
+	return typeof value === 'string' ? value : '';
+}
+
+export function readTemplateForm(data: FormData) {
+	const values: TemplateFormValues = {
+		name: text(data, 'name'),
+		description: text(data, 'description'),
+		serviceIds: data.getAll('serviceIds').filter((v): v is string => typeof v === 'string'),
+		allowsRequests: data.get('allowsRequests') === 'on',
+		types: {}
+	};
+	const typeIds = data.getAll('typeIds').filter((v): v is string => typeof v === 'string');
+	for (const id of typeIds) {
+		values.types[id] = {
+			allowed: data.get(`type.${id}.allowed`) === 'on',
+			duration: text(data, `type.${id}.duration`)
+		};
+	}
+	const allowedIds = typeIds.filter((id) => values.types[id]?.allowed);
+	const input = {
+		name: values.name,
+		description: values.description,
+		serviceIds: values.serviceIds,
+		allowsRequests: values.allowsRequests,
+		requestTypes: allowedIds.map((id) => {
+			const raw = values.types[id]?.duration.trim() ?? '';
+			// Empty = the type's own duration; anything else must be a number (NaN is refused).
+			return { appointmentTypeId: id, durationMinutes: raw === '' ? undefined : Number(raw) };
+		})
+	};
+	return { values, input, allowedIds };
+}
+
+/** `requestTypes.N.field` errors become `type.<id>.field`, so the form shows them on their row. */
+export function errorsByType(fieldErrors: FieldErrors, allowedIds: string[]): FieldErrors {
+	const out: FieldErrors = {};
+	for (const [key, messages] of Object.entries(fieldErrors)) {
+		const match = /^requestTypes\.(\d+)\.(\w+)$/.exec(key);
+		const id = match ? allowedIds[Number(match[1])] : undefined;
+		const mapped = match && id ? `type.${id}.${match[2]}` : key;
+		(out[mapped] ??= []).push(...messages);
+	}
+	return out;
+}
