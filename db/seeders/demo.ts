@@ -4,6 +4,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword } from '../../src/lib/server/auth/passwords.ts';
 import { User } from '../../src/lib/server/auth/user.entity.ts';
 import type { Role } from '../../src/lib/schemas/staff.ts';
+import { AppointmentType } from '../../src/lib/server/appointment-types/appointment-type.entity.ts';
+import {
+	CaseTemplate,
+	CaseTemplateRequestType
+} from '../../src/lib/server/case-templates/case-template.entity.ts';
+import { Service } from '../../src/lib/server/services/service.entity.ts';
 
 export const DEMO_PASSWORD = 'casebook-demo';
 
@@ -23,5 +29,107 @@ export async function seedDemo(em: EntityManager): Promise<{ email: string; role
 		em.create(User, { kind: 'staff', ...person, passwordHash, passwordChangedAt: new Date() });
 	}
 	await em.flush();
+	await seedAdminSetup(em);
 	return DEMO_STAFF.map(({ email, roles }) => ({ email, roles }));
+}
+
+const SERVICES = [
+	{
+		name: 'Physiotherapy',
+		colour: '#0f766e',
+		practitioners: ['physio@demo.casebook.test', 'lead@demo.casebook.test']
+	},
+	{
+		name: 'Occupational therapy',
+		colour: '#7c3aed',
+		practitioners: ['ot@demo.casebook.test', 'lead@demo.casebook.test']
+	},
+	{ name: 'Speech pathology', colour: '#db2777', practitioners: ['lead@demo.casebook.test'] }
+];
+
+const TYPES = [
+	{
+		name: 'Initial assessment',
+		services: ['Physiotherapy', 'Occupational therapy'],
+		durationMinutes: 60,
+		priceCents: 12000
+	},
+	{ name: 'Follow-up', services: ['Physiotherapy'], durationMinutes: 30, priceCents: 8500 },
+	{ name: 'Hydrotherapy', services: ['Physiotherapy'], durationMinutes: 45, priceCents: 9000 },
+	{ name: 'Home visit', services: ['Occupational therapy'], durationMinutes: 90, priceCents: 18000 },
+	{ name: 'Speech session', services: ['Speech pathology'], durationMinutes: 45, priceCents: 11000 }
+];
+
+const TEMPLATES = [
+	{
+		name: 'Shoulder rehabilitation',
+		description: 'Post-injury or post-operative shoulder.',
+		services: ['Physiotherapy'],
+		requests: [
+			['Follow-up', 30],
+			['Hydrotherapy', 45]
+		]
+	},
+	{
+		name: 'Paediatric speech',
+		description: 'Speech and language therapy for children.',
+		services: ['Speech pathology'],
+		requests: [['Speech session', 45]]
+	},
+	{
+		name: 'Post-surgical knee',
+		description: 'Shared physiotherapy and OT after knee surgery.',
+		services: ['Physiotherapy', 'Occupational therapy'],
+		requests: [
+			['Follow-up', 30],
+			['Home visit', 60]
+		]
+	}
+] as const;
+
+/** Services, appointment types and case templates of the demo clinic (idempotent by name). */
+async function seedAdminSetup(em: EntityManager): Promise<void> {
+	const services = new Map<string, Service>();
+	for (const spec of SERVICES) {
+		let service = await em.findOne(Service, { name: spec.name, isActive: true });
+		if (!service) {
+			service = em.create(Service, { name: spec.name, colour: spec.colour });
+			for (const email of spec.practitioners) {
+				const user = await em.findOne(User, { email });
+				if (user) service.practitioners.add(user);
+			}
+		}
+		services.set(spec.name, service);
+	}
+	const types = new Map<string, AppointmentType>();
+	for (const spec of TYPES) {
+		let type = await em.findOne(AppointmentType, { name: spec.name, isActive: true });
+		if (!type) {
+			type = em.create(AppointmentType, {
+				name: spec.name,
+				durationMinutes: spec.durationMinutes,
+				priceCents: spec.priceCents
+			});
+			for (const name of spec.services) type.services.add(services.get(name)!);
+		}
+		types.set(spec.name, type);
+	}
+	await em.flush();
+	for (const spec of TEMPLATES) {
+		if (await em.findOne(CaseTemplate, { name: spec.name, isActive: true })) continue;
+		const template = em.create(CaseTemplate, {
+			name: spec.name,
+			description: spec.description,
+			allowsRequests: true
+		});
+		for (const name of spec.services) template.services.add(services.get(name)!);
+		for (const [typeName, duration] of spec.requests) {
+			em.create(CaseTemplateRequestType, {
+				template,
+				appointmentType: types.get(typeName)!,
+				durationMinutes: duration
+			});
+		}
+	}
+	await em.flush();
 }
