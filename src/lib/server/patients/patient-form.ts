@@ -6,7 +6,10 @@ import { formatPhone } from '../../components/patients/phone.ts';
 import { PHONE_TYPES, REMINDER_TYPES } from '../../schemas/patient-enums.ts';
 import { MAX_MEDICAL_ALERTS, MAX_PHONE_NUMBERS, type PatientFieldsInput } from '../../schemas/patient.ts';
 import type { FieldErrors } from '../errors.ts';
+import type { Em } from '../db/orm.ts';
 import type { CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
+import { validateCustomFields } from './custom-fields.ts';
+import { getCustomFieldDefinition } from './custom-fields.service.ts';
 import type { PatientView } from './patients.service.ts';
 
 /** The plain text inputs, named as the tRPC input names them. */
@@ -395,4 +398,21 @@ let zones: string[] | undefined;
 export function timeZoneNames(): string[] {
 	zones ??= [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])].sort();
 	return zones;
+}
+
+/**
+ * The API checks custom fields only once every other field is valid (they need the clinic's
+ * definition from the database, after zod has passed). A form shows them all in one round.
+ */
+export async function addCustomFieldErrors(
+	em: Em,
+	customFields: unknown,
+	fieldErrors: FieldErrors
+): Promise<FieldErrors> {
+	if (customFields === undefined || Object.keys(fieldErrors).some((k) => k.startsWith('customFields'))) {
+		return fieldErrors;
+	}
+	const { definition } = await getCustomFieldDefinition(em);
+	const result = validateCustomFields(customFields, definition);
+	return result.ok ? fieldErrors : { ...fieldErrors, ...result.errors };
 }

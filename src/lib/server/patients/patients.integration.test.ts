@@ -8,6 +8,7 @@ import { callerFor, createTestUser, uniqueSuffix } from '../testing/factories.ts
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import { CustomFieldDefinition } from './custom-field-definition.entity.ts';
 import { Patient } from './patient.entity.ts';
+import { addCustomFieldErrors } from './patient-form.ts';
 
 let db: TestDb;
 let staff: User;
@@ -244,6 +245,16 @@ describe('bad input', () => {
 		const stored = await db.em().findOneOrFail(Patient, { id: created.id });
 		expect(stored.firstName).toBe('Cy');
 		expect(stored.version).toBe(created.version);
+	});
+
+	it('lets a form show custom-field errors together with the other fields, in one round', async () => {
+		const merged = await addCustomFieldErrors(
+			db.em(),
+			{ sections: [{ token: SECTION, fields: [{ token: POLICY, value: '' }] }] },
+			{ firstName: ['Enter a first name'] }
+		);
+		expect(Object.keys(merged)).toContain('firstName');
+		expect(Object.keys(merged).some((k) => k.startsWith('customFields.sections.0.fields.0'))).toBe(true);
 	});
 
 	it('answers NOT_FOUND for an id that does not exist, and BAD_REQUEST for one that is not an id', async () => {

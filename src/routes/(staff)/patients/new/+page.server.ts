@@ -4,6 +4,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { formAction, isFailure } from '$lib/server/forms';
 import { getCustomFieldDefinition } from '$lib/server/patients/custom-fields.service';
 import {
+	addCustomFieldErrors,
 	duplicatesOf,
 	emptyPatientFormValues,
 	loadPatientFormOptions,
@@ -26,7 +27,7 @@ export const actions = {
 		if (Object.keys(read.fieldErrors).length) {
 			return fail(400, {
 				message: 'Some fields need attention',
-				fieldErrors: read.fieldErrors,
+				fieldErrors: await addCustomFieldErrors(event.locals.em, read.input.customFields, read.fieldErrors),
 				values: read.values,
 				duplicates: null
 			});
@@ -35,7 +36,10 @@ export const actions = {
 		if (isFailure(result)) {
 			return fail(result.status, {
 				message: result.data.message,
-				fieldErrors: result.data.fieldErrors,
+				fieldErrors:
+					result.status === 400
+						? await addCustomFieldErrors(event.locals.em, read.input.customFields, result.data.fieldErrors)
+						: result.data.fieldErrors,
 				values: read.values,
 				duplicates: result.status === 409 ? duplicatesOf(result.data.details) : null
 			});

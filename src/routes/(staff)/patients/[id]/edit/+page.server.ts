@@ -8,7 +8,8 @@ import { getCustomFieldDefinition } from '$lib/server/patients/custom-fields.ser
 import {
 	loadPatientFormOptions,
 	patientFormValues,
-	readPatientForm
+	readPatientForm,
+	addCustomFieldErrors
 } from '$lib/server/patients/patient-form';
 import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
@@ -42,7 +43,7 @@ export const actions = {
 		if (Object.keys(read.fieldErrors).length) {
 			return fail(400, {
 				message: 'Some fields need attention',
-				fieldErrors: read.fieldErrors,
+				fieldErrors: await addCustomFieldErrors(event.locals.em, read.input.customFields, read.fieldErrors),
 				values: read.values,
 				isConflict: false
 			});
@@ -53,7 +54,10 @@ export const actions = {
 		if (isFailure(result)) {
 			return fail(result.status, {
 				message: result.data.message,
-				fieldErrors: result.data.fieldErrors,
+				fieldErrors:
+					result.status === 400
+						? await addCustomFieldErrors(event.locals.em, read.input.customFields, result.data.fieldErrors)
+						: result.data.fieldErrors,
 				values: read.values,
 				isConflict: result.status === 409
 			});
