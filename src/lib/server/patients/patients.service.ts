@@ -12,7 +12,7 @@ import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import { ConcessionType } from './concession-type.entity.ts';
-import { CustomFieldDefinition } from './custom-field-definition.entity.ts';
+import { CustomFieldDefinition, type CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
 import { presentCustomFields, validateCustomFields, type CustomFieldsView } from './custom-fields.ts';
 import { Patient, type MedicalAlert, type PhoneNumber } from './patient.entity.ts';
 import { findLikelyDuplicates, type DuplicateCandidate } from './patients.queries.ts';
@@ -247,12 +247,18 @@ function snapshot(patient: Patient): Record<string, unknown> {
 }
 
 /** Applies validated input to a patient; collects every field error before throwing. */
-async function applyFields(em: Em, patient: Patient, input: Partial<PatientFields>, now: Date) {
+async function applyFields(
+	em: Em,
+	patient: Patient,
+	input: Partial<PatientFields>,
+	definition: CustomFieldsDefinitionDoc,
+	now: Date
+) {
 	const errors: FieldErrors = {};
 	const refs = await resolveReferences(em, input, errors);
 	let answers: Patient['customFields'] | undefined;
 	if (input.customFields !== undefined) {
-		const result = validateCustomFields(input.customFields, await loadDefinition(em));
+		const result = validateCustomFields(input.customFields, definition);
 		if (result.ok) answers = result.answers;
 		else Object.assign(errors, result.errors);
 	}
@@ -305,6 +311,7 @@ export async function createPatient(
 ): Promise<PatientView> {
 	const now = options.now ?? new Date();
 	return em.transactional(async (tx) => {
+		const definition = await loadDefinition(tx);
 		if (!input.allowDuplicates) {
 			const duplicates = await findLikelyDuplicates(tx, {
 				firstName: input.firstName,
@@ -321,7 +328,7 @@ export async function createPatient(
 			phoneNumbers: [],
 			medicalAlerts: []
 		});
-		await applyFields(tx, patient, input, now);
+		await applyFields(tx, patient, input, definition, now);
 		await tx.flush();
 		recordAudit(tx, actor, {
 			action: 'patient.create',
@@ -331,21 +338,16 @@ export async function createPatient(
 				.filter(([, v]) => v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
 				.map(([k]) => k)
 		});
-		return toPatientView(
-			patient,
-			presentCustomFields(patient.customFields ?? null, await loadDefinition(tx))
-		);
+		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, definition));
 	});
 }
 
 export async function getPatient(em: Em, actor: Actor, id: string): Promise<PatientView> {
 	return em.transactional(async (tx) => {
+		const definition = await loadDefinition(tx);
 		const patient = await loadPatient(tx, id);
 		recordAudit(tx, actor, { action: 'patient.read', recordType: 'patient', recordId: patient.id });
-		return toPatientView(
-			patient,
-			presentCustomFields(patient.customFields ?? null, await loadDefinition(tx))
-		);
+		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, definition));
 	});
 }
 
@@ -357,10 +359,11 @@ export async function updatePatient(
 ): Promise<PatientView> {
 	const now = options.now ?? new Date();
 	return em.transactional(async (tx) => {
+		const definition = await loadDefinition(tx);
 		const patient = await loadPatient(tx, input.id);
 		assertVersion(patient, input.version, 'patient');
 		const before = snapshot(patient);
-		await applyFields(tx, patient, input, now);
+		await applyFields(tx, patient, input, definition, now);
 		const fields = changedFields(before, snapshot(patient));
 		if (fields.length) {
 			await tx.flush();
@@ -371,10 +374,7 @@ export async function updatePatient(
 				changedFields: fields
 			});
 		}
-		return toPatientView(
-			patient,
-			presentCustomFields(patient.customFields ?? null, await loadDefinition(tx))
-		);
+		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, definition));
 	});
 }
 
@@ -386,6 +386,7 @@ async function setLifecycle(
 	now: Date
 ): Promise<PatientView> {
 	return em.transactional(async (tx) => {
+		const definition = await loadDefinition(tx);
 		const patient = await loadPatient(tx, id);
 		if (action === 'archive') {
 			if (patient.archivedAt) throw new AppError('CONFLICT', 'This patient is already archived.');
@@ -403,10 +404,7 @@ async function setLifecycle(
 			recordId: patient.id,
 			changedFields: [action === 'delete' ? 'deletedAt' : 'archivedAt']
 		});
-		return toPatientView(
-			patient,
-			presentCustomFields(patient.customFields ?? null, await loadDefinition(tx))
-		);
+		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, definition));
 	});
 }
 
