@@ -5,10 +5,15 @@ import { Migration20261122042256_initial } from './Migration20261122042256_initi
 import { Migration20261122043627_staff_accounts } from './Migration20261122043627_staff_accounts.ts';
 import { Migration20261122050423_patients } from './Migration20261122050423_patients.ts';
 import { Migration20261122054408_admin_setup } from './Migration20261122054408_admin_setup.ts';
+import { Migration20261122074520_cases_and_appointments } from './Migration20261122074520_cases_and_appointments.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
 	{ name: 'Migration20261122043627_staff_accounts', class: Migration20261122043627_staff_accounts },
 	{ name: 'Migration20261122050423_patients', class: Migration20261122050423_patients },
-	{ name: 'Migration20261122054408_admin_setup', class: Migration20261122054408_admin_setup }
+	{ name: 'Migration20261122054408_admin_setup', class: Migration20261122054408_admin_setup },
+	{
+		name: 'Migration20261122074520_cases_and_appointments',
+		class: Migration20261122074520_cases_and_appointments
+	}
 ];

@@ -11,11 +11,13 @@ import { userCreate, userResetPassword } from './users.ts';
 /**
  * MikroORM's generator proposes to recreate hand-written triggers and SQL functions (the audit
  * trail's append-only trigger, the patient list counts) as empty stubs, even with ignoreTriggers.
- * Those statements would silently disable them: they are removed from every new migration.
+ * Those statements would silently disable them: they are removed from every new migration. The
+ * same goes for exclusion constraints (`*_no_overlap`), which the generator cannot describe.
  */
 function stripTriggerNoise(file: string): number {
 	const lines = fs.readFileSync(file, 'utf8').split('\n');
-	const noise = /this\.addSql\(`(create or replace function|create trigger|drop trigger|drop function)/;
+	const noise =
+		/this\.addSql\(`(create or replace function|create trigger|drop trigger|drop function|alter table "[a-z_]+" (drop|add) constraint "[a-z_]+_no_overlap")/;
 	const kept = lines.filter((line) => !noise.test(line));
 	fs.writeFileSync(file, kept.join('\n'));
 	return lines.length - kept.length;

@@ -3,6 +3,9 @@
 import { AppointmentTypeSchema } from '../appointment-types/appointment-type.entity.ts';
 import { AuditEventSchema } from '../audit/audit-event.entity.ts';
 import { CaseTemplateRequestTypeSchema, CaseTemplateSchema } from '../case-templates/case-template.entity.ts';
+import { AppointmentSchema } from '../appointments/appointment.entity.ts';
+import { BodyPartSchema } from '../cases/body-part.entity.ts';
+import { CaseAttachmentSchema, CaseSchema, CaseWarningSchema } from '../cases/case.entity.ts';
 import { ServiceSchema } from '../services/service.entity.ts';
 import { OneTimeTokenSchema } from '../auth/one-time-token.entity.ts';
 import { SessionSchema } from '../auth/session.entity.ts';
@@ -30,5 +33,10 @@ export const entities = [
 	ServiceSchema,
 	AppointmentTypeSchema,
 	CaseTemplateSchema,
-	CaseTemplateRequestTypeSchema
+	CaseTemplateRequestTypeSchema,
+	BodyPartSchema,
+	CaseSchema,
+	CaseAttachmentSchema,
+	CaseWarningSchema,
+	AppointmentSchema
 ];

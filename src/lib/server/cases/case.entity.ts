@@ -1,0 +1,118 @@
+// The Case aggregate (DOMAIN.md): one row for the treatment face (seeds 000, 002: a patient's
+// series of appointments with caps, referral, body parts), and, from the teams issue, the routing
+// face (subject = name, teams, priority, sender). Usage (appointments counted, amount invoiced)
+// is never stored: it is computed from the appointments, so it cannot drift.
+import { defineEntity, p } from '@mikro-orm/postgresql';
+import { CASE_LIMIT_KINDS } from '../../schemas/case.ts';
+import { User } from '../auth/user.entity.ts';
+import { CaseTemplate } from '../case-templates/case-template.entity.ts';
+import { Contact } from '../contacts/contact.entity.ts';
+import { Patient } from '../patients/patient.entity.ts';
+import { BodyPart } from './body-part.entity.ts';
+
+export type CaseLimitKind = (typeof CASE_LIMIT_KINDS)[number];
+
+export const CASE_STATUSES = ['open', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+const CaseSchema = defineEntity({
+	name: 'Case',
+	tableName: 'clinic_case',
+	properties: {
+		id: p.bigint('string').primary().autoincrement(),
+		/** The case name (treatment) or subject (routing). */
+		name: p.string().length(200),
+		/** Required for treatment cases; a routed case may arrive without one. */
+		patient: () => p.manyToOne(Patient).nullable().deleteRule('restrict').index(),
+		template: () => p.manyToOne(CaseTemplate).nullable().deleteRule('restrict').index(),
+		bodyParts: () => p.manyToMany(BodyPart).pivotTable('case_body_part').owner(),
+		limitKind: p.enum(CASE_LIMIT_KINDS).default('unlimited'),
+		/** 1 to 200 when limitKind is 'appointments'. */
+		maxAppointments: p.integer().nullable(),
+		/** Integer cents when limitKind is 'amount'. */
+		maxAmountCents: p.integer().nullable(),
+		countsCancelled: p.boolean().default(false),
+		countsDidNotArrive: p.boolean().default(false),
+		hasReferral: p.boolean().default(false),
+		referringDoctor: () => p.manyToOne(Contact).nullable().deleteRule('set null'),
+		/** YYYY-MM-DD */
+		referralIssuedOn: p.date().nullable(),
+		/** YYYY-MM-DD, not before the issue date. */
+		referralExpiresOn: p.date().nullable(),
+		notes: p.text().nullable(),
+		status: p.enum(CASE_STATUSES).default('open'),
+		/** YYYY-MM-DD in the clinic's time zone; the created date by default. */
+		issuedOn: p.date(),
+		closedAt: p.datetime().nullable(),
+		mergedInto: () => p.manyToOne(Case).nullable().deleteRule('restrict'),
+		createdBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
+		createdAt: p.datetime().onCreate(() => new Date()),
+		updatedAt: p
+			.datetime()
+			.onCreate(() => new Date())
+			.onUpdate(() => new Date()),
+		version: p.integer().version().default(1)
+	},
+	checks: [
+		{
+			name: 'clinic_case_limit_check',
+			expression:
+				"((((limit_kind)::text = 'unlimited'::text) AND (max_appointments IS NULL) AND (max_amount_cents IS NULL)) OR (((limit_kind)::text = 'appointments'::text) AND (max_appointments >= 1) AND (max_appointments <= 200) AND (max_amount_cents IS NULL)) OR (((limit_kind)::text = 'amount'::text) AND (max_amount_cents > 0) AND (max_appointments IS NULL)))"
+		},
+		{
+			name: 'clinic_case_referral_dates_check',
+			expression:
+				'((referral_expires_on IS NULL) OR (referral_issued_on IS NULL) OR (referral_expires_on >= referral_issued_on))'
+		}
+	],
+	indexes: [{ properties: ['status', 'issuedOn'] }, { properties: ['referralExpiresOn'] }]
+});
+
+export class Case extends CaseSchema.class {}
+CaseSchema.setClass(Case);
+
+/** A file attached to a case; the bytes live under the files directory, named by `storageKey`. */
+const CaseAttachmentSchema = defineEntity({
+	name: 'CaseAttachment',
+	tableName: 'case_attachment',
+	properties: {
+		id: p.bigint('string').primary().autoincrement(),
+		case: () => p.manyToOne(Case).deleteRule('cascade').index(),
+		fileName: p.string().length(255),
+		/** Detected from the content, never taken from the upload. */
+		contentType: p.string().length(100),
+		sizeBytes: p.integer(),
+		sha256: p.string().length(64),
+		/** A random name under the files directory. */
+		storageKey: p.string().length(100).unique(),
+		uploadedBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
+		createdAt: p.datetime().onCreate(() => new Date())
+	}
+});
+
+export class CaseAttachment extends CaseAttachmentSchema.class {}
+CaseAttachmentSchema.setClass(CaseAttachment);
+
+export const CASE_WARNING_KINDS = [
+	'referral-30',
+	'referral-7',
+	'referral-0',
+	'appointments-1',
+	'appointments-0'
+] as const;
+export type CaseWarningKind = (typeof CASE_WARNING_KINDS)[number];
+
+/** A warning email the daily job has sent for a case: recorded so it never repeats. */
+const CaseWarningSchema = defineEntity({
+	name: 'CaseWarning',
+	tableName: 'case_warning',
+	properties: {
+		case: () => p.manyToOne(Case).primary().deleteRule('cascade'),
+		kind: p.enum(CASE_WARNING_KINDS).primary(),
+		sentAt: p.datetime().onCreate(() => new Date())
+	}
+});
+
+export class CaseWarning extends CaseWarningSchema.class {}
+CaseWarningSchema.setClass(CaseWarning);
+export { CaseSchema, CaseAttachmentSchema, CaseWarningSchema };
