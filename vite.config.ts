@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { sveltekit } from '@sveltejs/kit/vite';
 import tailwindcss from '@tailwindcss/vite';
 import { defineConfig } from 'vitest/config';
@@ -6,7 +8,11 @@ export default defineConfig({
 	plugins: [tailwindcss(), sveltekit()],
 	server: { port: Number(process.env.PORT ?? 5173) },
 	test: {
-		env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+		env: {
+			LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+			// Attachments written by tests go to a scratch folder, never into a real data folder.
+			CASEBOOK_FILES_DIR: path.join(os.tmpdir(), `casebook-test-files-${process.pid}`)
+		},
 		projects: [
 			{
 				extends: true,

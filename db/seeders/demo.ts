@@ -1,5 +1,6 @@
-// The demo clinic for `npm run demo`: staff of every role (and, as the product grows, patients,
-// cases and teams). Idempotent: running it again changes nothing that is already there.
+// The demo clinic for `npm run demo`: staff of every role, services, appointment types, case
+// templates, and patients with cases and appointments (demo-clinical.ts). Idempotent: running it
+// again changes nothing that is already there.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword } from '../../src/lib/server/auth/passwords.ts';
 import { User } from '../../src/lib/server/auth/user.entity.ts';
@@ -10,6 +11,8 @@ import {
 	CaseTemplateRequestType
 } from '../../src/lib/server/case-templates/case-template.entity.ts';
 import { Service } from '../../src/lib/server/services/service.entity.ts';
+import { getConfig } from '../../src/lib/server/config.ts';
+import { seedDemoClinical } from './demo-clinical.ts';
 
 export const DEMO_PASSWORD = 'casebook-demo';
 
@@ -30,6 +33,7 @@ export async function seedDemo(em: EntityManager): Promise<{ email: string; role
 	}
 	await em.flush();
 	await seedAdminSetup(em);
+	await seedDemoClinical(em, getConfig().CASEBOOK_TIME_ZONE);
 	return DEMO_STAFF.map(({ email, roles }) => ({ email, roles }));
 }
 

@@ -89,3 +89,8 @@ export function daysBetween(from: string, to: string): number {
 	const b = Date.parse(`${to}T00:00:00Z`);
 	return Math.round((b - a) / 86_400_000);
 }
+
+/** Today's calendar date in `timeZone`, as 'YYYY-MM-DD'. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+	return instantToZoned(now, timeZone).date;
+}

@@ -31,10 +31,17 @@ export const appointmentDuration = z
 	.max(480, DURATION_MESSAGE)
 	.refine((v) => v % 5 === 0, DURATION_MESSAGE);
 
-export const instant = z.iso
-	.datetime({ offset: true, error: 'Enter a date and time' })
-	.transform((v) => new Date(v))
-	.refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100, 'Check the year');
+/** An instant: a Date (superjson carries Dates) or an ISO string with an offset. */
+export const instant = z
+	.union([
+		z.date({ error: 'Enter a date and time' }),
+		z.iso.datetime({ offset: true, error: 'Enter a date and time' })
+	])
+	.transform((v) => (typeof v === 'string' ? new Date(v) : v))
+	.refine(
+		(d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 2100,
+		'Check the year'
+	);
 
 const notes = z
 	.string()

@@ -28,6 +28,8 @@ export const configSchema = z
 				.optional()
 		),
 		CASEBOOK_DATA_DIR: z.string().trim().min(1).default('.data'),
+		/** Uploaded attachments; unset = <CASEBOOK_DATA_DIR>/files. */
+		CASEBOOK_FILES_DIR: optionalString,
 		CASEBOOK_DB_PORT: optionalString.pipe(
 			z
 				.string()
@@ -122,8 +124,10 @@ export const configSchema = z
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends Omit<RawConfig, 'ORIGIN'> {
+export interface Config extends Omit<RawConfig, 'ORIGIN' | 'CASEBOOK_FILES_DIR'> {
 	ORIGIN: string;
+	/** Absolute: where attachment bytes are stored. */
+	CASEBOOK_FILES_DIR: string;
 	dataDir: string;
 	isHttps: boolean;
 	hasTwilio: boolean;
@@ -154,6 +158,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
 	return {
 		...raw,
 		ORIGIN: origin,
+		CASEBOOK_FILES_DIR: path.resolve(raw.CASEBOOK_FILES_DIR ?? path.join(raw.CASEBOOK_DATA_DIR, 'files')),
 		dataDir: path.resolve(raw.CASEBOOK_DATA_DIR),
 		isHttps: origin.startsWith('https://'),
 		hasTwilio: Boolean(raw.TWILIO_ACCOUNT_SID && raw.TWILIO_AUTH_TOKEN),

@@ -59,7 +59,7 @@ function duplicateName(): AppError {
 // No unique index on appointment_type names: the check runs under a transaction-scoped advisory
 // lock so two saves of the same name cannot both pass it.
 async function assertNameFree(em: Em, name: string, exceptId?: string): Promise<void> {
-	await em.getConnection().execute("select pg_advisory_xact_lock(hashtext('appointment_type.name'))");
+	await em.execute("select pg_advisory_xact_lock(hashtext('appointment_type.name'))");
 	const where: FilterQuery<AppointmentType> = { name: { $ilike: escapeLike(name) }, isActive: true };
 	if (exceptId) where.id = { $ne: exceptId };
 	if (await em.count(AppointmentType, where)) throw duplicateName();

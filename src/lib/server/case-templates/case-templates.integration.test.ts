@@ -10,7 +10,6 @@ import { openTestDb, type TestDb } from '../testing/harness.ts';
 import { createCallerFactory } from '../trpc/init.ts';
 import { CaseTemplate } from './case-template.entity.ts';
 import { caseTemplatesRouter } from './case-templates.router.ts';
-import { countCasesUsingTemplate } from './case-templates.service.ts';
 
 let db: TestDb;
 let admin: User;
@@ -110,10 +109,6 @@ describe('creating and reading a template', () => {
 		});
 		expect(created.isShared).toBe(false);
 		expect(created.requestsWithoutTypes).toBe(true);
-	});
-
-	it('countCasesUsingTemplate is 0 until cases exist', async () => {
-		expect(await countCasesUsingTemplate(db.em(), '1')).toBe(0);
 	});
 });
 

@@ -3,7 +3,7 @@
 // request in the portal, with the duration offered. Cases refer to their template (issue 6), so an
 // edit changes every case made from it; delete removes an unused template and archives a used one.
 import type { FilterQuery } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import { AppointmentType } from '../appointment-types/appointment-type.entity.ts';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import { hasRole, type Actor } from '../auth/actor.ts';
@@ -11,6 +11,7 @@ import type { Em } from '../db/orm.ts';
 import { escapeLike } from '../db/like.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
+import { Case } from '../cases/case.entity.ts';
 import { Service } from '../services/service.entity.ts';
 import { CaseTemplate, CaseTemplateRequestType } from './case-template.entity.ts';
 import {
@@ -102,9 +103,8 @@ function visibilityFilter(actor: Actor): FilterQuery<CaseTemplate> {
 }
 
 /** Cases made from this template. */
-export async function countCasesUsingTemplate(_em: Em, _templateId: string): Promise<number> {
-	// TODO(issue 6): count cases referring to this template
-	return 0;
+export async function countCasesUsingTemplate(em: Em, templateId: string): Promise<number> {
+	return em.count(Case, { template: templateId });
 }
 
 export async function findCaseTemplates(em: Em, actor: Actor, rawInput: FindCaseTemplatesInput = {}) {
@@ -379,7 +379,13 @@ export async function deleteCaseTemplate(
 ): Promise<{ outcome: DeleteCaseTemplateOutcome; affectedCases: number }> {
 	const { id: templateId } = caseTemplateIdInput.parse({ id });
 	return em.transactional(async (tx) => {
-		const template = await tx.findOne(CaseTemplate, { id: templateId });
+		// The row lock waits for any case being created from this template right now (its foreign
+		// key holds a share lock), so the count below cannot miss it.
+		const template = await tx.findOne(
+			CaseTemplate,
+			{ id: templateId },
+			{ lockMode: LockMode.PESSIMISTIC_WRITE }
+		);
 		if (!template) throw notFound('Case template');
 		const affectedCases = await countCasesUsingTemplate(tx, template.id);
 		if (affectedCases > 0) {

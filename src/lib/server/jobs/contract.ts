@@ -9,13 +9,16 @@ export interface JobContract<S extends z.ZodType = z.ZodType> {
 	queue: QueueOptions;
 	/** Defaults for every send of this job (e.g. a singleton policy). */
 	send?: SendOptions;
+	/** A cron expression in the clinic's time zone: the worker schedules the job with it. */
+	cron?: string;
 }
 
 export function jobContract<S extends z.ZodType>(
 	name: string,
 	payload: S,
 	queue: QueueOptions = {},
-	send?: SendOptions
+	send?: SendOptions,
+	cron?: string
 ): JobContract<S> {
-	return { name, payload, queue, send };
+	return { name, payload, queue, send, cron };
 }

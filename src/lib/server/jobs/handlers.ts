@@ -3,6 +3,7 @@ import type { JobWithMetadata, WorkOptions } from 'pg-boss';
 import type { z } from 'zod';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
+import { caseWarningsJob, sendCaseWarnings } from '../cases/case-warnings.ts';
 import { notificationSend } from '../notifications/notification.jobs.ts';
 import { sendNotification } from '../notifications/notifications.service.ts';
 import type { Transports } from '../notifications/transports.ts';
@@ -35,5 +36,9 @@ function handler<S extends z.ZodType>(
 export const jobHandlers: JobHandler[] = [
 	handler(notificationSend, async ({ data, em, transports, isLastAttempt }) => {
 		await sendNotification(em, { notificationId: data.notificationId, transports, isLastAttempt });
+	}),
+	handler(caseWarningsJob, async ({ data, em, log }) => {
+		const result = await sendCaseWarnings(em, { now: data?.now ? new Date(data.now) : undefined });
+		log.info(result, 'case warnings checked');
 	})
 ];

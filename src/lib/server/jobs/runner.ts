@@ -3,6 +3,7 @@
 import os from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
+import { getConfig } from '../config.ts';
 import { WorkerHeartbeat } from '../health/worker-heartbeat.entity.ts';
 import { logger } from '../logger.ts';
 import type { Transports } from '../notifications/transports.ts';
@@ -61,6 +62,11 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 	});
 	await boss.start();
 	await ensureQueues(boss);
+	const timeZone = getConfig().CASEBOOK_TIME_ZONE;
+	for (const contract of jobContracts) {
+		if (contract.cron)
+			await boss.schedule(contract.name, contract.cron, null, { tz: timeZone, missed: 'once' });
+	}
 
 	const handlers = new Map(jobHandlers.map((h) => [h.contract.name, h]));
 	for (const contract of jobContracts) {

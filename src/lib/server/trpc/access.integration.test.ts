@@ -98,7 +98,8 @@ describe('access to every procedure', () => {
 			(p) =>
 				(p.path.startsWith('admin.caseTemplates.') && p.type === 'mutation') ||
 				(p.path.startsWith('services.') && p.type === 'mutation') ||
-				(p.path.startsWith('appointmentTypes.') && p.type === 'mutation')
+				(p.path.startsWith('appointmentTypes.') && p.type === 'mutation') ||
+				(p.path.startsWith('bodyParts.') && p.type === 'mutation')
 		);
 		for (const p of adminOnly) expect(p.meta?.roles, p.path).toEqual(['admin']);
 		const adminAreas = procedures.filter(

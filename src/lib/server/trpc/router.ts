@@ -1,7 +1,10 @@
 // The whole API: one router per feature.
 import { appointmentTypesRouter } from '../appointment-types/appointment-types.router.ts';
+import { appointmentsRouter } from '../appointments/appointments.router.ts';
+import { casesRouter } from '../cases/cases.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
 import { caseTemplatesRouter } from '../case-templates/case-templates.router.ts';
+import { bodyPartsRouter } from '../cases/body-parts.router.ts';
 import { servicesRouter } from '../services/services.router.ts';
 import { accountRouter } from '../auth/account.router.ts';
 import { contactsRouter } from '../contacts/contacts.router.ts';
@@ -25,6 +28,9 @@ export const appRouter = router({
 	customFields: customFieldsRouter,
 	services: servicesRouter,
 	appointmentTypes: appointmentTypesRouter,
+	bodyParts: bodyPartsRouter,
+	cases: casesRouter,
+	appointments: appointmentsRouter,
 	admin: router({ caseTemplates: caseTemplatesRouter })
 });
 

@@ -13,8 +13,10 @@ const handler: RequestHandler = async (event) => {
 		if (origin !== null && !allowed.has(origin)) {
 			return json({ error: { message: 'Cross-origin requests are not allowed' } }, { status: 403 });
 		}
-		const type = event.request.headers.get('content-type') ?? '';
-		if (!type.toLowerCase().startsWith('application/json')) {
+		const type = (event.request.headers.get('content-type') ?? '').toLowerCase();
+		// File uploads are the one multipart call; the Origin check above still applies to them.
+		const isUpload = event.params.trpc === 'cases.addAttachment' && type.startsWith('multipart/form-data');
+		if (!type.startsWith('application/json') && !isUpload) {
 			return json({ error: { message: 'Send JSON (Content-Type: application/json)' } }, { status: 415 });
 		}
 	}

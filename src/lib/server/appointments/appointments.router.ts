@@ -1,0 +1,56 @@
+// Appointments (issue 6): every staff role books and manages appointments; the calendar lists them.
+import {
+	appointmentIdInput,
+	cancelAppointmentInput,
+	createAppointmentInput,
+	findAppointmentsInput,
+	invoiceAppointmentInput,
+	matchingCasesInput,
+	rescheduleAppointmentInput,
+	setAppointmentStatusInput,
+	updateAppointmentNotesInput
+} from '../../schemas/appointment.ts';
+import { router, staffProcedure } from '../trpc/init.ts';
+import {
+	appointmentFormOptions,
+	cancelAppointment,
+	createAppointment,
+	findAppointments,
+	findMatchingCases,
+	getAppointment,
+	invoiceAppointment,
+	rescheduleAppointment,
+	setAppointmentStatus,
+	updateAppointmentNotes
+} from './appointments.service.ts';
+
+export const appointmentsRouter = router({
+	find: staffProcedure
+		.input(findAppointmentsInput)
+		.query(({ ctx, input }) => findAppointments(ctx.em, ctx.actor, input)),
+	get: staffProcedure
+		.input(appointmentIdInput)
+		.query(({ ctx, input }) => getAppointment(ctx.em, ctx.actor, input.id)),
+	formOptions: staffProcedure.query(({ ctx }) => appointmentFormOptions(ctx.em)),
+	matchingCases: staffProcedure
+		.input(matchingCasesInput)
+		.query(({ ctx, input }) => findMatchingCases(ctx.em, ctx.actor, input)),
+	create: staffProcedure
+		.input(createAppointmentInput)
+		.mutation(({ ctx, input }) => createAppointment(ctx.em, ctx.actor, input)),
+	reschedule: staffProcedure
+		.input(rescheduleAppointmentInput)
+		.mutation(({ ctx, input }) => rescheduleAppointment(ctx.em, ctx.actor, input)),
+	setStatus: staffProcedure
+		.input(setAppointmentStatusInput)
+		.mutation(({ ctx, input }) => setAppointmentStatus(ctx.em, ctx.actor, input)),
+	cancel: staffProcedure
+		.input(cancelAppointmentInput)
+		.mutation(({ ctx, input }) => cancelAppointment(ctx.em, ctx.actor, input)),
+	invoice: staffProcedure
+		.input(invoiceAppointmentInput)
+		.mutation(({ ctx, input }) => invoiceAppointment(ctx.em, ctx.actor, input)),
+	updateNotes: staffProcedure
+		.input(updateAppointmentNotesInput)
+		.mutation(({ ctx, input }) => updateAppointmentNotes(ctx.em, ctx.actor, input))
+});

@@ -1,0 +1,532 @@
+// Appointments (issue 6): book, reschedule, change status, cancel, invoice, list for the calendar.
+// PostgreSQL's exclusion constraint is the last word on overlaps (two concurrent bookings cannot
+// both win); a case's hard cap is checked under the case's row lock in the same transaction.
+import type { z } from 'zod';
+import {
+	cancelAppointmentInput,
+	createAppointmentInput,
+	findAppointmentsInput,
+	invoiceAppointmentInput,
+	matchingCasesInput,
+	rescheduleAppointmentInput,
+	setAppointmentStatusInput,
+	updateAppointmentNotesInput,
+	type AppointmentStatus,
+	type CreateAppointmentInput,
+	type FindAppointmentsInput
+} from '../../schemas/appointment.ts';
+import { AppointmentType } from '../appointment-types/appointment-type.entity.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Actor } from '../auth/actor.ts';
+import { User } from '../auth/user.entity.ts';
+import { BodyPart } from '../cases/body-part.entity.ts';
+import { assertCaseOpen, loadVisibleCase } from '../cases/case-access.ts';
+import type { Case } from '../cases/case.entity.ts';
+import { computeCaseUsage, countsTowardsCase } from '../cases/case-rules.ts';
+import { assertCaseHasRoom, loadUsageAppointments } from '../cases/case-usage.ts';
+import { createCaseIn, findOpenCasesWithBodyParts, type CaseSummaryView } from '../cases/cases.service.ts';
+import type { Em } from '../db/orm.ts';
+import { assertVersion } from '../db/versioning.ts';
+import { AppError, notFound, type FieldErrors } from '../errors.ts';
+import { Patient } from '../patients/patient.entity.ts';
+import { Service } from '../services/service.entity.ts';
+import { Appointment, TIME_HOLDING_STATUSES } from './appointment.entity.ts';
+
+const PG_EXCLUSION_VIOLATION = '23P01';
+
+export interface AppointmentCaseRef {
+	id: string;
+	name: string;
+	status: 'open' | 'closed';
+	/** "3 of 10": the number in the series, and the limit for maximum-appointments cases. */
+	number: number | null;
+	of: number | null;
+	/** For maximum-amount cases: what is left of the limit after invoiced appointments. */
+	amountLeftCents: number | null;
+	isOverAmount: boolean;
+}
+
+export interface AppointmentView {
+	id: string;
+	patient: { id: string; name: string };
+	practitioner: { id: string; name: string };
+	appointmentType: { id: string; name: string; colour: string; priceCents: number };
+	startsAt: Date;
+	endsAt: Date;
+	durationMinutes: number;
+	status: AppointmentStatus;
+	notes: string | null;
+	invoicedAmountCents: number | null;
+	invoicedAt: Date | null;
+	cancellationReason: string | null;
+	case: AppointmentCaseRef | null;
+	version: number;
+}
+
+export interface AppointmentChangeResult {
+	appointment: AppointmentView;
+	/** Soft warnings the person booking should see (e.g. over the case's invoiceable amount). */
+	warnings: string[];
+}
+
+const POPULATE = ['patient', 'practitioner', 'appointmentType', 'case'] as const;
+
+function patientName(p: Patient): string {
+	return `${p.preferredFirstName || p.firstName} ${p.lastName}`;
+}
+
+/** Case references for many appointments: loads each case's usage once. */
+async function caseRefs(em: Em, appointments: Appointment[]): Promise<Map<string, AppointmentCaseRef>> {
+	const cases = new Map<string, Case>();
+	for (const a of appointments) if (a.case) cases.set(a.case.id, a.case);
+	const usageRows = await loadUsageAppointments(em, [...cases.keys()]);
+	const refs = new Map<string, AppointmentCaseRef>();
+	for (const a of appointments) {
+		if (!a.case) continue;
+		const c = cases.get(a.case.id)!;
+		const usage = computeCaseUsage(c, usageRows.get(c.id) ?? []);
+		refs.set(a.id, {
+			id: c.id,
+			name: c.name,
+			status: c.status,
+			number: usage.numbers.get(a.id) ?? null,
+			of: c.limitKind === 'appointments' ? (c.maxAppointments ?? null) : null,
+			amountLeftCents: usage.amountLeftCents,
+			isOverAmount: usage.isOverAmount
+		});
+	}
+	return refs;
+}
+
+function toView(a: Appointment, caseRef: AppointmentCaseRef | null): AppointmentView {
+	return {
+		id: a.id,
+		patient: { id: a.patient.id, name: patientName(a.patient) },
+		practitioner: { id: a.practitioner.id, name: a.practitioner.name },
+		appointmentType: {
+			id: a.appointmentType.id,
+			name: a.appointmentType.name,
+			colour: a.appointmentType.colour,
+			priceCents: a.appointmentType.priceCents
+		},
+		startsAt: a.startsAt,
+		endsAt: a.endsAt,
+		durationMinutes: Math.round((a.endsAt.getTime() - a.startsAt.getTime()) / 60_000),
+		status: a.status,
+		notes: a.notes ?? null,
+		invoicedAmountCents: a.invoicedAmountCents ?? null,
+		invoicedAt: a.invoicedAt ?? null,
+		cancellationReason: a.cancellationReason ?? null,
+		case: caseRef,
+		version: a.version
+	};
+}
+
+async function viewOf(em: Em, appointment: Appointment): Promise<AppointmentView> {
+	await em.populate(appointment, POPULATE, { refresh: true });
+	const refs = await caseRefs(em, [appointment]);
+	return toView(appointment, refs.get(appointment.id) ?? null);
+}
+
+/** Soft warnings after a change: the amount cap is allowed to be passed, but never silently. */
+function softWarnings(view: AppointmentView): string[] {
+	if (view.case?.isOverAmount) return [`Case “${view.case.name}” is over its maximum invoiceable amount`];
+	return [];
+}
+
+/** Turns the exclusion constraint's refusal into a field error the calendar can show. */
+async function flushBooking(em: Em, practitionerName: string): Promise<void> {
+	try {
+		await em.flush();
+	} catch (error) {
+		if ((error as { code?: string }).code === PG_EXCLUSION_VIOLATION) {
+			const message = `That time is taken: ${practitionerName} already has an appointment then`;
+			throw new AppError('CONFLICT', message, { fieldErrors: { startsAt: [message] }, cause: error });
+		}
+		throw error;
+	}
+}
+
+async function loadPractitioner(em: Em, id: string): Promise<User> {
+	const user = await em.findOne(User, { id, kind: 'staff', isActive: true });
+	if (!user || !user.roles.some((r) => r === 'practitioner' || r === 'admin'))
+		throw new AppError('BAD_REQUEST', 'Choose a practitioner', {
+			fieldErrors: { practitionerId: ['Choose a practitioner'] }
+		});
+	return user;
+}
+
+/** The practitioner must provide one of the type's services (a type with no services: anyone). */
+async function assertProvidesType(em: Em, practitioner: User, type: AppointmentType): Promise<void> {
+	await em.populate(type, ['services']);
+	const serviceIds = type.services.getItems().map((s) => s.id);
+	if (!serviceIds.length) return;
+	const provided = await em.count(Service, { id: { $in: serviceIds }, practitioners: practitioner.id });
+	if (!provided) {
+		const message = `${practitioner.name} does not provide ${type.name}`;
+		throw new AppError('BAD_REQUEST', message, { fieldErrors: { practitionerId: [message] } });
+	}
+}
+
+async function loadAppointment(em: Em, id: string): Promise<Appointment> {
+	const appointment = await em.findOne(Appointment, { id }, { populate: POPULATE, refresh: true });
+	if (!appointment) throw notFound('Appointment');
+	return appointment;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Find and get
+
+export async function findAppointments(
+	em: Em,
+	_actor: Actor,
+	raw: FindAppointmentsInput
+): Promise<AppointmentView[]> {
+	const input = findAppointmentsInput.parse(raw);
+	const appointments = await em.find(
+		Appointment,
+		{
+			startsAt: { $lt: input.to },
+			endsAt: { $gt: input.from },
+			...(input.practitionerId ? { practitioner: input.practitionerId } : {}),
+			...(input.patientId ? { patient: input.patientId } : {}),
+			...(input.includeCancelled ? {} : { status: { $nin: ['cancelled'] as AppointmentStatus[] } })
+		},
+		{ populate: POPULATE, orderBy: { startsAt: 'asc', id: 'asc' }, limit: 2000 }
+	);
+	const refs = await caseRefs(em, appointments);
+	return appointments.map((a) => toView(a, refs.get(a.id) ?? null));
+}
+
+export async function getAppointment(em: Em, actor: Actor, id: string): Promise<AppointmentView> {
+	return em.transactional(async (tx) => {
+		const appointment = await loadAppointment(tx, id);
+		recordAudit(tx, actor, {
+			action: 'appointment.read',
+			recordType: 'appointment',
+			recordId: appointment.id
+		});
+		const refs = await caseRefs(tx, [appointment]);
+		return toView(appointment, refs.get(appointment.id) ?? null);
+	});
+}
+
+/** The booking question (seed 002): open cases of the patient that share one of these body parts. */
+export async function findMatchingCases(
+	em: Em,
+	actor: Actor,
+	raw: { patientId: string; bodyPartIds: string[] }
+): Promise<CaseSummaryView[]> {
+	const input = matchingCasesInput.parse(raw);
+	return findOpenCasesWithBodyParts(em, actor, input.patientId, input.bodyPartIds);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Book
+
+export async function createAppointment(
+	em: Em,
+	actor: Actor,
+	raw: CreateAppointmentInput,
+	now = new Date()
+): Promise<AppointmentChangeResult> {
+	const input = createAppointmentInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const errors: FieldErrors = {};
+		const patient = await tx.findOne(Patient, { id: input.patientId, deletedAt: null });
+		if (!patient) errors.patientId = ['Choose a patient'];
+		else if (patient.archivedAt) errors.patientId = ['This patient is archived: unarchive them to book'];
+		const type = await tx.findOne(AppointmentType, { id: input.appointmentTypeId });
+		if (!type || !type.isActive) errors.appointmentTypeId = ['Choose an appointment type'];
+		if (Object.keys(errors).length)
+			throw new AppError('BAD_REQUEST', 'Some fields need attention', { fieldErrors: errors });
+		const practitioner = await loadPractitioner(tx, input.practitionerId);
+		await assertProvidesType(tx, practitioner, type!);
+		const durationMinutes = input.durationMinutes ?? type!.durationMinutes;
+
+		let caseRow: Case | null = null;
+		if (input.case.mode === 'existing') {
+			caseRow = await loadVisibleCase(tx, actor, input.case.caseId, { lock: true });
+			if (caseRow.patient?.id !== patient!.id)
+				throw new AppError('BAD_REQUEST', 'This case belongs to another patient', {
+					fieldErrors: { caseId: ['Choose a case of this patient'] }
+				});
+			assertCaseOpen(caseRow);
+			await assertCaseHasRoom(tx, caseRow, { status: 'booked' });
+			if (input.case.bodyPartIds.length) {
+				// "Update the case": the body parts chosen while booking join the case's.
+				const parts = await tx.find(BodyPart, { id: { $in: input.case.bodyPartIds }, isActive: true });
+				if (parts.length !== input.case.bodyPartIds.length)
+					throw new AppError('BAD_REQUEST', 'Choose body parts from the list', {
+						fieldErrors: { bodyPartIds: ['Choose body parts from the list'] }
+					});
+				await tx.populate(caseRow, ['bodyParts']);
+				const before = caseRow.bodyParts.count();
+				for (const part of parts) if (!caseRow.bodyParts.contains(part)) caseRow.bodyParts.add(part);
+				if (caseRow.bodyParts.count() !== before)
+					recordAudit(tx, actor, {
+						action: 'case.update',
+						recordType: 'case',
+						recordId: caseRow.id,
+						changedFields: ['bodyParts']
+					});
+			}
+		} else if (input.case.mode === 'new') {
+			if (!input.case.isSeparateCaseConfirmed) {
+				const matching = await findOpenCasesWithBodyParts(
+					tx,
+					actor,
+					patient!.id,
+					input.case.case.bodyPartIds
+				);
+				if (matching.length)
+					throw new AppError('CONFLICT', 'This patient already has an open case for the same body part', {
+						details: {
+							reason: 'matching-case',
+							cases: matching.map((c) => ({
+								id: c.id,
+								name: c.name,
+								bodyParts: c.bodyParts.map((b) => b.name)
+							}))
+						}
+					});
+			}
+			caseRow = await createCaseIn(
+				tx,
+				actor,
+				{ ...input.case.case, patientId: patient!.id, appointmentIds: [] },
+				now
+			);
+		}
+
+		const appointment = tx.create(Appointment, {
+			patient: patient!,
+			practitioner,
+			appointmentType: type!,
+			startsAt: input.startsAt,
+			endsAt: new Date(input.startsAt.getTime() + durationMinutes * 60_000),
+			status: 'booked',
+			case: caseRow,
+			notes: input.notes ?? null,
+			createdBy: actor.user ? tx.getReference(User, actor.user.id) : null
+		});
+		await flushBooking(tx, practitioner.name);
+		recordAudit(tx, actor, {
+			action: 'appointment.create',
+			recordType: 'appointment',
+			recordId: appointment.id,
+			details: { patientId: patient!.id, caseId: caseRow?.id ?? null }
+		});
+		const view = await viewOf(tx, appointment);
+		return { appointment: view, warnings: softWarnings(view) };
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Change
+
+/** Loads for a change: the appointment, and its case locked first (cap checks read the case). */
+async function loadForChange(tx: Em, actor: Actor, id: string, version: number) {
+	const appointment = await loadAppointment(tx, id);
+	const caseRow = appointment.case
+		? await loadVisibleCase(tx, actor, appointment.case.id, { lock: true })
+		: null;
+	assertVersion(appointment, version, 'appointment');
+	return { appointment, caseRow };
+}
+
+export async function rescheduleAppointment(
+	em: Em,
+	actor: Actor,
+	raw: z.input<typeof rescheduleAppointmentInput>
+): Promise<AppointmentChangeResult> {
+	const input = rescheduleAppointmentInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const { appointment } = await loadForChange(tx, actor, input.id, input.version);
+		if (!TIME_HOLDING_STATUSES.includes(appointment.status) || appointment.status === 'completed')
+			throw new AppError('CONFLICT', 'Only a booked, reserved or arrived appointment can be moved.');
+		const practitioner = input.practitionerId
+			? await loadPractitioner(tx, input.practitionerId)
+			: appointment.practitioner;
+		if (input.practitionerId) await assertProvidesType(tx, practitioner, appointment.appointmentType);
+		const before = {
+			startsAt: appointment.startsAt.toISOString(),
+			endsAt: appointment.endsAt.toISOString(),
+			practitionerId: appointment.practitioner.id
+		};
+		appointment.practitioner = practitioner;
+		appointment.startsAt = input.startsAt;
+		appointment.endsAt = new Date(input.startsAt.getTime() + input.durationMinutes * 60_000);
+		await flushBooking(tx, practitioner.name);
+		recordAudit(tx, actor, {
+			action: 'appointment.reschedule',
+			recordType: 'appointment',
+			recordId: appointment.id,
+			changedFields: [
+				'startsAt',
+				'endsAt',
+				...(before.practitionerId !== practitioner.id ? ['practitioner'] : [])
+			],
+			details: { before }
+		});
+		const view = await viewOf(tx, appointment);
+		return { appointment: view, warnings: softWarnings(view) };
+	});
+}
+
+/**
+ * Status changes among booked / arrived / completed / did not arrive (and reserved -> booked).
+ * A cancelled appointment stays cancelled (book a new one). When a change makes the appointment
+ * count towards its case again (e.g. DNA -> arrived on a case that ignores DNAs), the cap applies.
+ */
+export async function setAppointmentStatus(
+	em: Em,
+	actor: Actor,
+	raw: { id: string; version: number; status: string }
+): Promise<AppointmentChangeResult> {
+	const input = setAppointmentStatusInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const { appointment, caseRow } = await loadForChange(tx, actor, input.id, input.version);
+		if (appointment.status === 'cancelled')
+			throw new AppError('CONFLICT', 'A cancelled appointment cannot be changed: book a new one.');
+		if (appointment.status === input.status)
+			return { appointment: await viewOf(tx, appointment), warnings: [] };
+		if (
+			caseRow &&
+			!countsTowardsCase(appointment.status, caseRow) &&
+			countsTowardsCase(input.status, caseRow)
+		) {
+			await assertCaseHasRoom(tx, caseRow, { id: appointment.id, status: input.status }, 'status');
+		}
+		const previous = appointment.status;
+		appointment.status = input.status;
+		if (appointment.status === 'booked' || appointment.status === 'arrived')
+			appointment.reservationExpiresAt = null;
+		await flushBooking(tx, appointment.practitioner.name);
+		recordAudit(tx, actor, {
+			action: 'appointment.status',
+			recordType: 'appointment',
+			recordId: appointment.id,
+			changedFields: ['status'],
+			details: { from: previous, to: input.status }
+		});
+		const view = await viewOf(tx, appointment);
+		return { appointment: view, warnings: softWarnings(view) };
+	});
+}
+
+export async function cancelAppointment(
+	em: Em,
+	actor: Actor,
+	raw: { id: string; version: number; reason?: string },
+	now = new Date()
+): Promise<AppointmentChangeResult> {
+	const input = cancelAppointmentInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const { appointment } = await loadForChange(tx, actor, input.id, input.version);
+		if (appointment.status === 'cancelled')
+			throw new AppError('CONFLICT', 'This appointment is already cancelled.');
+		if (appointment.status === 'completed')
+			throw new AppError('CONFLICT', 'A completed appointment cannot be cancelled.');
+		appointment.status = 'cancelled';
+		appointment.cancelledAt = now;
+		appointment.cancellationReason = input.reason || null;
+		appointment.reservationExpiresAt = null;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'appointment.cancel',
+			recordType: 'appointment',
+			recordId: appointment.id,
+			changedFields: ['status'],
+			details: { reason: input.reason ?? null }
+		});
+		return { appointment: await viewOf(tx, appointment), warnings: [] };
+	});
+}
+
+/** Records the invoiced amount (the type's price unless given): what amount-capped cases count. */
+export async function invoiceAppointment(
+	em: Em,
+	actor: Actor,
+	raw: { id: string; version: number; amountCents?: number },
+	now = new Date()
+): Promise<AppointmentChangeResult> {
+	const input = invoiceAppointmentInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const { appointment } = await loadForChange(tx, actor, input.id, input.version);
+		if (appointment.status === 'reserved')
+			throw new AppError('CONFLICT', 'A reserved appointment cannot be invoiced until it is booked.');
+		appointment.invoicedAmountCents = input.amountCents ?? appointment.appointmentType.priceCents;
+		appointment.invoicedAt = now;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'appointment.invoice',
+			recordType: 'appointment',
+			recordId: appointment.id,
+			changedFields: ['invoicedAmountCents'],
+			details: { amountCents: appointment.invoicedAmountCents }
+		});
+		const view = await viewOf(tx, appointment);
+		return { appointment: view, warnings: softWarnings(view) };
+	});
+}
+
+export async function updateAppointmentNotes(
+	em: Em,
+	actor: Actor,
+	raw: { id: string; version: number; notes?: string | null }
+): Promise<AppointmentView> {
+	const input = updateAppointmentNotesInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const { appointment } = await loadForChange(tx, actor, input.id, input.version);
+		appointment.notes = input.notes ?? null;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'appointment.update',
+			recordType: 'appointment',
+			recordId: appointment.id,
+			changedFields: ['notes']
+		});
+		return viewOf(tx, appointment);
+	});
+}
+
+/** What the booking form offers: active practitioners with their services, active types. */
+export async function appointmentFormOptions(em: Em) {
+	const [practitioners, types] = await Promise.all([
+		em.find(
+			User,
+			{
+				kind: 'staff',
+				isActive: true,
+				$or: [{ roles: { $contains: ['practitioner'] } }, { roles: { $contains: ['admin'] } }]
+			},
+			{ orderBy: { name: 'asc', id: 'asc' } }
+		),
+		em.find(
+			AppointmentType,
+			{ isActive: true },
+			{ populate: ['services'], orderBy: { name: 'asc', id: 'asc' } }
+		)
+	]);
+	const links = await em.find(Service, { isActive: true }, { populate: ['practitioners'] });
+	const servicesOf = new Map<string, string[]>();
+	for (const service of links)
+		for (const user of service.practitioners.getItems())
+			servicesOf.set(user.id, [...(servicesOf.get(user.id) ?? []), service.id]);
+	return {
+		practitioners: practitioners.map((u) => ({
+			id: u.id,
+			name: u.name,
+			serviceIds: servicesOf.get(u.id) ?? []
+		})),
+		appointmentTypes: types.map((t) => ({
+			id: t.id,
+			name: t.name,
+			durationMinutes: t.durationMinutes,
+			priceCents: t.priceCents,
+			colour: t.colour,
+			serviceIds: t.services.getItems().map((s) => s.id)
+		}))
+	};
+}

@@ -1,0 +1,871 @@
+// Treatment cases (issue 6; seeds 000 and 002): create, read, edit, close and re-open, merge two
+// cases of a patient, relate appointments, attach files. Every change is one transaction with its
+// audit event; every read of a case is audited like a patient record.
+import {
+	caseAppointmentInput,
+	caseIdInput,
+	closeCaseInput,
+	createCaseInput,
+	findCasesInput,
+	mergeCasesInput,
+	removeAttachmentInput,
+	reopenCaseInput,
+	updateCaseInput,
+	type CreateCaseInput,
+	type FindCasesInput,
+	type UpdateCaseInput
+} from '../../schemas/case.ts';
+import type { AppointmentStatus } from '../../schemas/appointment.ts';
+import { todayIn } from '../../time.ts';
+import { Appointment } from '../appointments/appointment.entity.ts';
+import { changedFields, recordAudit } from '../audit/audit.service.ts';
+import type { Actor } from '../auth/actor.ts';
+import { User } from '../auth/user.entity.ts';
+import { CaseTemplate } from '../case-templates/case-template.entity.ts';
+import { getConfig } from '../config.ts';
+import { Contact, contactName } from '../contacts/contact.entity.ts';
+import { escapeLike } from '../db/like.ts';
+import type { Em } from '../db/orm.ts';
+import { assertVersion } from '../db/versioning.ts';
+import { AppError, notFound, type FieldErrors } from '../errors.ts';
+import { Patient } from '../patients/patient.entity.ts';
+import { deleteAttachmentBytes, inspectUpload, storeAttachmentBytes } from './attachment-storage.ts';
+import { BodyPart } from './body-part.entity.ts';
+import { assertCaseOpen, caseVisibilitySql, loadVisibleCase } from './case-access.ts';
+import { Case, CaseAttachment, type CaseLimitKind, type CaseStatus } from './case.entity.ts';
+import {
+	caseWarnings,
+	computeCaseUsage,
+	countsTowardsCase,
+	describeWarning,
+	type CaseUsage,
+	type UsageAppointment
+} from './case-rules.ts';
+import { assertCaseHasRoom, capMessage, loadUsageAppointments } from './case-usage.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Views: plain objects, never entities.
+
+export interface CaseUsageView extends Omit<CaseUsage, 'numbers'> {
+	limitKind: CaseLimitKind;
+	maxAppointments: number | null;
+	maxAmountCents: number | null;
+}
+
+export interface CaseWarningView {
+	kind: string;
+	message: string;
+}
+
+export interface CaseSummaryView {
+	id: string;
+	name: string;
+	patient: { id: string; name: string } | null;
+	template: { id: string; name: string; isShared: boolean; isArchived: boolean } | null;
+	bodyParts: { id: string; name: string }[];
+	status: CaseStatus;
+	issuedOn: string;
+	hasReferral: boolean;
+	referralExpiresOn: string | null;
+	usage: CaseUsageView;
+	warnings: CaseWarningView[];
+	mergedInto: { id: string; name: string } | null;
+	closedAt: Date | null;
+	version: number;
+}
+
+export interface CaseAppointmentView {
+	id: string;
+	startsAt: Date;
+	endsAt: Date;
+	status: AppointmentStatus;
+	practitioner: { id: string; name: string };
+	appointmentType: { id: string; name: string; priceCents: number };
+	invoicedAmountCents: number | null;
+	/** Its number in the series ("3 of 10"); null when it does not count. */
+	number: number | null;
+	counts: boolean;
+}
+
+export interface CaseAttachmentView {
+	id: string;
+	fileName: string;
+	contentType: string;
+	sizeBytes: number;
+	uploadedBy: string | null;
+	createdAt: Date;
+}
+
+export interface CaseDetailView extends CaseSummaryView {
+	countsCancelled: boolean;
+	countsDidNotArrive: boolean;
+	referringDoctor: { id: string; name: string } | null;
+	referralIssuedOn: string | null;
+	notes: string | null;
+	templateServices: { id: string; name: string }[];
+	appointments: CaseAppointmentView[];
+	attachments: CaseAttachmentView[];
+	mergedFrom: { id: string; name: string }[];
+	createdBy: string | null;
+	createdAt: Date;
+	updatedAt: Date;
+}
+
+const SUMMARY_POPULATE = ['patient', 'template.services', 'bodyParts', 'mergedInto'] as const;
+
+function patientName(patient: Patient): string {
+	return `${patient.preferredFirstName || patient.firstName} ${patient.lastName}`;
+}
+
+function today(now = new Date()): string {
+	return todayIn(getConfig().CASEBOOK_TIME_ZONE, now);
+}
+
+function toUsageView(caseRow: Case, usage: CaseUsage): CaseUsageView {
+	const { numbers: _numbers, ...rest } = usage;
+	return {
+		...rest,
+		limitKind: caseRow.limitKind,
+		maxAppointments: caseRow.maxAppointments ?? null,
+		maxAmountCents: caseRow.maxAmountCents ?? null
+	};
+}
+
+function toSummaryView(caseRow: Case, usage: CaseUsage, now = new Date()): CaseSummaryView {
+	const template = caseRow.template;
+	const warnings = caseWarnings(
+		{
+			status: caseRow.status,
+			hasReferral: caseRow.hasReferral,
+			referralExpiresOn: caseRow.referralExpiresOn ?? null,
+			usage: { ...usage, maxAmountCents: caseRow.maxAmountCents ?? null }
+		},
+		today(now)
+	);
+	return {
+		id: caseRow.id,
+		name: caseRow.name,
+		patient: caseRow.patient ? { id: caseRow.patient.id, name: patientName(caseRow.patient) } : null,
+		template: template
+			? {
+					id: template.id,
+					name: template.name,
+					isShared: template.services.isInitialized() && template.services.count() > 1,
+					isArchived: !template.isActive
+				}
+			: null,
+		bodyParts: caseRow.bodyParts
+			.getItems()
+			.map((b) => ({ id: b.id, name: b.name }))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+		status: caseRow.status,
+		issuedOn: caseRow.issuedOn,
+		hasReferral: caseRow.hasReferral,
+		referralExpiresOn: caseRow.hasReferral ? (caseRow.referralExpiresOn ?? null) : null,
+		usage: toUsageView(caseRow, usage),
+		warnings: warnings.map((w) => ({ kind: w.kind, message: describeWarning(w) })),
+		mergedInto: caseRow.mergedInto ? { id: caseRow.mergedInto.id, name: caseRow.mergedInto.name } : null,
+		closedAt: caseRow.closedAt ?? null,
+		version: caseRow.version
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Find
+
+export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) {
+	const input = findCasesInput.parse(raw);
+	const visibility = caseVisibilitySql(actor);
+	const where: string[] = [visibility.sql];
+	const params: unknown[] = [...visibility.params];
+	if (input.status !== 'all') {
+		where.push('c.status = ?');
+		params.push(input.status);
+	}
+	if (input.patientId) {
+		where.push('c.patient_id = ?');
+		params.push(input.patientId);
+	}
+	if (input.templateId) {
+		where.push('c.template_id = ?');
+		params.push(input.templateId);
+	}
+	if (input.serviceId) {
+		where.push(
+			'exists (select 1 from case_template_service fs where fs.case_template_id = c.template_id and fs.service_id = ?)'
+		);
+		params.push(input.serviceId);
+	}
+	if (input.practitionerId) {
+		where.push('exists (select 1 from appointment fa where fa.case_id = c.id and fa.practitioner_id = ?)');
+		params.push(input.practitionerId);
+	}
+	if (input.referral) {
+		const day = today();
+		if (input.referral === 'expired') {
+			where.push('c.has_referral and c.referral_expires_on < ?::date');
+			params.push(day);
+		} else {
+			where.push("c.has_referral and c.referral_expires_on between ?::date and ?::date + interval '30 days'");
+			params.push(day, day);
+		}
+	}
+	if (input.search) {
+		const like = `%${escapeLike(input.search)}%`;
+		where.push(
+			`(c.name ilike ? or exists (select 1 from patient sp where sp.id = c.patient_id and (sp.first_name || ' ' || sp.last_name ilike ? or coalesce(sp.preferred_first_name, '') || ' ' || sp.last_name ilike ?)))`
+		);
+		params.push(like, like, like);
+	}
+	const rows = await em.execute<{ id: string; total: string }[]>(
+		`select c.id, count(*) over () as total from clinic_case c
+		 where ${where.join(' and ')}
+		 order by (c.status = 'open') desc, c.issued_on desc, c.id desc
+		 limit ? offset ?`,
+		[...params, input.perPage, (input.page - 1) * input.perPage]
+	);
+	let total = rows.length ? Number(rows[0]!.total) : 0;
+	if (!rows.length && input.page > 1) {
+		const [count] = await em.execute<{ total: string }[]>(
+			`select count(*) as total from clinic_case c where ${where.join(' and ')}`,
+			params
+		);
+		total = Number(count?.total ?? 0);
+	}
+	const ids = rows.map((r) => String(r.id));
+	const cases = ids.length
+		? await em.find(Case, { id: { $in: ids } }, { populate: SUMMARY_POPULATE, refresh: true })
+		: [];
+	const byId = new Map<string, Case>(cases.map((c) => [c.id, c]));
+	const usageRows = await loadUsageAppointments(em, ids);
+	const items = ids
+		.map((id) => byId.get(id))
+		.filter((c): c is Case => Boolean(c))
+		.map((c) => toSummaryView(c, computeCaseUsage(c, usageRows.get(c.id) ?? [])));
+	return {
+		items,
+		total,
+		page: input.page,
+		pageCount: Math.max(1, Math.ceil(total / input.perPage))
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Get
+
+async function toDetailView(em: Em, caseRow: Case): Promise<CaseDetailView> {
+	await em.populate(caseRow, [...SUMMARY_POPULATE, 'referringDoctor', 'createdBy'], { refresh: true });
+	const [appointments, attachments, mergedFrom] = await Promise.all([
+		em.find(
+			Appointment,
+			{ case: caseRow.id },
+			{
+				populate: ['practitioner', 'appointmentType'],
+				orderBy: { startsAt: 'asc', id: 'asc' },
+				refresh: true
+			}
+		),
+		em.find(
+			CaseAttachment,
+			{ case: caseRow.id },
+			{ populate: ['uploadedBy'], orderBy: { createdAt: 'desc', id: 'desc' } }
+		),
+		em.find(Case, { mergedInto: caseRow.id }, { fields: ['id', 'name'], orderBy: { id: 'asc' } })
+	]);
+	const usageRows: UsageAppointment[] = appointments.map((a) => ({
+		id: a.id,
+		status: a.status,
+		startsAt: a.startsAt,
+		invoicedAmountCents: a.invoicedAmountCents ?? null,
+		priceCents: a.appointmentType.priceCents
+	}));
+	const usage = computeCaseUsage(caseRow, usageRows);
+	return {
+		...toSummaryView(caseRow, usage),
+		countsCancelled: caseRow.countsCancelled,
+		countsDidNotArrive: caseRow.countsDidNotArrive,
+		referringDoctor:
+			caseRow.hasReferral && caseRow.referringDoctor
+				? { id: caseRow.referringDoctor.id, name: contactName(caseRow.referringDoctor) }
+				: null,
+		referralIssuedOn: caseRow.hasReferral ? (caseRow.referralIssuedOn ?? null) : null,
+		notes: caseRow.notes ?? null,
+		templateServices: caseRow.template
+			? caseRow.template.services
+					.getItems()
+					.map((s) => ({ id: s.id, name: s.name }))
+					.sort((a, b) => a.name.localeCompare(b.name))
+			: [],
+		appointments: appointments.map((a) => ({
+			id: a.id,
+			startsAt: a.startsAt,
+			endsAt: a.endsAt,
+			status: a.status,
+			practitioner: { id: a.practitioner.id, name: a.practitioner.name },
+			appointmentType: {
+				id: a.appointmentType.id,
+				name: a.appointmentType.name,
+				priceCents: a.appointmentType.priceCents
+			},
+			invoicedAmountCents: a.invoicedAmountCents ?? null,
+			number: usage.numbers.get(a.id) ?? null,
+			counts: countsTowardsCase(a.status, caseRow)
+		})),
+		attachments: attachments.map((f) => ({
+			id: f.id,
+			fileName: f.fileName,
+			contentType: f.contentType,
+			sizeBytes: f.sizeBytes,
+			uploadedBy: f.uploadedBy?.name ?? null,
+			createdAt: f.createdAt
+		})),
+		mergedFrom: mergedFrom.map((c) => ({ id: c.id, name: c.name })),
+		createdBy: caseRow.createdBy?.name ?? null,
+		createdAt: caseRow.createdAt,
+		updatedAt: caseRow.updatedAt
+	};
+}
+
+export async function getCase(em: Em, actor: Actor, id: string): Promise<CaseDetailView> {
+	const { id: caseId } = caseIdInput.parse({ id });
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, caseId);
+		recordAudit(tx, actor, { action: 'case.read', recordType: 'case', recordId: caseRow.id });
+		return toDetailView(tx, caseRow);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Create and update
+
+type ParsedCaseFields = ReturnType<typeof createCaseInput.parse>;
+
+/** Checks every reference the form names; collects all problems at their fields. */
+async function resolveReferences(
+	em: Em,
+	input: Pick<ParsedCaseFields, 'templateId' | 'bodyPartIds' | 'referringDoctorId'>,
+	current?: Case
+) {
+	const errors: FieldErrors = {};
+	let template: CaseTemplate | null = null;
+	if (input.templateId) {
+		template = await em.findOne(CaseTemplate, { id: input.templateId });
+		if (!template) errors.templateId = ['Choose a case template'];
+		// An archived template stays on the cases that use it but is not offered for new ones.
+		else if (!template.isActive && current?.template?.id !== template.id)
+			errors.templateId = ['This template is archived: choose another'];
+	}
+	const bodyParts = input.bodyPartIds.length
+		? await em.find(BodyPart, { id: { $in: input.bodyPartIds } })
+		: [];
+	const keptIds = new Set(
+		current?.bodyParts.isInitialized() ? current.bodyParts.getItems().map((b) => b.id) : []
+	);
+	if (
+		bodyParts.length !== input.bodyPartIds.length ||
+		bodyParts.some((b) => !b.isActive && !keptIds.has(b.id))
+	)
+		errors.bodyPartIds = ['Choose body parts from the list'];
+	let referringDoctor: Contact | null = null;
+	if (input.referringDoctorId) {
+		referringDoctor = await em.findOne(Contact, { id: input.referringDoctorId });
+		if (!referringDoctor) errors.referringDoctorId = ['Choose a referring doctor from your contacts'];
+	}
+	return { errors, template, bodyParts, referringDoctor };
+}
+
+function applyCaseFields(
+	caseRow: Case,
+	input: Omit<ParsedCaseFields, 'patientId' | 'appointmentIds'>,
+	refs: { template: CaseTemplate | null; bodyParts: BodyPart[]; referringDoctor: Contact | null },
+	now: Date
+): void {
+	caseRow.name = input.name;
+	caseRow.template = refs.template;
+	caseRow.bodyParts.set(refs.bodyParts);
+	caseRow.limitKind = input.limitKind;
+	caseRow.maxAppointments = input.maxAppointments ?? null;
+	caseRow.maxAmountCents = input.maxAmountCents ?? null;
+	caseRow.countsCancelled = input.countsCancelled;
+	caseRow.countsDidNotArrive = input.countsDidNotArrive;
+	caseRow.hasReferral = input.hasReferral;
+	caseRow.referringDoctor = refs.referringDoctor;
+	caseRow.referralIssuedOn = input.referralIssuedOn ?? null;
+	caseRow.referralExpiresOn = input.referralExpiresOn ?? null;
+	caseRow.notes = input.notes ?? null;
+	caseRow.issuedOn = input.issuedOn ?? caseRow.issuedOn ?? today(now);
+}
+
+function snapshot(caseRow: Case): Record<string, unknown> {
+	return {
+		name: caseRow.name,
+		template: caseRow.template?.id ?? null,
+		bodyParts: caseRow.bodyParts.isInitialized()
+			? caseRow.bodyParts
+					.getItems()
+					.map((b) => b.id)
+					.sort()
+					.join(',')
+			: null,
+		limitKind: caseRow.limitKind,
+		maxAppointments: caseRow.maxAppointments ?? null,
+		maxAmountCents: caseRow.maxAmountCents ?? null,
+		countsCancelled: caseRow.countsCancelled,
+		countsDidNotArrive: caseRow.countsDidNotArrive,
+		hasReferral: caseRow.hasReferral,
+		referringDoctor: caseRow.referringDoctor?.id ?? null,
+		referralIssuedOn: caseRow.referralIssuedOn ?? null,
+		referralExpiresOn: caseRow.referralExpiresOn ?? null,
+		notes: caseRow.notes ?? null,
+		issuedOn: caseRow.issuedOn
+	};
+}
+
+/** A limit lowered below what the case already counts would make it "over" for no reason. */
+function assertLimitFits(caseRow: Case, usage: CaseUsage): void {
+	if (
+		caseRow.limitKind === 'appointments' &&
+		caseRow.maxAppointments != null &&
+		usage.appointmentsCounted > caseRow.maxAppointments
+	) {
+		const message = `This case already has ${usage.appointmentsCounted} appointments that count: the maximum cannot be lower`;
+		throw new AppError('BAD_REQUEST', message, { fieldErrors: { maxAppointments: [message] } });
+	}
+}
+
+async function loadActivePatient(em: Em, patientId: string, field = 'patientId'): Promise<Patient> {
+	const patient = await em.findOne(Patient, { id: patientId, deletedAt: null });
+	if (!patient)
+		throw new AppError('NOT_FOUND', 'Patient not found', { fieldErrors: { [field]: ['Choose a patient'] } });
+	return patient;
+}
+
+/**
+ * Creates a case inside the caller's transaction (the appointment form creates one while booking).
+ * `input` must already be parsed.
+ */
+export async function createCaseIn(
+	tx: Em,
+	actor: Actor,
+	input: ParsedCaseFields,
+	now = new Date()
+): Promise<Case> {
+	const patient = await loadActivePatient(tx, input.patientId);
+	const refs = await resolveReferences(tx, input);
+	const appointments = input.appointmentIds.length
+		? await tx.find(Appointment, { id: { $in: input.appointmentIds } }, { populate: ['patient'] })
+		: [];
+	if (appointments.length !== input.appointmentIds.length)
+		refs.errors.appointmentIds = ['Choose appointments of this patient'];
+	else if (appointments.some((a) => a.patient.id !== patient.id))
+		refs.errors.appointmentIds = ['An appointment of another patient cannot be added to this case'];
+	if (Object.keys(refs.errors).length)
+		throw new AppError('BAD_REQUEST', 'Some fields need attention', { fieldErrors: refs.errors });
+	const caseRow = tx.create(Case, {
+		name: input.name,
+		patient,
+		issuedOn: input.issuedOn ?? today(now),
+		createdBy: actor.user ? tx.getReference(User, actor.user.id) : null
+	});
+	applyCaseFields(caseRow, input, refs, now);
+	await tx.flush();
+	if (appointments.length) {
+		const usage = computeCaseUsage(
+			caseRow,
+			appointments.map((a) => ({
+				id: a.id,
+				status: a.status,
+				startsAt: a.startsAt,
+				invoicedAmountCents: a.invoicedAmountCents ?? null,
+				priceCents: 0
+			}))
+		);
+		if (
+			caseRow.limitKind === 'appointments' &&
+			usage.appointmentsLeft !== null &&
+			usage.appointmentsLeft < 0
+		) {
+			const message = `${capMessage(caseRow.maxAppointments!)}: choose fewer appointments`;
+			throw new AppError('CONFLICT', message, { fieldErrors: { appointmentIds: [message] } });
+		}
+		for (const appointment of appointments) appointment.case = caseRow;
+	}
+	await tx.flush();
+	recordAudit(tx, actor, {
+		action: 'case.create',
+		recordType: 'case',
+		recordId: caseRow.id,
+		details: { patientId: patient.id, appointmentIds: input.appointmentIds }
+	});
+	return caseRow;
+}
+
+export async function createCase(
+	em: Em,
+	actor: Actor,
+	raw: CreateCaseInput,
+	now = new Date()
+): Promise<CaseDetailView> {
+	const input = createCaseInput.parse(raw);
+	return em.transactional(async (tx) => toDetailView(tx, await createCaseIn(tx, actor, input, now)));
+}
+
+export async function updateCase(
+	em: Em,
+	actor: Actor,
+	raw: UpdateCaseInput,
+	now = new Date()
+): Promise<CaseDetailView> {
+	const input = updateCaseInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, input.id, { lock: true });
+		assertVersion(caseRow, input.version, 'case');
+		await tx.populate(caseRow, ['bodyParts', 'template', 'referringDoctor']);
+		const before = snapshot(caseRow);
+		const refs = await resolveReferences(tx, input, caseRow);
+		if (Object.keys(refs.errors).length)
+			throw new AppError('BAD_REQUEST', 'Some fields need attention', { fieldErrors: refs.errors });
+		applyCaseFields(caseRow, input, refs, now);
+		const usageRows = (await loadUsageAppointments(tx, [caseRow.id])).get(caseRow.id) ?? [];
+		assertLimitFits(caseRow, computeCaseUsage(caseRow, usageRows));
+		const fields = changedFields(before, snapshot(caseRow));
+		if (fields.length) {
+			await tx.flush();
+			recordAudit(tx, actor, {
+				action: 'case.update',
+				recordType: 'case',
+				recordId: caseRow.id,
+				changedFields: fields
+			});
+		}
+		return toDetailView(tx, caseRow);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Close, re-open
+
+export async function closeCase(
+	em: Em,
+	actor: Actor,
+	raw: { id: string; version: number },
+	now = new Date()
+) {
+	const input = closeCaseInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, input.id, { lock: true });
+		assertVersion(caseRow, input.version, 'case');
+		if (caseRow.status === 'closed') throw new AppError('CONFLICT', 'This case is already closed.');
+		caseRow.status = 'closed';
+		caseRow.closedAt = now;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'case.close',
+			recordType: 'case',
+			recordId: caseRow.id,
+			changedFields: ['status']
+		});
+		return toDetailView(tx, caseRow);
+	});
+}
+
+export async function reopenCase(em: Em, actor: Actor, raw: { id: string; version: number }) {
+	const input = reopenCaseInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, input.id, { lock: true });
+		assertVersion(caseRow, input.version, 'case');
+		if (caseRow.status === 'open') throw new AppError('CONFLICT', 'This case is already open.');
+		if (caseRow.mergedInto)
+			throw new AppError('CONFLICT', 'This case was merged into another case: open that one instead.');
+		caseRow.status = 'open';
+		caseRow.closedAt = null;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'case.reopen',
+			recordType: 'case',
+			recordId: caseRow.id,
+			changedFields: ['status']
+		});
+		return toDetailView(tx, caseRow);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merge
+
+function mergedNotes(target: Case, source: Case, now: Date): string | null {
+	if (!source.notes) return target.notes ?? null;
+	const heading = `--- Merged from case "${source.name}" (#${source.id}) on ${today(now)} ---`;
+	return target.notes ? `${target.notes}\n\n${heading}\n${source.notes}` : `${heading}\n${source.notes}`;
+}
+
+/**
+ * Merges `source` into `target` (two cases of one patient): the target keeps every appointment,
+ * attachment and body part of both, the source's notes under a heading, and the source's referral
+ * if it has none; the source is closed and points at the target. One transaction.
+ */
+export async function mergeCases(
+	em: Em,
+	actor: Actor,
+	raw: { sourceId: string; targetId: string },
+	now = new Date()
+) {
+	const input = mergeCasesInput.parse(raw);
+	return em.transactional(async (tx) => {
+		// Lock in id order so two opposite merges cannot deadlock.
+		const [firstId, secondId] = [input.sourceId, input.targetId].sort((a, b) => Number(a) - Number(b));
+		const first = await loadVisibleCase(tx, actor, firstId!, { lock: true });
+		const second = await loadVisibleCase(tx, actor, secondId!, { lock: true });
+		const source = first.id === input.sourceId ? first : second;
+		const target = first.id === input.targetId ? first : second;
+		if (source.patient?.id !== target.patient?.id || !source.patient)
+			throw new AppError('BAD_REQUEST', 'Only cases of the same patient can be merged', {
+				fieldErrors: { targetId: ['Choose a case of the same patient'] }
+			});
+		if (source.mergedInto)
+			throw new AppError('CONFLICT', 'That case has already been merged into another case.');
+		if (target.mergedInto)
+			throw new AppError('BAD_REQUEST', 'The chosen case was merged into another case', {
+				fieldErrors: { targetId: ['Choose a case that has not been merged'] }
+			});
+		assertCaseOpen(target, 'The case to merge into is closed: re-open it first.');
+		await tx.populate([source, target], ['bodyParts', 'referringDoctor']);
+		const connection = { sourceId: source.id, targetId: target.id };
+		const moved = await tx.nativeUpdate(Appointment, { case: source.id }, { case: target.id });
+		const movedFiles = await tx.nativeUpdate(CaseAttachment, { case: source.id }, { case: target.id });
+		const bodyParts = new Map(
+			[...target.bodyParts.getItems(), ...source.bodyParts.getItems()].map((b) => [b.id, b])
+		);
+		target.bodyParts.set([...bodyParts.values()]);
+		target.notes = mergedNotes(target, source, now);
+		if (!target.hasReferral && source.hasReferral) {
+			target.hasReferral = true;
+			target.referringDoctor = source.referringDoctor ?? null;
+			target.referralIssuedOn = source.referralIssuedOn ?? null;
+			target.referralExpiresOn = source.referralExpiresOn ?? null;
+		}
+		source.status = 'closed';
+		source.closedAt = source.closedAt ?? now;
+		source.mergedInto = target;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'case.merge',
+			recordType: 'case',
+			recordId: target.id,
+			details: { ...connection, appointmentsMoved: moved, attachmentsMoved: movedFiles }
+		});
+		recordAudit(tx, actor, {
+			action: 'case.merged_into',
+			recordType: 'case',
+			recordId: source.id,
+			details: connection
+		});
+		return toDetailView(tx, target);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Appointments on a case
+
+export async function addAppointmentToCase(
+	em: Em,
+	actor: Actor,
+	raw: { caseId: string; appointmentId: string }
+) {
+	const input = caseAppointmentInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, input.caseId, { lock: true });
+		assertCaseOpen(caseRow);
+		const appointment = await tx.findOne(Appointment, { id: input.appointmentId }, { populate: ['patient'] });
+		if (!appointment) throw notFound('Appointment');
+		if (appointment.patient.id !== caseRow.patient?.id)
+			throw new AppError('BAD_REQUEST', 'This appointment belongs to another patient', {
+				fieldErrors: { appointmentId: ['Choose an appointment of this case’s patient'] }
+			});
+		if (appointment.case?.id === caseRow.id) return toDetailView(tx, caseRow);
+		await assertCaseHasRoom(tx, caseRow, appointment, 'appointmentId');
+		const previous = appointment.case?.id ?? null;
+		appointment.case = caseRow;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'case.add_appointment',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: { appointmentId: appointment.id, previousCaseId: previous }
+		});
+		return toDetailView(tx, caseRow);
+	});
+}
+
+export async function removeAppointmentFromCase(
+	em: Em,
+	actor: Actor,
+	raw: { caseId: string; appointmentId: string }
+) {
+	const input = caseAppointmentInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, input.caseId, { lock: true });
+		const appointment = await tx.findOne(Appointment, { id: input.appointmentId, case: caseRow.id });
+		if (!appointment) throw notFound('Appointment on this case');
+		appointment.case = null;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'case.remove_appointment',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: { appointmentId: appointment.id }
+		});
+		return toDetailView(tx, caseRow);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attachments
+
+export async function addCaseAttachment(
+	em: Em,
+	actor: Actor,
+	input: { caseId: string; fileName: string; bytes: Uint8Array }
+): Promise<CaseAttachmentView> {
+	const { id: caseId } = caseIdInput.parse({ id: input.caseId });
+	// Refuse before touching the disk or the database.
+	await loadVisibleCase(em.fork(), actor, caseId);
+	const inspected = await inspectUpload(input.bytes, input.fileName);
+	const stored = await storeAttachmentBytes(input.bytes);
+	try {
+		return await em.transactional(async (tx) => {
+			const caseRow = await loadVisibleCase(tx, actor, caseId, { lock: true });
+			const attachment = tx.create(CaseAttachment, {
+				case: caseRow,
+				fileName: inspected.fileName,
+				contentType: inspected.contentType,
+				sizeBytes: stored.sizeBytes,
+				sha256: stored.sha256,
+				storageKey: stored.storageKey,
+				uploadedBy: actor.user ? tx.getReference(User, actor.user.id) : null
+			});
+			await tx.flush();
+			recordAudit(tx, actor, {
+				action: 'case.add_attachment',
+				recordType: 'case',
+				recordId: caseRow.id,
+				details: {
+					attachmentId: attachment.id,
+					fileName: attachment.fileName,
+					sizeBytes: attachment.sizeBytes
+				}
+			});
+			return {
+				id: attachment.id,
+				fileName: attachment.fileName,
+				contentType: attachment.contentType,
+				sizeBytes: attachment.sizeBytes,
+				uploadedBy: actor.user?.name ?? null,
+				createdAt: attachment.createdAt
+			};
+		});
+	} catch (error) {
+		// Nothing half-written: the bytes go when the row does not make it.
+		await deleteAttachmentBytes(stored.storageKey);
+		throw error;
+	}
+}
+
+export async function removeCaseAttachment(
+	em: Em,
+	actor: Actor,
+	raw: { caseId: string; attachmentId: string }
+) {
+	const input = removeAttachmentInput.parse(raw);
+	const storageKey = await em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, input.caseId, { lock: true });
+		const attachment = await tx.findOne(CaseAttachment, { id: input.attachmentId, case: caseRow.id });
+		if (!attachment) throw notFound('Attachment');
+		const key = attachment.storageKey;
+		tx.remove(attachment);
+		recordAudit(tx, actor, {
+			action: 'case.remove_attachment',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: { attachmentId: input.attachmentId, fileName: attachment.fileName }
+		});
+		await tx.flush();
+		return key;
+	});
+	// After the commit: a crash in between leaves an unreferenced file, never a dangling row.
+	await deleteAttachmentBytes(storageKey);
+	return { ok: true as const };
+}
+
+/** For the download route: the attachment's metadata, if the actor may see its case. */
+export async function getCaseAttachment(em: Em, actor: Actor, raw: { caseId: string; attachmentId: string }) {
+	const input = removeAttachmentInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, input.caseId);
+		const attachment = await tx.findOne(CaseAttachment, { id: input.attachmentId, case: caseRow.id });
+		if (!attachment) throw notFound('Attachment');
+		recordAudit(tx, actor, {
+			action: 'case.download_attachment',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: { attachmentId: attachment.id }
+		});
+		return {
+			fileName: attachment.fileName,
+			contentType: attachment.contentType,
+			sizeBytes: attachment.sizeBytes,
+			storageKey: attachment.storageKey
+		};
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// For forms
+
+/** The open cases of a patient that share a body part: the booking question (seed 002). */
+export async function findOpenCasesWithBodyParts(
+	em: Em,
+	actor: Actor,
+	patientId: string,
+	bodyPartIds: readonly string[]
+): Promise<CaseSummaryView[]> {
+	if (!bodyPartIds.length) return [];
+	const visibility = caseVisibilitySql(actor);
+	const rows = await em.execute<{ id: string }[]>(
+		`select distinct c.id from clinic_case c join case_body_part cbp on cbp.case_id = c.id
+		 where c.patient_id = ? and c.status = 'open' and cbp.body_part_id in (${bodyPartIds.map(() => '?').join(', ')})
+		 and ${visibility.sql}`,
+		[patientId, ...bodyPartIds, ...visibility.params]
+	);
+	const ids = rows.map((r) => String(r.id));
+	if (!ids.length) return [];
+	const cases = await em.find(
+		Case,
+		{ id: { $in: ids } },
+		{ populate: SUMMARY_POPULATE, orderBy: { issuedOn: 'desc', id: 'desc' } }
+	);
+	const usage = await loadUsageAppointments(em, ids);
+	return cases.map((c) => toSummaryView(c, computeCaseUsage(c, usage.get(c.id) ?? [])));
+}
+
+/** Options for the case form: templates offered, the body-part vocabulary, referring doctors. */
+export async function caseFormOptions(em: Em) {
+	const [templates, bodyParts, contacts] = await Promise.all([
+		em.find(
+			CaseTemplate,
+			{ isActive: true },
+			{ populate: ['services'], orderBy: { name: 'asc', id: 'asc' } }
+		),
+		em.find(BodyPart, { isActive: true }, { orderBy: { name: 'asc', id: 'asc' } }),
+		em.find(
+			Contact,
+			{ archivedAt: null },
+			{ orderBy: { lastName: 'asc', firstName: 'asc', id: 'asc' }, limit: 500 }
+		)
+	]);
+	return {
+		templates: templates.map((t) => ({ id: t.id, name: t.name, isShared: t.services.count() > 1 })),
+		bodyParts: bodyParts.map((b) => ({ id: b.id, name: b.name })),
+		contacts: contacts.map((c) => ({ id: c.id, name: contactName(c) }))
+	};
+}

@@ -1,0 +1,57 @@
+// The body-part vocabulary cases are about: searched by the URL, added, renamed in place, archived
+// and brought back on the same page. Every action calls the bodyParts procedures (same access checks).
+import { fail } from '@sveltejs/kit';
+import { z } from 'zod';
+import { formAction, isFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+
+const query = z.object({
+	q: z.string().trim().max(200).optional().catch(undefined),
+	archived: z.literal('1').optional().catch(undefined)
+});
+
+export const load: PageServerLoad = async (event) => {
+	const params = query.parse(Object.fromEntries(event.url.searchParams));
+	const parts = await serverCaller(event).bodyParts.find({
+		search: params.q || undefined,
+		includeArchived: params.archived === '1'
+	});
+	return { parts, params };
+};
+
+function text(data: FormData, name: string): string {
+	const value = data.get(name);
+	return typeof value === 'string' ? value : '';
+}
+
+export const actions = {
+	create: async (event) => {
+		const data = await event.request.formData();
+		const values = { name: text(data, 'name') };
+		const result = await formAction(() => serverCaller(event).bodyParts.create(values));
+		if (isFailure(result)) return fail(result.status, { ...result.data, action: 'create' as const, values });
+		return { action: 'create' as const, part: result };
+	},
+	rename: async (event) => {
+		const data = await event.request.formData();
+		const id = text(data, 'id');
+		const values = { name: text(data, 'name') };
+		const result = await formAction(() => serverCaller(event).bodyParts.rename({ id, ...values }));
+		if (isFailure(result))
+			return fail(result.status, { ...result.data, action: 'rename' as const, id, values });
+		return { action: 'rename' as const, part: result };
+	},
+	archive: async (event) => {
+		const id = text(await event.request.formData(), 'id');
+		const result = await formAction(() => serverCaller(event).bodyParts.archive({ id }));
+		if (isFailure(result)) return fail(result.status, { ...result.data, action: 'archive' as const, id });
+		return { action: 'archive' as const, part: result };
+	},
+	unarchive: async (event) => {
+		const id = text(await event.request.formData(), 'id');
+		const result = await formAction(() => serverCaller(event).bodyParts.unarchive({ id }));
+		if (isFailure(result)) return fail(result.status, { ...result.data, action: 'unarchive' as const, id });
+		return { action: 'unarchive' as const, part: result };
+	}
+} satisfies Actions;
