@@ -22,7 +22,28 @@ const SECURITY_HEADERS: Record<string, string> = {
 // Counted, so that shutdown closes the database only after the requests in hand have finished.
 export const handle: Handle = (input) => trackRequest(() => handleRequest(input));
 
+const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/**
+ * Kit's cross-site form check, minus the webhook paths (which verify Twilio's signature instead):
+ * a form posted to us from another origin is refused.
+ */
+function isCrossSiteFormPost(event: Parameters<Handle>[0]['event']): boolean {
+	const method = event.request.method;
+	if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
+	if (event.url.pathname.startsWith('/webhooks/')) return false;
+	const type = (event.request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+	if (!FORM_TYPES.includes(type)) return false;
+	return event.request.headers.get('origin') !== event.url.origin;
+}
+
 async function handleRequest({ event, resolve }: Parameters<Handle>[0]): Promise<Response> {
+	if (isCrossSiteFormPost(event)) {
+		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, {
+			status: 403,
+			headers: { 'Content-Type': 'text/plain' }
+		});
+	}
 	const incoming = event.request.headers.get('x-request-id');
 	const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
 	event.locals.requestId = requestId;

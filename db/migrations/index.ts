@@ -6,6 +6,7 @@ import { Migration20261122043627_staff_accounts } from './Migration2026112204362
 import { Migration20261122050423_patients } from './Migration20261122050423_patients.ts';
 import { Migration20261122054408_admin_setup } from './Migration20261122054408_admin_setup.ts';
 import { Migration20261122074520_cases_and_appointments } from './Migration20261122074520_cases_and_appointments.ts';
+import { Migration20261122080812_teams_and_routing } from './Migration20261122080812_teams_and_routing.ts';
 import { Migration20261122080000_body_part_defaults } from './Migration20261122080000_body_part_defaults.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -17,5 +18,6 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261122074520_cases_and_appointments',
 		class: Migration20261122074520_cases_and_appointments
 	},
-	{ name: 'Migration20261122080000_body_part_defaults', class: Migration20261122080000_body_part_defaults }
+	{ name: 'Migration20261122080000_body_part_defaults', class: Migration20261122080000_body_part_defaults },
+	{ name: 'Migration20261122080812_teams_and_routing', class: Migration20261122080812_teams_and_routing }
 ];

@@ -1,6 +1,7 @@
-// Who may see which case (issue 5, point 5): admins and schedulers see every case; a practitioner
-// sees a case whose template has one of their services, a case with no template, and any case they
-// have an appointment on. A case outside that answers NOT_FOUND, never FORBIDDEN, so its existence
+// Who may see which case (issue 5, point 5; issue 7): admins and schedulers see every case; a
+// practitioner sees a case whose template has one of their services, a treatment case with no
+// template, any case they have an appointment on, sent, or received through one of their teams; a
+// referrer sees only the cases they sent. A case outside that answers NOT_FOUND, never FORBIDDEN, so its existence
 // does not leak.
 import { LockMode } from '@mikro-orm/postgresql';
 import { hasRole, type Actor } from '../auth/actor.ts';
@@ -10,22 +11,27 @@ import { Case } from './case.entity.ts';
 
 export function seesEveryCase(actor: Actor): boolean {
 	const user = actor.user;
-	if (!user) return false;
+	if (!user || user.kind !== 'staff') return false;
 	return hasRole(user, 'scheduler');
 }
 
 /** A SQL condition over the case alias `c`, with its parameters. */
 export function caseVisibilitySql(actor: Actor): { sql: string; params: unknown[] } {
-	if (seesEveryCase(actor)) return { sql: 'true', params: [] };
 	const userId = actor.user?.id;
 	if (!userId) return { sql: 'false', params: [] };
+	// A referrer sees the cases they sent, nothing else.
+	if (actor.user?.kind === 'referrer') return { sql: 'c.sender_id = ?', params: [userId] };
+	if (seesEveryCase(actor)) return { sql: 'true', params: [] };
 	return {
-		sql: `(c.template_id is null
+		sql: `((c.template_id is null and c.sent_at is null)
+			or c.sender_id = ?
 			or exists (select 1 from case_template_service cts
 				join practitioner_service ps on ps.service_id = cts.service_id
 				where cts.case_template_id = c.template_id and ps.user_id = ?)
-			or exists (select 1 from appointment va where va.case_id = c.id and va.practitioner_id = ?))`,
-		params: [userId, userId]
+			or exists (select 1 from appointment va where va.case_id = c.id and va.practitioner_id = ?)
+			or exists (select 1 from case_team vt join team_member vm on vm.team_id = vt.team_id
+				where vt.case_id = c.id and vm.user_id = ?))`,
+		params: [userId, userId, userId, userId]
 	};
 }
 

@@ -1,25 +1,13 @@
 // The daily case-warnings job (issue 6, point 6): emails a case's practitioners once per threshold
 // (referral 30, 7 and 0 days before expiry; one and no appointments left). A `case_warning` row
 // per case and threshold, inserted in the same transaction as the emails, makes it never repeat.
-import { z } from 'zod';
 import { todayIn } from '../../time.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
-import { jobContract } from '../jobs/contract.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { Case, type CaseWarningKind } from './case.entity.ts';
 import { computeCaseUsage, reachedWarningThresholds } from './case-rules.ts';
 import { loadUsageAppointments } from './case-usage.ts';
-
-/** Every morning at 07:00 in the clinic's time zone; a run missed while down is caught up once. */
-export const caseWarningsJob = jobContract(
-	'case.warnings',
-	z.object({ now: z.iso.datetime().optional() }).nullable(),
-	{ retryLimit: 3, retryDelay: 60, expireInSeconds: 900 },
-	// One run at a time: a slow run and the next day's never overlap.
-	{ singletonKey: 'case.warnings' },
-	'0 7 * * *'
-);
 
 const SUBJECTS: Record<CaseWarningKind, string> = {
 	'referral-30': 'Referral expires in 30 days',

@@ -4,6 +4,7 @@
 // is never stored: it is computed from the appointments, so it cannot drift.
 import { defineEntity, p } from '@mikro-orm/postgresql';
 import { CASE_LIMIT_KINDS } from '../../schemas/case.ts';
+import { PRIORITIES } from '../../schemas/team.ts';
 import { User } from '../auth/user.entity.ts';
 import { CaseTemplate } from '../case-templates/case-template.entity.ts';
 import { Contact } from '../contacts/contact.entity.ts';
@@ -45,6 +46,18 @@ const CaseSchema = defineEntity({
 		issuedOn: p.date(),
 		closedAt: p.datetime().nullable(),
 		mergedInto: () => p.manyToOne(Case).nullable().deleteRule('restrict'),
+		// Routing and triage (issue 7, seed 004). A case that was never sent has no priority.
+		priority: p.enum(PRIORITIES).nullable(),
+		details: p.text().nullable(),
+		/** Who sent it to teams: staff or a referrer. */
+		sender: () => p.manyToOne(User).nullable().deleteRule('set null'),
+		sentAt: p.datetime().nullable(),
+		/** Escalation times are counted from here: the sending, or the last re-triage. */
+		escalationStartedAt: p.datetime().nullable(),
+		/** Bumped by re-triage and acknowledgement: a pending step of an older generation does nothing. */
+		escalationGeneration: p.integer().default(0),
+		acknowledgedAt: p.datetime().nullable(),
+		acknowledgedBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
 		createdBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
 		createdAt: p.datetime().onCreate(() => new Date()),
 		updatedAt: p
@@ -65,7 +78,11 @@ const CaseSchema = defineEntity({
 				'((referral_expires_on IS NULL) OR (referral_issued_on IS NULL) OR (referral_expires_on >= referral_issued_on))'
 		}
 	],
-	indexes: [{ properties: ['status', 'issuedOn'] }, { properties: ['referralExpiresOn'] }]
+	indexes: [
+		{ properties: ['status', 'issuedOn'] },
+		{ properties: ['referralExpiresOn'] },
+		{ properties: ['sender', 'sentAt'] }
+	]
 });
 
 export class Case extends CaseSchema.class {}

@@ -14,7 +14,24 @@ import {
 } from '../../schemas/case.ts';
 import { recordId } from '../../schemas/patient.ts';
 import { AppError } from '../errors.ts';
-import { router, staffProcedure } from '../trpc/init.ts';
+import { router, senderProcedure, staffProcedure } from '../trpc/init.ts';
+import {
+	caseRoutingIdInput,
+	commentCaseInput,
+	inboxInput,
+	retriageCaseInput,
+	sendCaseInput
+} from '../../schemas/team.ts';
+import {
+	acknowledgeCase,
+	commentOnCase,
+	countInbox,
+	findInbox,
+	getCaseRouting,
+	retriageCase,
+	sendCase,
+	takeOverCase
+} from './case-routing.service.ts';
 import { MAX_ATTACHMENT_BYTES } from './attachment-storage.ts';
 import {
 	addAppointmentToCase,
@@ -69,7 +86,8 @@ export const casesRouter = router({
 	removeAppointment: staffProcedure
 		.input(caseAppointmentInput)
 		.mutation(({ ctx, input }) => removeAppointmentFromCase(ctx.em, ctx.actor, input)),
-	addAttachment: staffProcedure.input(attachmentUpload).mutation(async ({ ctx, input }) => {
+	// Staff, or the referrer who sent the case (visibility decides).
+	addAttachment: senderProcedure.input(attachmentUpload).mutation(async ({ ctx, input }) => {
 		if (input.file.size > MAX_ATTACHMENT_BYTES)
 			throw new AppError('PAYLOAD_TOO_LARGE', 'Files can be at most 25 MB', {
 				fieldErrors: { file: ['Files can be at most 25 MB'] }
@@ -79,5 +97,24 @@ export const casesRouter = router({
 	}),
 	removeAttachment: staffProcedure
 		.input(removeAttachmentInput)
-		.mutation(({ ctx, input }) => removeCaseAttachment(ctx.em, ctx.actor, input))
+		.mutation(({ ctx, input }) => removeCaseAttachment(ctx.em, ctx.actor, input)),
+	// Routing and triage (issue 7)
+	send: senderProcedure.input(sendCaseInput).mutation(({ ctx, input }) => sendCase(ctx.em, ctx.actor, input)),
+	acknowledge: staffProcedure
+		.input(caseRoutingIdInput)
+		.mutation(({ ctx, input }) => acknowledgeCase(ctx.em, ctx.actor, input)),
+	takeOver: staffProcedure
+		.input(caseRoutingIdInput)
+		.mutation(({ ctx, input }) => takeOverCase(ctx.em, ctx.actor, input)),
+	retriage: staffProcedure
+		.input(retriageCaseInput)
+		.mutation(({ ctx, input }) => retriageCase(ctx.em, ctx.actor, input)),
+	comment: staffProcedure
+		.input(commentCaseInput)
+		.mutation(({ ctx, input }) => commentOnCase(ctx.em, ctx.actor, input)),
+	inbox: staffProcedure.input(inboxInput).query(({ ctx, input }) => findInbox(ctx.em, ctx.actor, input)),
+	inboxCount: staffProcedure.query(({ ctx }) => countInbox(ctx.em, ctx.actor)),
+	routing: staffProcedure
+		.input(caseRoutingIdInput)
+		.query(({ ctx, input }) => getCaseRouting(ctx.em, ctx.actor, input))
 });

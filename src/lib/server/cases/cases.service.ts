@@ -32,6 +32,7 @@ import { Patient } from '../patients/patient.entity.ts';
 import { deleteAttachmentBytes, inspectUpload, storeAttachmentBytes } from './attachment-storage.ts';
 import { BodyPart } from './body-part.entity.ts';
 import { assertCaseOpen, caseVisibilitySql, loadVisibleCase } from './case-access.ts';
+import { onRoutedCaseClosed, onRoutedCaseReopened } from './case-routing.service.ts';
 import { Case, CaseAttachment, type CaseLimitKind, type CaseStatus } from './case.entity.ts';
 import {
 	caseWarnings,
@@ -559,6 +560,7 @@ export async function closeCase(
 		caseRow.status = 'closed';
 		caseRow.closedAt = now;
 		await tx.flush();
+		await onRoutedCaseClosed(tx, actor, caseRow);
 		recordAudit(tx, actor, {
 			action: 'case.close',
 			recordType: 'case',
@@ -569,7 +571,12 @@ export async function closeCase(
 	});
 }
 
-export async function reopenCase(em: Em, actor: Actor, raw: { id: string; version: number }) {
+export async function reopenCase(
+	em: Em,
+	actor: Actor,
+	raw: { id: string; version: number },
+	now = new Date()
+) {
 	const input = reopenCaseInput.parse(raw);
 	return em.transactional(async (tx) => {
 		const caseRow = await loadVisibleCase(tx, actor, input.id, { lock: true });
@@ -580,6 +587,7 @@ export async function reopenCase(em: Em, actor: Actor, raw: { id: string; versio
 		caseRow.status = 'open';
 		caseRow.closedAt = null;
 		await tx.flush();
+		await onRoutedCaseReopened(tx, actor, caseRow, now);
 		recordAudit(tx, actor, {
 			action: 'case.reopen',
 			recordType: 'case',

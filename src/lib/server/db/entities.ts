@@ -6,6 +6,8 @@ import { CaseTemplateRequestTypeSchema, CaseTemplateSchema } from '../case-templ
 import { AppointmentSchema } from '../appointments/appointment.entity.ts';
 import { BodyPartSchema } from '../cases/body-part.entity.ts';
 import { CaseAttachmentSchema, CaseSchema, CaseWarningSchema } from '../cases/case.entity.ts';
+import { CaseEscalationStepSchema, CaseEventSchema, CaseTeamSchema } from '../cases/case-routing.entity.ts';
+import { TeamMemberSchema, TeamSchema } from '../teams/team.entity.ts';
 import { ServiceSchema } from '../services/service.entity.ts';
 import { OneTimeTokenSchema } from '../auth/one-time-token.entity.ts';
 import { SessionSchema } from '../auth/session.entity.ts';
@@ -38,5 +40,10 @@ export const entities = [
 	CaseSchema,
 	CaseAttachmentSchema,
 	CaseWarningSchema,
-	AppointmentSchema
+	AppointmentSchema,
+	TeamSchema,
+	TeamMemberSchema,
+	CaseTeamSchema,
+	CaseEscalationStepSchema,
+	CaseEventSchema
 ];

@@ -1,6 +1,6 @@
 // Every job the product knows. The worker creates one queue per contract at start.
-import { caseWarningsJob } from '../cases/case-warnings.ts';
+import { caseEscalateJob, caseWarningsJob } from '../cases/case.jobs.ts';
 import { notificationSend } from '../notifications/notification.jobs.ts';
 import type { JobContract } from './contract.ts';
 
-export const jobContracts: JobContract[] = [notificationSend, caseWarningsJob];
+export const jobContracts: JobContract[] = [notificationSend, caseWarningsJob, caseEscalateJob];

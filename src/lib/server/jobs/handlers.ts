@@ -3,7 +3,9 @@ import type { JobWithMetadata, WorkOptions } from 'pg-boss';
 import type { z } from 'zod';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
-import { caseWarningsJob, sendCaseWarnings } from '../cases/case-warnings.ts';
+import { caseEscalateJob, caseWarningsJob } from '../cases/case.jobs.ts';
+import { runEscalationStep } from '../cases/case-routing.service.ts';
+import { sendCaseWarnings } from '../cases/case-warnings.ts';
 import { notificationSend } from '../notifications/notification.jobs.ts';
 import { sendNotification } from '../notifications/notifications.service.ts';
 import type { Transports } from '../notifications/transports.ts';
@@ -40,5 +42,9 @@ export const jobHandlers: JobHandler[] = [
 	handler(caseWarningsJob, async ({ data, em, log }) => {
 		const result = await sendCaseWarnings(em, { now: data?.now ? new Date(data.now) : undefined });
 		log.info(result, 'case warnings checked');
+	}),
+	handler(caseEscalateJob, async ({ data, em, log }) => {
+		const outcome = await runEscalationStep(em, data);
+		log.debug({ ...data, outcome }, 'escalation step');
 	})
 ];

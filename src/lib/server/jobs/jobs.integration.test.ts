@@ -21,7 +21,7 @@ async function jobsFor(notificationId: string) {
 		.em()
 		.getConnection()
 		.execute<{ id: string; state: string }[]>(
-			`select id, state from pgboss.job where name = ? and data->>'notificationId' = ?`,
+			`select id, state from ${db.bossSchema}.job where name = ? and data->>'notificationId' = ?`,
 			[notificationSend.name, notificationId]
 		);
 }

@@ -20,6 +20,8 @@ export interface RunnerOptions {
 	/** How often this worker records that it is alive (for /healthz). */
 	heartbeatSeconds?: number;
 	workerId?: string;
+	/** pg-boss schema (tests give each file its own, so their workers never take each other's jobs). */
+	bossSchema?: string;
 }
 
 export interface Runner {
@@ -58,7 +60,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 		// A job whose worker died stops heart-beating; the monitor retries it within ~30 s.
 		monitorIntervalSeconds: 10,
 		superviseIntervalSeconds: 10,
-		max: Math.max(5, options.concurrency + 3)
+		max: Math.max(5, options.concurrency + 3),
+		...(options.bossSchema ? { schema: options.bossSchema } : {})
 	});
 	await boss.start();
 	await ensureQueues(boss);

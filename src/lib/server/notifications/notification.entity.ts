@@ -45,7 +45,11 @@ const NotificationSchema = defineEntity({
 		deliveredAt: p.datetime().nullable(),
 		failedAt: p.datetime().nullable()
 	},
-	indexes: [{ properties: ['relatedType', 'relatedId'] }, { properties: ['createdAt'] }]
+	indexes: [
+		{ properties: ['relatedType', 'relatedId'] },
+		{ properties: ['createdAt'] },
+		{ properties: ['recipient', 'createdAt'] }
+	]
 });
 
 export class Notification extends NotificationSchema.class {}

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { e164 } from '../../schemas/phone.ts';
 import type { Em } from '../db/orm.ts';
 import { enqueue } from '../jobs/boss.ts';
+import { fallBackToEmail } from '../cases/case-paging.ts';
 import { logger } from '../logger.ts';
 import { Notification, type NotificationChannel, type NotificationTransport } from './notification.entity.ts';
 import { notificationSend } from './notification.jobs.ts';
@@ -113,8 +114,17 @@ export async function sendNotification(
 		const permanent = error instanceof PermanentSendError;
 		notification.error = message.slice(0, 2000);
 		if (permanent || options.isLastAttempt) {
+			// Failed, and (for an SMS page) its email fallback queued, in one transaction.
 			notification.status = 'failed';
 			notification.failedAt = new Date();
+			await em.transactional(async (tx) => {
+				await tx.nativeUpdate(
+					Notification,
+					{ id: notification.id },
+					{ status: 'failed', failedAt: notification.failedAt, error: notification.error }
+				);
+				await fallBackToEmail(tx, notification);
+			});
 			await em.flush();
 			logger.warn({ notificationId: notification.id, error: message }, 'notification failed');
 			return notification;

@@ -1,10 +1,21 @@
 import { adminProcedure, router } from '../trpc/init.ts';
-import { createStaffInput, findStaffInput, staffIdInput, updateStaffInput } from './staff.schemas.ts';
+import {
+	createStaffInput,
+	findReferrersInput,
+	findStaffInput,
+	inviteReferrerInput,
+	setReferrerActiveInput,
+	staffIdInput,
+	updateStaffInput
+} from './staff.schemas.ts';
 
 const createInput = createStaffInput();
 const updateInput = updateStaffInput();
 import {
 	createStaff,
+	findReferrers,
+	inviteReferrer,
+	setReferrerActive,
 	endStaffSessions,
 	findStaff,
 	getStaff,
@@ -26,5 +37,14 @@ export const staffRouter = router({
 		.mutation(({ ctx, input }) => endStaffSessions(ctx.em, ctx.actor, input.id)),
 	sendPasswordReset: adminProcedure
 		.input(staffIdInput)
-		.mutation(({ ctx, input }) => sendStaffPasswordReset(ctx.em, ctx.actor, input.id))
+		.mutation(({ ctx, input }) => sendStaffPasswordReset(ctx.em, ctx.actor, input.id)),
+	findReferrers: adminProcedure
+		.input(findReferrersInput)
+		.query(({ ctx, input }) => findReferrers(ctx.em, input)),
+	inviteReferrer: adminProcedure
+		.input(inviteReferrerInput)
+		.mutation(({ ctx, input }) => inviteReferrer(ctx.em, ctx.actor, input)),
+	setReferrerActive: adminProcedure
+		.input(setReferrerActiveInput)
+		.mutation(({ ctx, input }) => setReferrerActive(ctx.em, ctx.actor, input))
 });

@@ -46,3 +46,13 @@ export function updateStaffInput() {
 		isActive: z.boolean()
 	});
 }
+
+/** A referrer (GP, specialist) outside the clinic: invited by email to choose a password. */
+export const inviteReferrerInput = z.object({ name: personName, email });
+
+export const findReferrersInput = z.object({
+	search: z.string().trim().max(200).optional(),
+	status: z.enum(['active', 'inactive', 'all']).default('active')
+});
+
+export const setReferrerActiveInput = z.object({ id, isActive: z.boolean() });

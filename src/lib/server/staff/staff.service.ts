@@ -12,7 +12,14 @@ import { User } from '../auth/user.entity.ts';
 import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound } from '../errors.ts';
-import type { createStaffInput, findStaffInput, updateStaffInput } from './staff.schemas.ts';
+import type {
+	createStaffInput,
+	findReferrersInput,
+	findStaffInput,
+	inviteReferrerInput,
+	setReferrerActiveInput,
+	updateStaffInput
+} from './staff.schemas.ts';
 import { escapeLike } from '../db/like.ts';
 
 export interface StaffView {
@@ -237,5 +244,68 @@ export async function setStaffPassword(em: Em, actor: Actor, email: string, pass
 			details: { via: 'cli' }
 		});
 		return user;
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Referrers (issue 7): outside senders. An admin invites one; the invitation email carries a link
+// to choose a password (72 hours). They see only the cases they sent.
+
+export async function findReferrers(em: Em, input: z.output<typeof findReferrersInput>) {
+	const where: FilterQuery<User> = { kind: 'referrer' };
+	if (input.status !== 'all') where.isActive = input.status === 'active';
+	if (input.search) {
+		const like = `%${escapeLike(input.search)}%`;
+		where.$or = [{ name: { $ilike: like } }, { email: { $ilike: like } }];
+	}
+	const users = await em.find(User, where, {
+		orderBy: { name: 'asc', id: 'asc' },
+		limit: 500,
+		populate: ['passwordHash']
+	});
+	return users.map((u) => ({
+		id: u.id,
+		name: u.name,
+		email: u.email,
+		isActive: u.isActive,
+		hasPassword: Boolean(u.passwordHash),
+		lastSignInAt: u.lastSignInAt ?? null
+	}));
+}
+
+export async function inviteReferrer(em: Em, actor: Actor, input: z.output<typeof inviteReferrerInput>) {
+	return em.transactional(async (tx) => {
+		await assertEmailFree(tx, input.email);
+		const user = tx.create(User, { kind: 'referrer', name: input.name, email: input.email, roles: [] });
+		await tx.flush();
+		await sendPasswordLink(tx, user, 'welcome');
+		recordAudit(tx, actor, {
+			action: 'referrer.invite',
+			recordType: 'user',
+			recordId: user.id,
+			changedFields: ['name', 'email']
+		});
+		return { id: user.id, name: user.name, email: user.email };
+	});
+}
+
+export async function setReferrerActive(
+	em: Em,
+	actor: Actor,
+	input: z.output<typeof setReferrerActiveInput>
+) {
+	return em.transactional(async (tx) => {
+		const user = await tx.findOne(User, { id: input.id, kind: 'referrer' });
+		if (!user) throw new AppError('NOT_FOUND', 'Referrer not found');
+		user.isActive = input.isActive;
+		await tx.flush();
+		if (!input.isActive) await endUserSessions(tx, user.id, 'deactivated');
+		recordAudit(tx, actor, {
+			action: input.isActive ? 'referrer.activate' : 'referrer.deactivate',
+			recordType: 'user',
+			recordId: user.id,
+			changedFields: ['isActive']
+		});
+		return { id: user.id, isActive: user.isActive };
 	});
 }

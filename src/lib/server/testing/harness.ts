@@ -3,7 +3,7 @@
 import { inject } from 'vitest';
 import { parseConfig, type Config } from '../config.ts';
 import { initOrm, setOrm } from '../db/orm.ts';
-import { createBoss, setBoss } from '../jobs/boss.ts';
+import { createBoss, ensureQueues, setBoss } from '../jobs/boss.ts';
 import { startRunner, type Runner } from '../jobs/runner.ts';
 import { createTransports, type Transports } from '../notifications/transports.ts';
 import type { SmtpCatcher } from './smtp-catcher.ts';
@@ -13,11 +13,22 @@ export async function openTestDb() {
 	const url = inject('databaseUrl');
 	const orm = await initOrm(url, { pool: { min: 0, max: 6 } });
 	setOrm(orm);
-	const boss = createBoss(url, { supervise: false, schedule: false, migrate: false, max: 3 });
+	// A pg-boss schema of its own per test file: jobs one file sends are worked only by that file's
+	// worker, never by a worker another file started with other stand-ins.
+	const bossSchema = `pgboss_t${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+	const boss = createBoss(url, {
+		supervise: false,
+		schedule: false,
+		migrate: true,
+		max: 3,
+		schema: bossSchema
+	});
 	await boss.start();
+	await ensureQueues(boss);
 	setBoss(boss);
 	return {
 		url,
+		bossSchema,
 		orm,
 		boss,
 		em: () => orm.em.fork(),
@@ -55,6 +66,7 @@ export async function startTestWorker(db: TestDb, transports: Transports): Promi
 		transports,
 		pollSeconds: 0.5,
 		concurrency: 5,
-		workerId: `test-${process.pid}-${Math.random().toString(36).slice(2)}`
+		workerId: `test-${process.pid}-${Math.random().toString(36).slice(2)}`,
+		bossSchema: db.bossSchema
 	});
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../schemas/staff.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import { callerFor, createTestUser } from '../testing/factories.ts';
-import type { User } from '../auth/user.entity.ts';
+import { User as UserEntity, type User } from '../auth/user.entity.ts';
 import type { Meta } from './init.ts';
 import { appRouter } from './router.ts';
 
@@ -43,10 +43,19 @@ async function errorCode(promise: Promise<unknown>): Promise<string | null> {
 
 let db: TestDb;
 const usersByRole = new Map<Role, User>();
+let referrer: User;
 
 beforeAll(async () => {
 	db = await openTestDb();
 	for (const role of ROLES) usersByRole.set(role, await createTestUser(db.em(), { roles: [role] }));
+	const em = db.em();
+	referrer = em.create(UserEntity, {
+		kind: 'referrer',
+		name: 'Outside Referrer',
+		email: `referrer-${Date.now()}@practice.test`,
+		roles: []
+	});
+	await em.flush();
 });
 afterAll(async () => {
 	await db?.close();
@@ -70,6 +79,20 @@ describe('access to every procedure', () => {
 		'%s refuses an anonymous caller',
 		async (path) => {
 			expect(await errorCode(callAs(db, null, path, undefined))).toBe('UNAUTHORIZED');
+		}
+	);
+
+	it.each(procedures.filter((p) => p.meta?.access === 'staff').map((p) => [p.path, p] as const))(
+		'%s refuses a referrer (staff only)',
+		async (path) => {
+			expect(await errorCode(callAs(db, referrer, path, undefined))).toBe('FORBIDDEN');
+		}
+	);
+
+	it.each(procedures.filter((p) => p.meta?.access === 'referrer').map((p) => [p.path, p] as const))(
+		'%s refuses clinic staff (referrers only)',
+		async (path) => {
+			expect(await errorCode(callAs(db, usersByRole.get('admin')!, path, undefined))).toBe('FORBIDDEN');
 		}
 	);
 

@@ -12,8 +12,8 @@ import { getClinicSettings } from '../settings/settings.service.ts';
 import type { Context } from './context.ts';
 
 export interface Meta {
-	/** Who may call. */
-	access?: 'public' | 'staff';
+	/** Who may call: anyone, clinic staff, referrers (outside the clinic), or either (senders). */
+	access?: 'public' | 'staff' | 'referrer' | 'sender';
 	/** For staff procedures: any one of these roles (admin counts as every role). */
 	roles?: Role[];
 	/** Usable by staff who still have to set up a required second factor. */
@@ -102,3 +102,26 @@ export function roleProcedure(...roles: Role[]) {
 }
 
 export const adminProcedure = roleProcedure('admin');
+
+/** A signed-in referrer: someone outside the clinic who sends cases and sees only those. */
+export const referrerProcedure = baseProcedure.meta({ access: 'referrer' }).use(({ ctx, next }) => {
+	const user = ctx.actor.user;
+	if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+	if (user.kind !== 'referrer') throw new TRPCError({ code: 'FORBIDDEN', message: 'This is for referrers.' });
+	return next({ ctx: { ...ctx, user } });
+});
+
+/** Staff or a referrer: anyone who may send a case to teams. */
+export const senderProcedure = baseProcedure.meta({ access: 'sender' }).use(async ({ ctx, next }) => {
+	const user = ctx.actor.user;
+	if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
+	if (user.kind === 'staff' && !user.hasTwoFactor) {
+		const settings = await getClinicSettings(ctx.em);
+		if (settings.requireTwoFactor)
+			throw new TRPCError({
+				code: 'FORBIDDEN',
+				message: 'Your clinic requires two-factor authentication. Set it up in My account to continue.'
+			});
+	}
+	return next({ ctx: { ...ctx, user } });
+});

@@ -5,6 +5,8 @@ import { casesRouter } from '../cases/cases.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
 import { caseTemplatesRouter } from '../case-templates/case-templates.router.ts';
 import { bodyPartsRouter } from '../cases/body-parts.router.ts';
+import { referrerRouter } from '../cases/referrer.router.ts';
+import { teamsRouter } from '../teams/teams.router.ts';
 import { servicesRouter } from '../services/services.router.ts';
 import { accountRouter } from '../auth/account.router.ts';
 import { contactsRouter } from '../contacts/contacts.router.ts';
@@ -31,6 +33,8 @@ export const appRouter = router({
 	bodyParts: bodyPartsRouter,
 	cases: casesRouter,
 	appointments: appointmentsRouter,
+	teams: teamsRouter,
+	referrer: referrerRouter,
 	admin: router({ caseTemplates: caseTemplatesRouter })
 });
 

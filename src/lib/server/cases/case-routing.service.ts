@@ -1,0 +1,778 @@
+// Routing and triage (issue 7, seed 004): a case is sent to one or more teams with a priority;
+// until a member acknowledges it, each team's escalation policy pages its members (case.escalate
+// jobs, enqueued in the same transaction as the change that starts them). Acknowledging,
+// re-triaging, closing and re-opening change what is due by bumping the escalation generation:
+// a pending step of an older generation finds it changed and does nothing.
+import { LockMode } from '@mikro-orm/postgresql';
+import type { z } from 'zod';
+import {
+	PRIORITY_LABELS,
+	caseRoutingIdInput,
+	commentCaseInput,
+	inboxInput,
+	policySchedule,
+	retriageCaseInput,
+	sendCaseInput,
+	type Priority
+} from '../../schemas/team.ts';
+import { todayIn } from '../../time.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { hasRole, type Actor } from '../auth/actor.ts';
+import { User } from '../auth/user.entity.ts';
+import { getConfig } from '../config.ts';
+import type { Em } from '../db/orm.ts';
+import { AppError, notFound, type FieldErrors } from '../errors.ts';
+import { enqueue } from '../jobs/boss.ts';
+import { caseEscalateJob, type EscalationJobData } from './case.jobs.ts';
+import { Notification } from '../notifications/notification.entity.ts';
+import { queueNotification } from '../notifications/notifications.service.ts';
+import { Patient } from '../patients/patient.entity.ts';
+import { Team, TeamMember } from '../teams/team.entity.ts';
+import { loadVisibleCase } from './case-access.ts';
+import { CaseEscalationStep, CaseEvent, CaseTeam } from './case-routing.entity.ts';
+import { Case } from './case.entity.ts';
+import { pagePurpose } from './case-paging.ts';
+
+// ---------------------------------------------------------------------------------------------
+// The escalation job
+
+function dueAt(startedAt: Date, atMinutes: number): Date {
+	return new Date(startedAt.getTime() + atMinutes * 60_000);
+}
+
+/** Enqueues the first step of every receiving team, timed from the escalation start. */
+async function startEscalation(tx: Em, caseRow: Case, caseTeams: CaseTeam[]): Promise<void> {
+	for (const ct of caseTeams) {
+		const first = policySchedule(ct.policy)[0];
+		if (!first) continue;
+		await enqueue(
+			tx,
+			caseEscalateJob,
+			{
+				caseId: caseRow.id,
+				teamId: ct.team.id,
+				generation: caseRow.escalationGeneration,
+				round: first.round,
+				stepIndex: first.stepIndex
+			},
+			{ startAfter: dueAt(caseRow.escalationStartedAt!, first.atMinutes) }
+		);
+	}
+}
+
+function truncate(text: string, max: number): string {
+	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export type EscalationOutcome = 'paged' | 'stale' | 'already-fired';
+
+/**
+ * Runs one escalation step: re-reads the case under its row lock; if it was acknowledged, closed or
+ * re-triaged since, does nothing. Otherwise records the step (once), queues one page per recipient
+ * and enqueues the next step, all in one transaction.
+ */
+export async function runEscalationStep(
+	em: Em,
+	data: EscalationJobData,
+	now = new Date()
+): Promise<EscalationOutcome> {
+	const config = getConfig();
+	return em.transactional(async (tx) => {
+		const caseRow = await tx.findOne(
+			Case,
+			{ id: data.caseId },
+			{ lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['sender'] }
+		);
+		if (
+			!caseRow ||
+			caseRow.status !== 'open' ||
+			caseRow.acknowledgedAt ||
+			caseRow.escalationGeneration !== data.generation ||
+			!caseRow.escalationStartedAt
+		)
+			return 'stale';
+		const caseTeam = await tx.findOne(
+			CaseTeam,
+			{ case: caseRow.id, team: data.teamId },
+			{ populate: ['team'] }
+		);
+		if (!caseTeam) return 'stale';
+		const schedule = policySchedule(caseTeam.policy);
+		const position = schedule.findIndex((s) => s.round === data.round && s.stepIndex === data.stepIndex);
+		const due = schedule[position];
+		const step = caseTeam.policy.steps[data.stepIndex];
+		if (!due || !step) return 'stale';
+		const inserted = await tx.execute<{ case_id: string }[]>(
+			`insert into case_escalation_step (case_id, team_id, generation, round, step_index, due_at, fired_at)
+			 values (?, ?, ?, ?, ?, ?, ?) on conflict do nothing returning case_id`,
+			[
+				caseRow.id,
+				data.teamId,
+				data.generation,
+				data.round,
+				data.stepIndex,
+				dueAt(caseRow.escalationStartedAt, due.atMinutes),
+				now
+			]
+		);
+		if (!inserted.length) return 'already-fired';
+
+		const members = await tx.find(TeamMember, { team: data.teamId }, { populate: ['user'] });
+		const active = members.filter((m) => m.user.isActive && m.user.kind === 'staff');
+		const leads = active.filter((m) => m.isLead);
+		// "Team leads" with no lead on the team pages everyone rather than no one.
+		const targets = step.target === 'leads' && leads.length ? leads : active;
+		const priority = (caseRow.priority ?? 'normal') as Priority;
+		const label = PRIORITY_LABELS[priority];
+		const link = `${config.ORIGIN}/cases/${caseRow.id}`;
+		const sender = caseRow.sender?.name ?? 'Casebook';
+		const recipients: { userId: string; name: string; channel: 'sms' | 'email'; notificationId: string }[] =
+			[];
+		for (const member of targets) {
+			const user = member.user;
+			// A member with no mobile gets the page by email.
+			const channel = step.channel === 'sms' && user.mobile ? 'sms' : 'email';
+			const purpose = pagePurpose({
+				caseId: caseRow.id,
+				teamId: data.teamId,
+				generation: data.generation,
+				round: data.round,
+				stepIndex: data.stepIndex,
+				userId: user.id
+			});
+			// SMS carries no clinical detail: who, what priority, the subject, the link.
+			const { notification } =
+				channel === 'sms'
+					? await queueNotification(tx, {
+							channel,
+							recipient: user.mobile!,
+							purpose,
+							body: `Casebook: ${label} case from ${sender} for ${caseTeam.team.name}: "${truncate(caseRow.name, 60)}". ${link} Reply 1 to acknowledge.`,
+							related: { type: 'case', id: caseRow.id }
+						})
+					: await queueNotification(tx, {
+							channel,
+							recipient: user.email,
+							purpose,
+							subject: `[${label}] Case waiting for ${caseTeam.team.name}: ${truncate(caseRow.name, 120)}`,
+							body: [
+								`Hello ${user.name},`,
+								'',
+								`${sender} sent a ${label.toLowerCase()} priority case to ${caseTeam.team.name}, and nobody has acknowledged it yet.`,
+								'',
+								`Subject: ${caseRow.name}`,
+								'',
+								`Open and acknowledge it: ${link}?acknowledge=1`
+							].join('\n'),
+							related: { type: 'case', id: caseRow.id }
+						});
+			recipients.push({ userId: user.id, name: user.name, channel, notificationId: notification.id });
+		}
+		tx.create(CaseEvent, {
+			case: caseRow,
+			kind: 'escalated',
+			data: {
+				teamId: data.teamId,
+				teamName: caseTeam.team.name,
+				round: data.round,
+				stepIndex: data.stepIndex,
+				channel: step.channel,
+				target: step.target,
+				recipients
+			}
+		});
+		const next = schedule[position + 1];
+		if (next)
+			await enqueue(
+				tx,
+				caseEscalateJob,
+				{ ...data, round: next.round, stepIndex: next.stepIndex },
+				{ startAfter: dueAt(caseRow.escalationStartedAt, next.atMinutes) }
+			);
+		await tx.flush();
+		return 'paged';
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may do what
+
+async function memberTeamIds(em: Em, userId: string, caseId: string): Promise<string[]> {
+	const rows = await em.execute<{ team_id: string }[]>(
+		`select ct.team_id from case_team ct join team_member tm on tm.team_id = ct.team_id
+		 where ct.case_id = ? and tm.user_id = ?`,
+		[caseId, userId]
+	);
+	return rows.map((r) => String(r.team_id));
+}
+
+async function loadRoutedCase(tx: Em, actor: Actor, caseId: string): Promise<Case> {
+	const caseRow = await loadVisibleCase(tx, actor, caseId, { lock: true });
+	if (!caseRow.sentAt) throw new AppError('BAD_REQUEST', 'This case was not sent to a team.');
+	return caseRow;
+}
+
+async function assertMember(tx: Em, actor: Actor, caseRow: Case, action: string): Promise<void> {
+	if (!(await memberTeamIds(tx, actor.user!.id, caseRow.id)).length)
+		throw new AppError('FORBIDDEN', `Only a member of a receiving team can ${action} this case.`);
+}
+
+function event(
+	tx: Em,
+	actor: Actor,
+	caseRow: Case,
+	kind: CaseEvent['kind'],
+	data: Record<string, unknown> = {}
+) {
+	return tx.create(CaseEvent, {
+		case: caseRow,
+		kind,
+		actor: actor.user ? tx.getReference(User, actor.user.id) : null,
+		data
+	});
+}
+
+async function tellSender(
+	tx: Em,
+	actor: Actor,
+	caseRow: Case,
+	what: 'acknowledged' | 'closed',
+	eventId: string
+): Promise<void> {
+	await tx.populate(caseRow, ['sender']);
+	const sender = caseRow.sender;
+	if (!sender || !sender.isActive || sender.id === actor.user?.id) return;
+	const config = getConfig();
+	const link =
+		sender.kind === 'referrer'
+			? `${config.ORIGIN}/referrer/cases/${caseRow.id}`
+			: `${config.ORIGIN}/cases/${caseRow.id}`;
+	await queueNotification(tx, {
+		channel: 'email',
+		recipient: sender.email,
+		purpose: `case-${what}:${caseRow.id}:${eventId}`,
+		subject: `Your case was ${what}: ${truncate(caseRow.name, 120)}`,
+		body: [
+			`Hello ${sender.name},`,
+			'',
+			`${actor.user?.name ?? 'The clinic'} ${what} the case you sent: "${caseRow.name}".`,
+			'',
+			`See it in Casebook: ${link}`
+		].join('\n'),
+		related: { type: 'case', id: caseRow.id }
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Send
+
+export async function sendCase(em: Em, actor: Actor, raw: z.input<typeof sendCaseInput>, now = new Date()) {
+	const input = sendCaseInput.parse(raw);
+	const isReferrer = actor.user?.kind === 'referrer';
+	return em.transactional(async (tx) => {
+		const errors: FieldErrors = {};
+		const teams = await tx.find(Team, { id: { $in: input.teamIds }, isActive: true });
+		if (teams.length !== input.teamIds.length) errors.teamIds = ['Choose teams from the list'];
+		else if (isReferrer) {
+			const closed = teams.filter((t) => !t.acceptsExternalCases);
+			if (closed.length)
+				errors.teamIds = [
+					`${closed.map((t) => t.name).join(', ')} does not accept cases from outside the clinic`
+				];
+		}
+		let patient: Patient | null = null;
+		if (input.patientId) {
+			// Referrers cannot browse the clinic's patients: they describe the patient in the details.
+			if (isReferrer) errors.patientId = ['Describe the patient in the details instead'];
+			else {
+				patient = await tx.findOne(Patient, { id: input.patientId, deletedAt: null });
+				if (!patient) errors.patientId = ['Choose a patient'];
+			}
+		}
+		if (Object.keys(errors).length)
+			throw new AppError(
+				isReferrer && errors.teamIds && !errors.patientId ? 'FORBIDDEN' : 'BAD_REQUEST',
+				Object.values(errors)[0]![0]!,
+				{
+					fieldErrors: errors
+				}
+			);
+		const sender = tx.getReference(User, actor.user!.id);
+		const caseRow = tx.create(Case, {
+			name: input.subject,
+			details: input.details ?? null,
+			priority: input.priority,
+			patient,
+			sender,
+			createdBy: sender,
+			sentAt: now,
+			escalationStartedAt: now,
+			escalationGeneration: 1,
+			issuedOn: todayIn(getConfig().CASEBOOK_TIME_ZONE, now)
+		});
+		const caseTeams = teams.map((team) =>
+			tx.create(CaseTeam, { case: caseRow, team, policy: team.escalationPolicy[input.priority] })
+		);
+		event(tx, actor, caseRow, 'sent', {
+			priority: input.priority,
+			teams: teams.map((t) => ({ id: t.id, name: t.name }))
+		});
+		await tx.flush();
+		await startEscalation(tx, caseRow, caseTeams);
+		recordAudit(tx, actor, {
+			action: 'case.send',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: { teamIds: input.teamIds, priority: input.priority, patientId: patient?.id ?? null }
+		});
+		return { id: caseRow.id };
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acknowledge, take over, re-triage, comment
+
+export async function acknowledgeCase(
+	em: Em,
+	actor: Actor,
+	raw: z.input<typeof caseRoutingIdInput>,
+	now = new Date()
+) {
+	const input = caseRoutingIdInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadRoutedCase(tx, actor, input.caseId);
+		await assertMember(tx, actor, caseRow, 'acknowledge');
+		if (caseRow.status === 'closed') throw new AppError('CONFLICT', 'This case is closed.');
+		if (caseRow.acknowledgedAt) {
+			await tx.populate(caseRow, ['acknowledgedBy']);
+			throw new AppError(
+				'CONFLICT',
+				`Already acknowledged by ${caseRow.acknowledgedBy?.name ?? 'someone else'}.`,
+				{
+					details: { reason: 'already-acknowledged', by: caseRow.acknowledgedBy?.name ?? null }
+				}
+			);
+		}
+		caseRow.acknowledgedAt = now;
+		caseRow.acknowledgedBy = tx.getReference(User, actor.user!.id);
+		// Stops every pending step.
+		caseRow.escalationGeneration += 1;
+		const ack = event(tx, actor, caseRow, 'acknowledged', { via: 'app' });
+		await tx.flush();
+		await tellSender(tx, actor, caseRow, 'acknowledged', ack.id);
+		recordAudit(tx, actor, { action: 'case.acknowledge', recordType: 'case', recordId: caseRow.id });
+		return { id: caseRow.id, acknowledgedAt: now };
+	});
+}
+
+/** The SMS reply path: acknowledges as `userId`, the member who was paged. */
+export async function acknowledgeCaseBySms(em: Em, userId: string, caseId: string, now = new Date()) {
+	const user = await em.findOneOrFail(User, { id: userId });
+	const actor: Actor = {
+		user: {
+			id: user.id,
+			kind: user.kind,
+			name: user.name,
+			email: user.email,
+			roles: user.roles,
+			hasTwoFactor: true
+		},
+		sessionId: null,
+		requestId: null,
+		ip: null
+	};
+	return em.transactional(async (tx) => {
+		const caseRow = await tx.findOne(
+			Case,
+			{ id: caseId },
+			{ lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['acknowledgedBy'] }
+		);
+		if (!caseRow || !caseRow.sentAt) return { outcome: 'no-page' as const };
+		if (caseRow.status === 'closed') return { outcome: 'closed' as const, subject: caseRow.name };
+		if (caseRow.acknowledgedAt)
+			return {
+				outcome: 'already' as const,
+				subject: caseRow.name,
+				by: caseRow.acknowledgedBy?.name ?? 'someone else'
+			};
+		if (!(await memberTeamIds(tx, user.id, caseRow.id)).length) return { outcome: 'no-page' as const };
+		caseRow.acknowledgedAt = now;
+		caseRow.acknowledgedBy = user;
+		caseRow.escalationGeneration += 1;
+		const ack = event(tx, actor, caseRow, 'acknowledged', { via: 'sms' });
+		await tx.flush();
+		await tellSender(tx, actor, caseRow, 'acknowledged', ack.id);
+		recordAudit(tx, actor, {
+			action: 'case.acknowledge',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: { via: 'sms' }
+		});
+		return { outcome: 'acknowledged' as const, subject: caseRow.name };
+	});
+}
+
+export async function takeOverCase(
+	em: Em,
+	actor: Actor,
+	raw: z.input<typeof caseRoutingIdInput>,
+	now = new Date()
+) {
+	const input = caseRoutingIdInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadRoutedCase(tx, actor, input.caseId);
+		await assertMember(tx, actor, caseRow, 'take over');
+		if (caseRow.status === 'closed') throw new AppError('CONFLICT', 'This case is closed.');
+		await tx.populate(caseRow, ['acknowledgedBy']);
+		if (caseRow.acknowledgedBy?.id === actor.user!.id)
+			throw new AppError('CONFLICT', 'You already have this case.');
+		const previous = caseRow.acknowledgedBy
+			? { id: caseRow.acknowledgedBy.id, name: caseRow.acknowledgedBy.name }
+			: null;
+		const wasUnacknowledged = !caseRow.acknowledgedAt;
+		caseRow.acknowledgedAt = caseRow.acknowledgedAt ?? now;
+		caseRow.acknowledgedBy = tx.getReference(User, actor.user!.id);
+		if (wasUnacknowledged) caseRow.escalationGeneration += 1;
+		const taken = event(tx, actor, caseRow, 'taken_over', { from: previous });
+		await tx.flush();
+		if (wasUnacknowledged) await tellSender(tx, actor, caseRow, 'acknowledged', taken.id);
+		recordAudit(tx, actor, {
+			action: 'case.take_over',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: { from: previous?.id ?? null }
+		});
+		return { id: caseRow.id };
+	});
+}
+
+async function canRetriage(tx: Em, actor: Actor, caseRow: Case): Promise<boolean> {
+	if (hasRole(actor.user!, 'scheduler')) return true;
+	return (await memberTeamIds(tx, actor.user!.id, caseRow.id)).length > 0;
+}
+
+/** New priority: the pending steps are replaced by the new priority's, timed from now. */
+export async function retriageCase(
+	em: Em,
+	actor: Actor,
+	raw: z.input<typeof retriageCaseInput>,
+	now = new Date()
+) {
+	const input = retriageCaseInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadRoutedCase(tx, actor, input.caseId);
+		if (!(await canRetriage(tx, actor, caseRow)))
+			throw new AppError('FORBIDDEN', 'Only a member of a receiving team can re-triage this case.');
+		if (caseRow.status === 'closed') throw new AppError('CONFLICT', 'This case is closed.');
+		const from = caseRow.priority;
+		if (from === input.priority)
+			throw new AppError('BAD_REQUEST', `This case is already ${PRIORITY_LABELS[input.priority]}.`, {
+				fieldErrors: { priority: ['Choose a different priority'] }
+			});
+		caseRow.priority = input.priority;
+		caseRow.escalationGeneration += 1;
+		caseRow.escalationStartedAt = now;
+		const caseTeams = await tx.find(CaseTeam, { case: caseRow.id }, { populate: ['team'] });
+		for (const ct of caseTeams) ct.policy = ct.team.escalationPolicy[input.priority];
+		event(tx, actor, caseRow, 'retriaged', { from, to: input.priority });
+		await tx.flush();
+		if (!caseRow.acknowledgedAt) await startEscalation(tx, caseRow, caseTeams);
+		recordAudit(tx, actor, {
+			action: 'case.retriage',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: { from, to: input.priority }
+		});
+		return { id: caseRow.id, priority: input.priority };
+	});
+}
+
+export async function commentOnCase(em: Em, actor: Actor, raw: z.input<typeof commentCaseInput>) {
+	const input = commentCaseInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadRoutedCase(tx, actor, input.caseId);
+		const comment = event(tx, actor, caseRow, 'comment', { body: input.body });
+		await tx.flush();
+		recordAudit(tx, actor, { action: 'case.comment', recordType: 'case', recordId: caseRow.id });
+		return { id: comment.id };
+	});
+}
+
+/** Called by closeCase / reopenCase in the same transaction, for a case that was sent to teams. */
+export async function onRoutedCaseClosed(tx: Em, actor: Actor, caseRow: Case): Promise<void> {
+	if (!caseRow.sentAt) return;
+	caseRow.escalationGeneration += 1;
+	const closed = event(tx, actor, caseRow, 'closed');
+	await tx.flush();
+	await tellSender(tx, actor, caseRow, 'closed', closed.id);
+}
+
+export async function onRoutedCaseReopened(
+	tx: Em,
+	actor: Actor,
+	caseRow: Case,
+	now = new Date()
+): Promise<void> {
+	if (!caseRow.sentAt) return;
+	event(tx, actor, caseRow, 'reopened');
+	if (!caseRow.acknowledgedAt) {
+		// Nobody had it: escalation starts again from now.
+		caseRow.escalationGeneration += 1;
+		caseRow.escalationStartedAt = now;
+		await tx.flush();
+		await startEscalation(tx, caseRow, await tx.find(CaseTeam, { case: caseRow.id }, { populate: ['team'] }));
+	}
+	await tx.flush();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inbox and timeline
+
+export interface InboxItem {
+	id: string;
+	subject: string;
+	priority: Priority;
+	status: 'open' | 'closed';
+	teams: { id: string; name: string }[];
+	patient: { id: string; name: string } | null;
+	sender: { name: string; isReferrer: boolean } | null;
+	sentAt: Date;
+	acknowledgedAt: Date | null;
+	acknowledgedBy: string | null;
+	/** When the next escalation step fires, if the case is still unactioned. */
+	nextEscalationAt: Date | null;
+}
+
+async function nextEscalations(em: Em, cases: Case[]): Promise<Map<string, Date | null>> {
+	const pending = cases.filter((c) => c.status === 'open' && !c.acknowledgedAt && c.escalationStartedAt);
+	const result = new Map<string, Date | null>(cases.map((c) => [c.id, null]));
+	if (!pending.length) return result;
+	const ids = pending.map((c) => c.id);
+	const [teams, fired] = await Promise.all([
+		em.find(CaseTeam, { case: { $in: ids } }),
+		em.find(CaseEscalationStep, { case: { $in: ids } })
+	]);
+	for (const c of pending) {
+		const done = new Set(
+			fired
+				.filter((f) => f.case.id === c.id && f.generation === c.escalationGeneration)
+				.map((f) => `${f.team.id}:${f.round}:${f.stepIndex}`)
+		);
+		let next: Date | null = null;
+		for (const ct of teams.filter((t) => t.case.id === c.id)) {
+			const due = policySchedule(ct.policy).find((s) => !done.has(`${ct.team.id}:${s.round}:${s.stepIndex}`));
+			if (!due) continue;
+			const at = dueAt(c.escalationStartedAt!, due.atMinutes);
+			if (!next || at < next) next = at;
+		}
+		result.set(c.id, next);
+	}
+	return result;
+}
+
+async function toInboxItems(em: Em, cases: Case[]): Promise<InboxItem[]> {
+	const ids = cases.map((c) => c.id);
+	const teams = ids.length ? await em.find(CaseTeam, { case: { $in: ids } }, { populate: ['team'] }) : [];
+	const next = await nextEscalations(em, cases);
+	return cases.map((c) => ({
+		id: c.id,
+		subject: c.name,
+		priority: (c.priority ?? 'normal') as Priority,
+		status: c.status,
+		teams: teams
+			.filter((t) => t.case.id === c.id)
+			.map((t) => ({ id: t.team.id, name: t.team.name }))
+			.sort((a, b) => a.name.localeCompare(b.name)),
+		patient: c.patient ? { id: c.patient.id, name: `${c.patient.firstName} ${c.patient.lastName}` } : null,
+		sender: c.sender ? { name: c.sender.name, isReferrer: c.sender.kind === 'referrer' } : null,
+		sentAt: c.sentAt!,
+		acknowledgedAt: c.acknowledgedAt ?? null,
+		acknowledgedBy: c.acknowledgedBy?.name ?? null,
+		nextEscalationAt: next.get(c.id) ?? null
+	}));
+}
+
+/** A member's cases: unactioned first, then by priority (urgent first) and age (oldest first). */
+export async function findInbox(em: Em, actor: Actor, raw: z.input<typeof inboxInput> = {}) {
+	const input = inboxInput.parse(raw);
+	const params: unknown[] = [actor.user!.id];
+	let where = `c.sent_at is not null and exists (select 1 from case_team ct join team_member tm on tm.team_id = ct.team_id
+		where ct.case_id = c.id and tm.user_id = ?${input.teamId ? ' and ct.team_id = ?' : ''})`;
+	if (input.teamId) params.push(input.teamId);
+	if (input.include === 'open') where += ` and c.status = 'open'`;
+	const rows = await em.execute<{ id: string; total: string }[]>(
+		`select c.id, count(*) over () as total from clinic_case c where ${where}
+		 order by (c.acknowledged_at is null and c.status = 'open') desc,
+		   case c.priority when 'urgent' then 0 when 'high' then 1 else 2 end, c.sent_at asc, c.id asc
+		 limit ? offset ?`,
+		[...params, input.perPage, (input.page - 1) * input.perPage]
+	);
+	const ids = rows.map((r) => String(r.id));
+	const cases = ids.length
+		? await em.find(
+				Case,
+				{ id: { $in: ids } },
+				{ populate: ['patient', 'sender', 'acknowledgedBy'], refresh: true }
+			)
+		: [];
+	const byId = new Map<string, Case>(cases.map((c) => [c.id, c]));
+	const items = await toInboxItems(em, ids.map((id) => byId.get(id)!).filter(Boolean));
+	const total = rows.length ? Number(rows[0]!.total) : 0;
+	return { items, total, page: input.page, pageCount: Math.max(1, Math.ceil(total / input.perPage)) };
+}
+
+/** The navigation badge: open, unacknowledged cases of the caller's teams. */
+export async function countInbox(em: Em, actor: Actor): Promise<number> {
+	const [row] = await em.execute<{ n: string }[]>(
+		`select count(*) as n from clinic_case c
+		 where c.sent_at is not null and c.status = 'open' and c.acknowledged_at is null
+		   and exists (select 1 from case_team ct join team_member tm on tm.team_id = ct.team_id
+		               where ct.case_id = c.id and tm.user_id = ?)`,
+		[actor.user!.id]
+	);
+	return Number(row?.n ?? 0);
+}
+
+export interface TimelineEntry {
+	id: string;
+	kind: CaseEvent['kind'];
+	at: Date;
+	actor: string | null;
+	data: Record<string, unknown>;
+	/** For escalation steps: each recipient's delivery status, read live from the notifications. */
+	deliveries?: { userId: string; name: string; channel: string; status: string; error: string | null }[];
+}
+
+export interface CaseRoutingView extends InboxItem {
+	details: string | null;
+	events: TimelineEntry[];
+	isMember: boolean;
+	canAcknowledge: boolean;
+	canTakeOver: boolean;
+	canRetriage: boolean;
+}
+
+export async function getCaseRouting(
+	em: Em,
+	actor: Actor,
+	raw: z.input<typeof caseRoutingIdInput>
+): Promise<CaseRoutingView | null> {
+	const input = caseRoutingIdInput.parse(raw);
+	const caseRow = await loadVisibleCase(em, actor, input.caseId);
+	if (!caseRow.sentAt) return null;
+	await em.populate(caseRow, ['patient', 'sender', 'acknowledgedBy']);
+	const [item] = await toInboxItems(em, [caseRow]);
+	const events = await em.find(
+		CaseEvent,
+		{ case: caseRow.id },
+		{ populate: ['actor'], orderBy: { createdAt: 'asc', id: 'asc' } }
+	);
+	const notificationIds = events.flatMap((e) =>
+		e.kind === 'escalated'
+			? ((e.data.recipients as { notificationId: string }[] | undefined) ?? []).map((r) => r.notificationId)
+			: []
+	);
+	const notifications = notificationIds.length
+		? await em.find(Notification, { id: { $in: notificationIds } })
+		: [];
+	const byId = new Map(notifications.map((n) => [n.id, n]));
+	const isMember = (await memberTeamIds(em, actor.user!.id, caseRow.id)).length > 0;
+	const open = caseRow.status === 'open';
+	return {
+		...item!,
+		details: caseRow.details ?? null,
+		events: events.map((e) => ({
+			id: e.id,
+			kind: e.kind,
+			at: e.createdAt,
+			actor: e.actor?.name ?? null,
+			data: e.data,
+			...(e.kind === 'escalated'
+				? {
+						deliveries: (
+							(e.data.recipients as {
+								userId: string;
+								name: string;
+								channel: string;
+								notificationId: string;
+							}[]) ?? []
+						).map((r) => ({
+							userId: r.userId,
+							name: r.name,
+							channel: r.channel,
+							status: byId.get(r.notificationId)?.status ?? 'unknown',
+							error: byId.get(r.notificationId)?.error ?? null
+						}))
+					}
+				: {})
+		})),
+		isMember,
+		canAcknowledge: open && isMember && !caseRow.acknowledgedAt,
+		canTakeOver:
+			open && isMember && Boolean(caseRow.acknowledgedAt) && caseRow.acknowledgedBy?.id !== actor.user!.id,
+		canRetriage: open && (isMember || hasRole(actor.user!, 'scheduler'))
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Referrers: the cases they sent, and nothing else
+
+export async function findSentCases(em: Em, actor: Actor, raw: { page?: number } = {}) {
+	const page = Math.max(1, raw.page ?? 1);
+	const perPage = 25;
+	const [cases, total] = await em.findAndCount(
+		Case,
+		{ sender: actor.user!.id, sentAt: { $ne: null } },
+		{
+			populate: ['acknowledgedBy'],
+			orderBy: { sentAt: 'desc', id: 'desc' },
+			limit: perPage,
+			offset: (page - 1) * perPage
+		}
+	);
+	const items = await toInboxItems(em, cases);
+	// A referrer sees the status, not the clinic's internals (patients, escalation timing).
+	return {
+		items: items.map((i) => ({
+			id: i.id,
+			subject: i.subject,
+			priority: i.priority,
+			status: i.status,
+			teams: i.teams,
+			sentAt: i.sentAt,
+			acknowledgedAt: i.acknowledgedAt,
+			acknowledgedBy: i.acknowledgedBy
+		})),
+		total,
+		page,
+		pageCount: Math.max(1, Math.ceil(total / perPage))
+	};
+}
+
+export async function getSentCase(em: Em, actor: Actor, raw: z.input<typeof caseRoutingIdInput>) {
+	const input = caseRoutingIdInput.parse(raw);
+	const caseRow = await em.findOne(
+		Case,
+		{ id: input.caseId, sender: actor.user!.id, sentAt: { $ne: null } },
+		{ populate: ['acknowledgedBy'] }
+	);
+	if (!caseRow) throw notFound('Case');
+	const [item] = await toInboxItems(em, [caseRow]);
+	const events = await em.find(
+		CaseEvent,
+		{ case: caseRow.id, kind: { $in: ['sent', 'acknowledged', 'taken_over', 'closed', 'reopened'] } },
+		{ populate: ['actor'], orderBy: { createdAt: 'asc', id: 'asc' } }
+	);
+	return {
+		id: item!.id,
+		subject: item!.subject,
+		details: caseRow.details ?? null,
+		priority: item!.priority,
+		status: item!.status,
+		teams: item!.teams,
+		sentAt: item!.sentAt,
+		acknowledgedAt: item!.acknowledgedAt,
+		acknowledgedBy: item!.acknowledgedBy,
+		events: events.map((e) => ({ id: e.id, kind: e.kind, at: e.createdAt, actor: e.actor?.name ?? null }))
+	};
+}

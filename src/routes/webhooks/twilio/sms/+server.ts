@@ -1,0 +1,12 @@
+// Replies to our SMS: "1" or "ACK" acknowledges the case the member was last paged for. Answered
+// with TwiML, so the confirmation goes back through Twilio to the same phone.
+import { text, type RequestHandler } from '@sveltejs/kit';
+import { handleInboundSms, twimlMessage } from '$lib/server/notifications/twilio-webhooks';
+import { readTwilioRequest } from '../twilio-request';
+
+export const POST: RequestHandler = async (event) => {
+	const { params, isValid } = await readTwilioRequest(event);
+	if (!isValid) return text('Invalid signature', { status: 403 });
+	const reply = await handleInboundSms(event.locals.em, params);
+	return new Response(twimlMessage(reply), { headers: { 'Content-Type': 'text/xml; charset=utf-8' } });
+};

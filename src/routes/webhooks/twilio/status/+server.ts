@@ -1,0 +1,11 @@
+// Delivery statuses of our SMS. Unsigned or wrongly signed requests get 403 and change nothing.
+import { text, type RequestHandler } from '@sveltejs/kit';
+import { handleStatusCallback } from '$lib/server/notifications/twilio-webhooks';
+import { readTwilioRequest } from '../twilio-request';
+
+export const POST: RequestHandler = async (event) => {
+	const { params, isValid } = await readTwilioRequest(event);
+	if (!isValid) return text('Invalid signature', { status: 403 });
+	await handleStatusCallback(event.locals.em, params);
+	return new Response(null, { status: 204 });
+};
