@@ -30,7 +30,8 @@ async function main(): Promise<void> {
 		orm,
 		transports,
 		pollSeconds: config.WORKER_POLL_SECONDS,
-		concurrency: config.WORKER_CONCURRENCY
+		concurrency: config.WORKER_CONCURRENCY,
+		sendWithThisBoss: true
 	});
 	logger.info(
 		{

@@ -28,7 +28,13 @@ const PATIENTS = [
 export async function seedDemoClinical(em: EntityManager, timeZone: string): Promise<void> {
 	if (await em.count(Patient, { oldReferenceId: { $like: 'demo-%' } })) return;
 	const patients = PATIENTS.map((spec, index) => {
-		const patient = em.create(Patient, { ...spec, oldReferenceId: `demo-${index + 1}` });
+		const patient = em.create(Patient, {
+			...spec,
+			// The columns' JSON defaults are SQL text; a new entity needs real arrays.
+			phoneNumbers: [],
+			medicalAlerts: [],
+			oldReferenceId: `demo-${index + 1}`
+		});
 		patient.searchText = buildSearchText(patient);
 		return patient;
 	});

@@ -1,19 +1,26 @@
-// `npm run bench [-- <suite>] [--patients N] [--seconds S]`: performance figures, printed, never
+// `npm run bench [-- <suite>] [--patients N] [--seconds S] [--cases N] [--crashCases N]`: performance figures, printed, never
 // asserted. Runs on its own embedded PostgreSQL in .data/bench (seeded once, reused), or on
 // BENCH_DATABASE_URL — never on DATABASE_URL, so a benchmark cannot fill a real clinic's database.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { prepareDatabase } from '../../src/cli/database.ts';
+import { benchEscalation } from './escalation.ts';
 import { benchPatients } from './patients.ts';
 
 const suites: Record<string, (ctx: Parameters<typeof benchPatients>[0]) => Promise<void>> = {
-	patients: benchPatients
+	patients: benchPatients,
+	escalation: benchEscalation
 };
 
 const { values, positionals } = parseArgs({
 	allowPositionals: true,
-	options: { patients: { type: 'string' }, seconds: { type: 'string' } }
+	options: {
+		patients: { type: 'string' },
+		seconds: { type: 'string' },
+		cases: { type: 'string' },
+		crashCases: { type: 'string' }
+	}
 });
 const root = path.resolve(import.meta.dirname, '../..');
 const log = (line: string) => console.log(`[bench] ${line}`);

@@ -7,7 +7,7 @@ import { getConfig } from '../config.ts';
 import { WorkerHeartbeat } from '../health/worker-heartbeat.entity.ts';
 import { logger } from '../logger.ts';
 import type { Transports } from '../notifications/transports.ts';
-import { createBoss, ensureQueues } from './boss.ts';
+import { createBoss, ensureQueues, setBoss } from './boss.ts';
 import { jobContracts } from './contracts.ts';
 import { jobHandlers, type JobHandler } from './handlers.ts';
 
@@ -22,6 +22,12 @@ export interface RunnerOptions {
 	workerId?: string;
 	/** pg-boss schema (tests give each file its own, so their workers never take each other's jobs). */
 	bossSchema?: string;
+	/**
+	 * Make this runner's boss the one enqueue() sends with, before any job is worked (handlers
+	 * enqueue follow-ups: the next escalation step, each page's notification). The worker process
+	 * sets it; tests keep their own send-only boss.
+	 */
+	sendWithThisBoss?: boolean;
 }
 
 export interface Runner {
@@ -65,6 +71,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 	});
 	await boss.start();
 	await ensureQueues(boss);
+	if (options.sendWithThisBoss) setBoss(boss);
 	const timeZone = getConfig().CASEBOOK_TIME_ZONE;
 	for (const contract of jobContracts) {
 		if (contract.cron)

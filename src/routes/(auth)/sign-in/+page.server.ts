@@ -12,8 +12,19 @@ function safeNext(value: string | null): string {
 	return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
 }
 
+/**
+ * Where a signed-in person goes: referrers have their own area (/referrer) and nothing else, so a
+ * `next` outside it (or a staff page) would only bounce them back here.
+ */
+function landingFor(kind: 'staff' | 'referrer', next: string): string {
+	const isReferrerPath =
+		next === '/referrer' || next.startsWith('/referrer/') || next.startsWith('/referrer?');
+	if (kind === 'referrer') return isReferrerPath ? next : '/referrer';
+	return isReferrerPath ? '/' : next;
+}
+
 export const load: PageServerLoad = async ({ locals, url }) => {
-	if (locals.user) redirect(303, safeNext(url.searchParams.get('next')));
+	if (locals.user) redirect(303, landingFor(locals.user.kind, safeNext(url.searchParams.get('next'))));
 	return { needsSetup: !(await hasActiveAdmin(locals.em)), next: safeNext(url.searchParams.get('next')) };
 };
 
@@ -46,6 +57,6 @@ export const actions = {
 		}
 		if (result.status === 'needs_two_factor') return { challenge: result.challenge, email: values.email };
 		setSessionCookie(event.cookies, result.token);
-		redirect(303, next);
+		redirect(303, landingFor(result.user.kind, next));
 	}
 } satisfies Actions;

@@ -8,6 +8,8 @@ import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
 
 const PATIENT_ID = /^\d{1,18}$/;
+/** The appointments tab looks six weeks ahead: the most `appointments.find` shows at once. */
+const UPCOMING_DAYS = 42;
 
 const query = z.object({
 	tab: z.enum(['details', 'cases', 'appointments']).catch('details'),
@@ -24,9 +26,27 @@ export const load: PageServerLoad = async (event) => {
 			throw e;
 		});
 	const params = query.parse(Object.fromEntries(event.url.searchParams));
+	const caller = serverCaller(event);
+	// Each tab loads only what it shows.
+	const cases =
+		params.tab === 'cases'
+			? await caller.cases.find({ patientId: patient.id, status: 'all', perPage: 100 })
+			: null;
+	const now = new Date();
+	const upcoming =
+		params.tab === 'appointments'
+			? await caller.appointments.find({
+					patientId: patient.id,
+					from: now,
+					to: new Date(now.getTime() + UPCOMING_DAYS * 86_400_000)
+				})
+			: null;
 	return {
 		patient,
 		tab: params.tab,
+		cases,
+		upcoming,
+		upcomingDays: UPCOMING_DAYS,
 		isNew: params.created === '1',
 		isSaved: params.saved === '1',
 		clinicCountry: getConfig().CASEBOOK_DEFAULT_COUNTRY

@@ -1,0 +1,50 @@
+// Referrers: GPs and specialists outside the clinic. Listed and filtered by the URL, invited by email,
+// deactivated and reactivated from the list.
+import { fail, type ActionFailure } from '@sveltejs/kit';
+import { z } from 'zod';
+import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+
+const query = z.object({
+	q: z.string().trim().max(200).optional().catch(undefined),
+	status: z.enum(['active', 'inactive', 'all']).catch('active')
+});
+
+export const load: PageServerLoad = async (event) => {
+	const params = query.parse(Object.fromEntries(event.url.searchParams));
+	const referrers = await serverCaller(event).staff.findReferrers({
+		search: params.q || undefined,
+		status: params.status
+	});
+	return { referrers, params };
+};
+
+/** This page has two forms: a failure says which one it belongs to. */
+function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>) {
+	return fail(failure.status, { ...failure.data, intent });
+}
+
+function text(data: FormData, name: string): string {
+	const value = data.get(name);
+	return typeof value === 'string' ? value : '';
+}
+
+export const actions = {
+	invite: async (event) => {
+		const data = await event.request.formData();
+		const values = { name: text(data, 'name'), email: text(data, 'email') };
+		const result = await formAction(() => serverCaller(event).staff.inviteReferrer(values), values);
+		if (isFailure(result)) return failed('invite', result);
+		return { intent: 'invite' as const, invited: { name: result.name, email: result.email } };
+	},
+	setActive: async (event) => {
+		const data = await event.request.formData();
+		const id = text(data, 'id');
+		const isActive = text(data, 'isActive') === 'true';
+		const result = await formAction(() => serverCaller(event).staff.setReferrerActive({ id, isActive }));
+		if (isFailure(result)) return failed('setActive', result);
+		// The name only labels the message: a deactivated referrer may drop out of the filtered list.
+		return { intent: 'setActive' as const, name: text(data, 'name'), isActive: result.isActive };
+	}
+} satisfies Actions;

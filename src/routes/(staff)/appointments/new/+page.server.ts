@@ -1,0 +1,119 @@
+// Booking an appointment. `?start=YYYY-MM-DDTHH:mm&practitioner=<id>` comes from a calendar slot,
+// `?patientId=` from a patient's page. A new case that shares a body part with one of the patient's
+// open cases stops at a question (seed 002): add to that case, or create a separate one. Both
+// answers post the whole form again, so nothing typed is lost.
+import { fail, redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { createAppointmentInput } from '$lib/schemas/appointment';
+import { recordId } from '$lib/schemas/patient';
+import { getConfig } from '$lib/server/config';
+import { zodFieldErrors } from '$lib/server/errors';
+import { formAction, isFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import { nextQuarterHour, parseLocalDateTime } from '../calendar';
+import { emptyBookingFormValues, type MatchingCase } from './booking-form';
+import {
+	mapBookingErrors,
+	matchingCasesOf,
+	mergeBookingErrors,
+	patientContext,
+	readBookingForm,
+	type BookingErrors
+} from './booking-form.server';
+import type { Actions, PageServerLoad } from './$types';
+
+const query = z.object({
+	start: z.string().optional().catch(undefined),
+	practitioner: recordId.optional().catch(undefined),
+	patientId: recordId.optional().catch(undefined),
+	type: recordId.optional().catch(undefined)
+});
+
+export const load: PageServerLoad = async (event) => {
+	const timeZone = getConfig().CASEBOOK_TIME_ZONE;
+	const caller = serverCaller(event);
+	const params = query.parse(Object.fromEntries(event.url.searchParams));
+	const [options, caseOptions, context] = await Promise.all([
+		caller.appointments.formOptions(),
+		caller.cases.formOptions(),
+		patientContext(caller, params.patientId ?? '')
+	]);
+	const start = parseLocalDateTime(params.start) ?? nextQuarterHour(new Date(), timeZone);
+	const type = options.appointmentTypes.find((t) => t.id === params.type);
+	const practitioner = options.practitioners.find((p) => p.id === params.practitioner);
+	return {
+		options,
+		caseOptions,
+		patient: context.patient,
+		openCases: context.openCases,
+		values: emptyBookingFormValues({
+			patientId: context.patient?.id ?? '',
+			patientName: context.patient?.name ?? '',
+			appointmentTypeId: type?.id ?? '',
+			practitionerId: practitioner?.id ?? '',
+			date: start.date,
+			time: start.time,
+			durationMinutes: type ? String(type.durationMinutes) : ''
+		})
+	};
+};
+
+export const actions = {
+	default: async (event) => {
+		const caller = serverCaller(event);
+		const read = readBookingForm(await event.request.formData(), getConfig().CASEBOOK_TIME_ZONE);
+		const context = await patientContext(caller, read.values.patientId);
+		read.values.patientName = context.patient?.name ?? '';
+
+		const refuse = (
+			status: number,
+			message: string,
+			errors: BookingErrors,
+			matching: MatchingCase[] | null
+		) =>
+			fail(status, {
+				message,
+				...errors,
+				values: read.values,
+				matching,
+				patient: context.patient,
+				openCases: context.openCases
+			});
+
+		const own: BookingErrors = { fieldErrors: read.fieldErrors, caseErrors: read.caseErrors };
+		if (Object.keys(own.fieldErrors).length || Object.keys(own.caseErrors).length) {
+			// Report every problem at once: the schema's too, behind the form's own clearer messages.
+			const parsed = createAppointmentInput.safeParse(read.input);
+			const schema = parsed.success
+				? { fieldErrors: {}, caseErrors: {} }
+				: mapBookingErrors(zodFieldErrors(parsed.error));
+			return refuse(400, 'Some fields need attention', mergeBookingErrors(own, schema), null);
+		}
+
+		const result = await formAction(() => caller.appointments.create(read.input));
+		if (isFailure(result)) {
+			const errors = mapBookingErrors(result.data.fieldErrors);
+			const { bodyParts } = await caller.cases.formOptions();
+			const chosen = bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name);
+			let matching = result.status === 409 ? matchingCasesOf(result.data.details, chosen) : null;
+			if (!matching && read.addToCaseId) {
+				// "Add to that case" did not go through (say the case is full): ask again, with the reason.
+				const cases = await caller.appointments
+					.matchingCases({ patientId: read.values.patientId, bodyPartIds: read.bodyPartIds })
+					.catch(() => []);
+				matching = cases.length
+					? cases.map((c) => ({
+							id: c.id,
+							name: c.name,
+							sharedBodyParts: c.bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name)
+						}))
+					: null;
+			}
+			return refuse(result.status, result.data.message, errors, matching);
+		}
+
+		const params = new URLSearchParams({ booked: '1' });
+		for (const warning of result.warnings) params.append('warning', warning);
+		redirect(303, `/appointments/${result.appointment.id}?${params}`);
+	}
+} satisfies Actions;
