@@ -1,28 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, open } from './browser.ts';
+import { trpc } from './fixtures.ts';
 import { signIn, signInAsAdmin } from './session.ts';
 
 let browser: Browser;
 let admin: Page;
 const baseUrl = inject('baseUrl');
 const suffix = Date.now().toString(36);
-
-async function trpc<T>(page: Page, path: string, input: unknown): Promise<T> {
-	return page.evaluate(
-		async ({ path, input }) => {
-			const response = await fetch(`/api/trpc/${path}`, {
-				method: 'POST',
-				headers: { 'Content-Type': 'application/json' },
-				body: JSON.stringify({ json: input })
-			});
-			const body = await response.json();
-			if (!response.ok) throw new Error(JSON.stringify(body));
-			return body.result.data.json;
-		},
-		{ path, input }
-	) as Promise<T>;
-}
 
 beforeAll(async () => {
 	browser = await launchBrowser();

@@ -1,4 +1,4 @@
-import type { SessionUser } from '$lib/server/auth/actor';
+import type { PortalPatient, SessionUser } from '$lib/server/auth/actor';
 import type { Em } from '$lib/server/db/orm';
 import type { Logger } from '$lib/server/logger';
 
@@ -15,6 +15,9 @@ declare global {
 			ip: string;
 			user: SessionUser | null;
 			sessionId: string | null;
+			/** The patient signed in to the portal (own cookie), if any. */
+			patient: PortalPatient | null;
+			portalSessionId: string | null;
 		}
 	}
 }

@@ -3,7 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/cookies';
 import { toSessionUser, validateSession } from '$lib/server/auth/sessions.service';
+import { getConfig } from '$lib/server/config';
 import { getOrm } from '$lib/server/db/orm';
+import { clearPortalCookie, portalCookieName } from '$lib/server/portal/portal-cookie';
+import { validatePortalSession } from '$lib/server/portal/portal-auth.service';
 import { logger } from '$lib/server/logger';
 import { startWebRuntime, trackRequest } from '$lib/server/runtime';
 
@@ -32,6 +35,8 @@ function isCrossSiteFormPost(event: Parameters<Handle>[0]['event']): boolean {
 	const method = event.request.method;
 	if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
 	if (event.url.pathname.startsWith('/webhooks/')) return false;
+	// The REST API authenticates by API key, never by cookie: a cross-site post carries no authority.
+	if (/^\/api\/v1(\/|$)/.test(event.url.pathname)) return false;
 	const type = (event.request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 	if (!FORM_TYPES.includes(type)) return false;
 	return event.request.headers.get('origin') !== event.url.origin;
@@ -52,6 +57,8 @@ async function handleRequest({ event, resolve }: Parameters<Handle>[0]): Promise
 	event.locals.ip = event.getClientAddress();
 	event.locals.user = null;
 	event.locals.sessionId = null;
+	event.locals.patient = null;
+	event.locals.portalSessionId = null;
 
 	const token = event.cookies.get(sessionCookieName());
 	if (token) {
@@ -62,6 +69,19 @@ async function handleRequest({ event, resolve }: Parameters<Handle>[0]): Promise
 			event.locals.log = event.locals.log.child({ userId: valid.user.id });
 		} else {
 			clearSessionCookie(event.cookies);
+		}
+	}
+
+	const portalToken = event.cookies.get(portalCookieName());
+	if (portalToken) {
+		const portal = await validatePortalSession(event.locals.em, portalToken, {
+			clinicTimeZone: getConfig().CASEBOOK_TIME_ZONE
+		});
+		if (portal) {
+			event.locals.patient = portal.patient;
+			event.locals.portalSessionId = portal.sessionId;
+		} else {
+			clearPortalCookie(event.cookies);
 		}
 	}
 

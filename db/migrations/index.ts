@@ -8,6 +8,8 @@ import { Migration20261122054408_admin_setup } from './Migration20261122054408_a
 import { Migration20261122074520_cases_and_appointments } from './Migration20261122074520_cases_and_appointments.ts';
 import { Migration20261122080812_teams_and_routing } from './Migration20261122080812_teams_and_routing.ts';
 import { Migration20261122080000_body_part_defaults } from './Migration20261122080000_body_part_defaults.ts';
+import { Migration20261129173043_portal_and_requests } from './Migration20261129173043_portal_and_requests.ts';
+import { Migration20261129173414_api_keys } from './Migration20261129173414_api_keys.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -19,5 +21,7 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261122074520_cases_and_appointments
 	},
 	{ name: 'Migration20261122080000_body_part_defaults', class: Migration20261122080000_body_part_defaults },
-	{ name: 'Migration20261122080812_teams_and_routing', class: Migration20261122080812_teams_and_routing }
+	{ name: 'Migration20261122080812_teams_and_routing', class: Migration20261122080812_teams_and_routing },
+	{ name: 'Migration20261129173043_portal_and_requests', class: Migration20261129173043_portal_and_requests },
+	{ name: 'Migration20261129173414_api_keys', class: Migration20261129173414_api_keys }
 ];

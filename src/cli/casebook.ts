@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
 import { initOrm } from '../lib/server/db/orm.ts';
 import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
+import { apiKeyCreate } from './api-keys.ts';
 import { userCreate, userResetPassword } from './users.ts';
 
 /**
@@ -70,6 +71,10 @@ const commands: Record<string, { help: string; run: Command }> = {
 	'user:reset-password': {
 		help: 'set a user password: --email --password-stdin (ends their sessions)',
 		run: ({ db, args }) => userResetPassword(db, args)
+	},
+	'api-key:create': {
+		help: 'print a new REST API key acting as a staff member: --email [--name "label"]',
+		run: ({ db, args }) => apiKeyCreate(db, args)
 	}
 };
 

@@ -89,6 +89,18 @@ export const configSchema = z
 			.min(1)
 			.max(24 * 30)
 			.default(12),
+		PORTAL_IDLE_MINUTES: z.coerce
+			.number()
+			.int()
+			.min(1)
+			.max(24 * 60)
+			.default(30),
+		PORTAL_ABSOLUTE_HOURS: z.coerce
+			.number()
+			.int()
+			.min(1)
+			.max(24 * 30)
+			.default(12),
 		CASEBOOK_ADMIN_EMAIL: optionalString.pipe(z.email('must be an email address').optional()),
 		CASEBOOK_ADMIN_PASSWORD: optionalString.pipe(
 			z.string().min(10, 'must be at least 10 characters').optional()

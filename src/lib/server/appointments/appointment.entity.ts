@@ -8,6 +8,9 @@ import { AppointmentType } from '../appointment-types/appointment-type.entity.ts
 import { Case } from '../cases/case.entity.ts';
 import { Patient } from '../patients/patient.entity.ts';
 
+export const RESERVATION_OUTCOMES = ['confirmed', 'declined', 'expired'] as const;
+export type ReservationOutcome = (typeof RESERVATION_OUTCOMES)[number];
+
 /** Statuses that hold the practitioner's time (the exclusion constraint's predicate). */
 export const TIME_HOLDING_STATUSES: readonly AppointmentStatus[] = [
 	'reserved',
@@ -36,6 +39,9 @@ const AppointmentSchema = defineEntity({
 		cancellationReason: p.text().nullable(),
 		/** Reservations (portal issue): released when not confirmed by then. */
 		reservationExpiresAt: p.datetime().nullable(),
+		/** What became of a reservation: confirmed or declined by the patient, or expired. */
+		reservationOutcome: p.enum(RESERVATION_OUTCOMES).nullable(),
+		reservationAnsweredAt: p.datetime().nullable(),
 		createdBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
 		createdAt: p.datetime().onCreate(() => new Date()),
 		updatedAt: p

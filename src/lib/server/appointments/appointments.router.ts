@@ -10,7 +10,9 @@ import {
 	setAppointmentStatusInput,
 	updateAppointmentNotesInput
 } from '../../schemas/appointment.ts';
-import { router, staffProcedure } from '../trpc/init.ts';
+import { reserveAppointmentInput } from '../../schemas/portal.ts';
+import { roleProcedure, router, staffProcedure } from '../trpc/init.ts';
+import { reserveAppointment } from './reservations.service.ts';
 import {
 	appointmentFormOptions,
 	cancelAppointment,
@@ -50,6 +52,10 @@ export const appointmentsRouter = router({
 	invoice: staffProcedure
 		.input(invoiceAppointmentInput)
 		.mutation(({ ctx, input }) => invoiceAppointment(ctx.em, ctx.actor, input)),
+	/** Reserve a slot for a patient and send them a link to confirm it (seed 002). */
+	reserve: roleProcedure('scheduler')
+		.input(reserveAppointmentInput)
+		.mutation(({ ctx, input }) => reserveAppointment(ctx.em, ctx.actor, input)),
 	updateNotes: staffProcedure
 		.input(updateAppointmentNotesInput)
 		.mutation(({ ctx, input }) => updateAppointmentNotes(ctx.em, ctx.actor, input))

@@ -30,7 +30,7 @@ import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { Service } from '../services/service.entity.ts';
-import { Appointment, TIME_HOLDING_STATUSES } from './appointment.entity.ts';
+import { Appointment, TIME_HOLDING_STATUSES, type ReservationOutcome } from './appointment.entity.ts';
 
 const PG_EXCLUSION_VIOLATION = '23P01';
 
@@ -59,6 +59,9 @@ export interface AppointmentView {
 	invoicedAmountCents: number | null;
 	invoicedAt: Date | null;
 	cancellationReason: string | null;
+	/** Reservations: the patient must confirm by then, and what became of it. */
+	reservationExpiresAt: Date | null;
+	reservationOutcome: ReservationOutcome | null;
 	case: AppointmentCaseRef | null;
 	version: number;
 }
@@ -117,6 +120,8 @@ function toView(a: Appointment, caseRef: AppointmentCaseRef | null): Appointment
 		invoicedAmountCents: a.invoicedAmountCents ?? null,
 		invoicedAt: a.invoicedAt ?? null,
 		cancellationReason: a.cancellationReason ?? null,
+		reservationExpiresAt: a.reservationExpiresAt ?? null,
+		reservationOutcome: a.reservationOutcome ?? null,
 		case: caseRef,
 		version: a.version
 	};
@@ -224,6 +229,101 @@ export async function findMatchingCases(
 // ---------------------------------------------------------------------------------------------
 // Book
 
+interface NewAppointment {
+	patient: Patient;
+	practitioner: User;
+	appointmentType: AppointmentType;
+	startsAt: Date;
+	durationMinutes: number;
+	caseRow: Case | null;
+	status: 'booked' | 'reserved';
+	reservationExpiresAt?: Date | null;
+	notes: string | null;
+	/** Audit details beyond patient and case (e.g. the request it was booked from). */
+	details?: Record<string, unknown>;
+}
+
+/** Inserts and audits an appointment whose rules were checked; the exclusion constraint decides overlaps. */
+async function insertAppointment(tx: Em, actor: Actor, a: NewAppointment): Promise<Appointment> {
+	const appointment = tx.create(Appointment, {
+		patient: a.patient,
+		practitioner: a.practitioner,
+		appointmentType: a.appointmentType,
+		startsAt: a.startsAt,
+		endsAt: new Date(a.startsAt.getTime() + a.durationMinutes * 60_000),
+		status: a.status,
+		case: a.caseRow,
+		notes: a.notes,
+		reservationExpiresAt: a.reservationExpiresAt ?? null,
+		createdBy: actor.user ? tx.getReference(User, actor.user.id) : null
+	});
+	await flushBooking(tx, a.practitioner.name);
+	recordAudit(tx, actor, {
+		action: a.status === 'reserved' ? 'appointment.reserve' : 'appointment.create',
+		recordType: 'appointment',
+		recordId: appointment.id,
+		details: { patientId: a.patient.id, caseId: a.caseRow?.id ?? null, ...a.details }
+	});
+	return appointment;
+}
+
+/**
+ * Books (or reserves) an appointment on a case the caller has locked: the case must be open and
+ * have room, the practitioner must provide the type. Shared by approving a portal request and by
+ * reserving a slot for a patient.
+ */
+export async function bookOnCase(
+	tx: Em,
+	actor: Actor,
+	input: {
+		caseRow: Case;
+		practitionerId: string;
+		appointmentTypeId: string;
+		startsAt: Date;
+		durationMinutes: number;
+		status: 'booked' | 'reserved';
+		reservationExpiresAt?: Date | null;
+		notes: string | null;
+		details?: Record<string, unknown>;
+	}
+): Promise<Appointment> {
+	const caseRow = input.caseRow;
+	const patient = caseRow.patient
+		? await tx.findOne(Patient, { id: caseRow.patient.id, deletedAt: null })
+		: null;
+	if (!patient) throw new AppError('BAD_REQUEST', 'This case has no patient to book for');
+	if (patient.archivedAt)
+		throw new AppError('BAD_REQUEST', 'This patient is archived: unarchive them to book', {
+			fieldErrors: { patientId: ['This patient is archived: unarchive them to book'] }
+		});
+	assertCaseOpen(caseRow);
+	const type = await tx.findOne(AppointmentType, { id: input.appointmentTypeId });
+	if (!type || !type.isActive)
+		throw new AppError('BAD_REQUEST', 'Choose an appointment type', {
+			fieldErrors: { appointmentTypeId: ['Choose an appointment type'] }
+		});
+	const practitioner = await loadPractitioner(tx, input.practitionerId);
+	await assertProvidesType(tx, practitioner, type);
+	await assertCaseHasRoom(tx, caseRow, { status: input.status });
+	return insertAppointment(tx, actor, {
+		patient,
+		practitioner,
+		appointmentType: type,
+		startsAt: input.startsAt,
+		durationMinutes: input.durationMinutes,
+		caseRow,
+		status: input.status,
+		reservationExpiresAt: input.reservationExpiresAt,
+		notes: input.notes,
+		details: input.details
+	});
+}
+
+/** The view the calendar and pages show, for an appointment just written in this transaction. */
+export async function appointmentView(tx: Em, appointment: Appointment): Promise<AppointmentView> {
+	return viewOf(tx, appointment);
+}
+
 export async function createAppointment(
 	em: Em,
 	actor: Actor,
@@ -299,23 +399,15 @@ export async function createAppointment(
 			);
 		}
 
-		const appointment = tx.create(Appointment, {
+		const appointment = await insertAppointment(tx, actor, {
 			patient: patient!,
 			practitioner,
 			appointmentType: type!,
 			startsAt: input.startsAt,
-			endsAt: new Date(input.startsAt.getTime() + durationMinutes * 60_000),
+			durationMinutes,
+			caseRow,
 			status: 'booked',
-			case: caseRow,
-			notes: input.notes ?? null,
-			createdBy: actor.user ? tx.getReference(User, actor.user.id) : null
-		});
-		await flushBooking(tx, practitioner.name);
-		recordAudit(tx, actor, {
-			action: 'appointment.create',
-			recordType: 'appointment',
-			recordId: appointment.id,
-			details: { patientId: patient!.id, caseId: caseRow?.id ?? null }
+			notes: input.notes ?? null
 		});
 		const view = await viewOf(tx, appointment);
 		return { appointment: view, warnings: softWarnings(view) };

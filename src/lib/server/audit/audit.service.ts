@@ -17,11 +17,19 @@ export interface AuditInput {
 
 export function recordAudit(em: Em, actor: Actor, input: AuditInput): AuditEvent {
 	const actorType: ActorType =
-		input.actorType ?? (actor.user ? (actor.user.kind === 'referrer' ? 'referrer' : 'staff') : 'system');
+		input.actorType ??
+		(actor.user
+			? actor.user.kind === 'referrer'
+				? 'referrer'
+				: 'staff'
+			: actor.patient
+				? 'patient'
+				: 'system');
 	return em.create(AuditEvent, {
 		actorType,
-		actorId: input.actorId !== undefined ? input.actorId : (actor.user?.id ?? null),
-		actorLabel: input.actorLabel !== undefined ? input.actorLabel : (actor.user?.email ?? null),
+		actorId: input.actorId !== undefined ? input.actorId : (actor.user?.id ?? actor.patient?.id ?? null),
+		actorLabel:
+			input.actorLabel !== undefined ? input.actorLabel : (actor.user?.email ?? actor.patient?.name ?? null),
 		action: input.action,
 		recordType: input.recordType ?? null,
 		recordId: input.recordId ?? null,

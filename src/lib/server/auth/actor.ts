@@ -11,8 +11,18 @@ export interface SessionUser {
 	hasTwoFactor: boolean;
 }
 
+/** A patient signed in to the portal (their own session, never a staff one). */
+export interface PortalPatient {
+	id: string;
+	name: string;
+	/** The patient's own IANA time zone, else the clinic's. */
+	timeZone: string;
+}
+
 export interface Actor {
 	user: SessionUser | null;
+	/** Set only for portal requests; a portal actor never has a `user`. */
+	patient?: PortalPatient | null;
 	sessionId: string | null;
 	requestId: string | null;
 	ip: string | null;

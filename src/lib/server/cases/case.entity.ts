@@ -45,6 +45,8 @@ const CaseSchema = defineEntity({
 		/** YYYY-MM-DD in the clinic's time zone; the created date by default. */
 		issuedOn: p.date(),
 		closedAt: p.datetime().nullable(),
+		/** Archived through the REST API (Cliniko's patient-case archive); null while current. */
+		archivedAt: p.datetime().nullable(),
 		mergedInto: () => p.manyToOne(Case).nullable().deleteRule('restrict'),
 		// Routing and triage (issue 7, seed 004). A case that was never sent has no priority.
 		priority: p.enum(PRIORITIES).nullable(),

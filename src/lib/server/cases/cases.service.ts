@@ -11,6 +11,7 @@ import {
 	removeAttachmentInput,
 	reopenCaseInput,
 	updateCaseInput,
+	type CaseFieldsInput,
 	type CreateCaseInput,
 	type FindCasesInput,
 	type UpdateCaseInput
@@ -28,6 +29,8 @@ import { escapeLike } from '../db/like.ts';
 import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
+import type { FilterOperator } from '../../schemas/patient.ts';
+import { columnFilterToSql, type FilterKind } from '../patients/patient-filters.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { deleteAttachmentBytes, inspectUpload, storeAttachmentBytes } from './attachment-storage.ts';
 import { BodyPart } from './body-part.entity.ts';
@@ -72,6 +75,8 @@ export interface CaseSummaryView {
 	warnings: CaseWarningView[];
 	mergedInto: { id: string; name: string } | null;
 	closedAt: Date | null;
+	/** Archived through the REST API (Cliniko's patient-case archive). */
+	archivedAt: Date | null;
 	version: number;
 }
 
@@ -167,6 +172,7 @@ function toSummaryView(caseRow: Case, usage: CaseUsage, now = new Date()): CaseS
 		warnings: warnings.map((w) => ({ kind: w.kind, message: describeWarning(w) })),
 		mergedInto: caseRow.mergedInto ? { id: caseRow.mergedInto.id, name: caseRow.mergedInto.name } : null,
 		closedAt: caseRow.closedAt ?? null,
+		archivedAt: caseRow.archivedAt ?? null,
 		version: caseRow.version
 	};
 }
@@ -826,6 +832,169 @@ export async function getCaseAttachment(em: Em, actor: Actor, raw: { caseId: str
 		};
 	});
 }
+
+// ---------------------------------------------------------------------------------------------
+// The REST API's patient cases (Cliniko's shape): numbered pages with filters, a change of some
+// fields without a version, archive and unarchive.
+
+/** Fields a numbered page of cases may be filtered on (Cliniko's names map onto these). */
+const CASE_RECORD_FILTERS = {
+	id: { column: 'id', kind: 'integer' },
+	patientId: { column: 'patient_id', kind: 'integer' },
+	createdAt: { column: 'created_at', kind: 'datetime' },
+	updatedAt: { column: 'updated_at', kind: 'datetime' },
+	referralIssuedOn: { column: 'referral_issued_on', kind: 'date' },
+	referralExpiresOn: { column: 'referral_expires_on', kind: 'date' }
+} as const satisfies Record<string, { column: string; kind: FilterKind }>;
+export type CaseRecordFilterField = keyof typeof CASE_RECORD_FILTERS;
+
+const CASE_RECORD_SORTS = {
+	id: 'c.id',
+	name: 'lower(c.name)',
+	createdAt: 'c.created_at',
+	updatedAt: 'c.updated_at',
+	issuedOn: 'c.issued_on',
+	referralIssuedOn: 'c.referral_issued_on',
+	referralExpiresOn: 'c.referral_expires_on'
+} as const;
+export type CaseRecordSortField = keyof typeof CASE_RECORD_SORTS;
+
+export interface FindCaseRecordsInput {
+	archived: boolean;
+	filters: { field: CaseRecordFilterField; op: FilterOperator; value?: string }[];
+	sort: { field: CaseRecordSortField; direction: 'asc' | 'desc' }[];
+	/** From 1. */
+	page: number;
+	perPage: number;
+}
+
+/**
+ * A numbered page of whole cases that have a patient and that the actor may see, archived or not.
+ * Each case returned is a read of it, audited like `getCase`.
+ */
+export async function findCaseRecords(
+	em: Em,
+	actor: Actor,
+	input: FindCaseRecordsInput
+): Promise<{ items: CaseDetailView[]; total: number }> {
+	const visibility = caseVisibilitySql(actor);
+	const where = [
+		visibility.sql,
+		'c.patient_id is not null',
+		input.archived ? 'c.archived_at is not null' : 'c.archived_at is null'
+	];
+	const params: unknown[] = [...visibility.params];
+	input.filters.forEach((filter, index) => {
+		const fragment = columnFilterToSql(CASE_RECORD_FILTERS[filter.field], filter.field, filter, index);
+		where.push(fragment.sql);
+		params.push(...fragment.params);
+	});
+	const orderBy = [
+		...input.sort.filter((s) => s.field !== 'id').map((s) => `${CASE_RECORD_SORTS[s.field]} ${s.direction}`),
+		`c.id ${input.sort.find((s) => s.field === 'id')?.direction ?? 'asc'}`
+	].join(', ');
+	return em.transactional(async (tx) => {
+		const rows = await tx.execute<{ id: string; total: string }[]>(
+			`select c.id, count(*) over () as total from clinic_case c
+			 where ${where.join(' and ')} order by ${orderBy} limit ? offset ?`,
+			[...params, input.perPage, (input.page - 1) * input.perPage]
+		);
+		let total = rows.length ? Number(rows[0]!.total) : 0;
+		if (!rows.length && input.page > 1) {
+			const [count] = await tx.execute<{ total: string }[]>(
+				`select count(*) as total from clinic_case c where ${where.join(' and ')}`,
+				params
+			);
+			total = Number(count?.total ?? 0);
+		}
+		const ids = rows.map((r) => String(r.id));
+		const cases = ids.length ? await tx.find(Case, { id: { $in: ids } }) : [];
+		const byId = new Map<string, Case>(cases.map((c) => [c.id, c]));
+		const items: CaseDetailView[] = [];
+		for (const id of ids) {
+			const caseRow = byId.get(id);
+			if (!caseRow) continue;
+			recordAudit(tx, actor, {
+				action: 'case.read',
+				recordType: 'case',
+				recordId: caseRow.id,
+				details: { list: input.archived ? 'archived' : 'active' }
+			});
+			items.push(await toDetailView(tx, caseRow));
+		}
+		return { items, total };
+	});
+}
+
+/** A case's editable fields as they are now, in the shape `updateCase` takes. */
+function currentCaseFields(caseRow: Case): CaseFieldsInput {
+	return {
+		name: caseRow.name,
+		templateId: caseRow.template?.id ?? null,
+		bodyPartIds: caseRow.bodyParts.getItems().map((b) => b.id),
+		limitKind: caseRow.limitKind,
+		maxAppointments: caseRow.maxAppointments ?? null,
+		maxAmountCents: caseRow.maxAmountCents ?? null,
+		countsCancelled: caseRow.countsCancelled,
+		countsDidNotArrive: caseRow.countsDidNotArrive,
+		hasReferral: caseRow.hasReferral,
+		referringDoctorId: caseRow.referringDoctor?.id ?? null,
+		referralIssuedOn: caseRow.referralIssuedOn ?? null,
+		referralExpiresOn: caseRow.referralExpiresOn ?? null,
+		notes: caseRow.notes ?? null,
+		issuedOn: caseRow.issuedOn
+	};
+}
+
+/**
+ * Changes some fields of a case as it is now, for callers that hold no version (the REST API's
+ * PATCH): `change` gets the current fields and returns the new ones, which `updateCase` then
+ * checks and saves, in the same transaction and under the same lock.
+ */
+export async function patchCase(
+	em: Em,
+	actor: Actor,
+	id: string,
+	change: (current: CaseFieldsInput, about: { patientId: string | null }) => CaseFieldsInput,
+	now = new Date()
+): Promise<CaseDetailView> {
+	const { id: caseId } = caseIdInput.parse({ id });
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, caseId, { lock: true });
+		// Like findCaseRecords: a case sent to teams without a patient is no patient case.
+		if (!caseRow.patient) throw notFound('Case');
+		await tx.populate(caseRow, ['bodyParts', 'template', 'referringDoctor']);
+		const next = change(currentCaseFields(caseRow), { patientId: caseRow.patient?.id ?? null });
+		return updateCase(tx, actor, { ...next, id: caseRow.id, version: caseRow.version }, now);
+	});
+}
+
+async function setCaseArchived(em: Em, actor: Actor, id: string, archived: boolean, now: Date) {
+	const { id: caseId } = caseIdInput.parse({ id });
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, caseId, { lock: true });
+		if (!caseRow.patient) throw notFound('Case');
+		if (archived === Boolean(caseRow.archivedAt))
+			throw new AppError(
+				'CONFLICT',
+				archived ? 'This case is already archived.' : 'This case is not archived.'
+			);
+		caseRow.archivedAt = archived ? now : null;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: archived ? 'case.archive' : 'case.unarchive',
+			recordType: 'case',
+			recordId: caseRow.id,
+			changedFields: ['archivedAt']
+		});
+		return toDetailView(tx, caseRow);
+	});
+}
+
+export const archiveCase = (em: Em, actor: Actor, id: string, now = new Date()) =>
+	setCaseArchived(em, actor, id, true, now);
+export const unarchiveCase = (em: Em, actor: Actor, id: string, now = new Date()) =>
+	setCaseArchived(em, actor, id, false, now);
 
 // ---------------------------------------------------------------------------------------------
 // For forms

@@ -19,6 +19,9 @@ import { ContactSchema } from '../contacts/contact.entity.ts';
 import { ConcessionTypeSchema } from '../patients/concession-type.entity.ts';
 import { CustomFieldDefinitionSchema } from '../patients/custom-field-definition.entity.ts';
 import { PatientSchema } from '../patients/patient.entity.ts';
+import { ApiKeySchema } from '../api-keys/api-key.entity.ts';
+import { AppointmentRequestSchema } from '../appointment-requests/appointment-request.entity.ts';
+import { PortalLinkSchema, PortalSessionSchema } from '../portal/portal.entity.ts';
 
 export const entities = [
 	NotificationSchema,
@@ -32,6 +35,7 @@ export const entities = [
 	ConcessionTypeSchema,
 	CustomFieldDefinitionSchema,
 	PatientSchema,
+	ApiKeySchema,
 	ServiceSchema,
 	AppointmentTypeSchema,
 	CaseTemplateSchema,
@@ -45,5 +49,8 @@ export const entities = [
 	TeamMemberSchema,
 	CaseTeamSchema,
 	CaseEscalationStepSchema,
-	CaseEventSchema
+	CaseEventSchema,
+	PortalLinkSchema,
+	PortalSessionSchema,
+	AppointmentRequestSchema
 ];

@@ -3,6 +3,12 @@ import type { JobWithMetadata, WorkOptions } from 'pg-boss';
 import type { z } from 'zod';
 import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
+import {
+	appointmentRequestNotifyJob,
+	reservationExpireJob
+} from '../appointment-requests/appointment-request.jobs.ts';
+import { notifyForRequest } from '../appointment-requests/appointment-requests.service.ts';
+import { releaseExpiredReservation } from '../appointments/reservations.service.ts';
 import { caseEscalateJob, caseWarningsJob } from '../cases/case.jobs.ts';
 import { runEscalationStep } from '../cases/case-routing.service.ts';
 import { sendCaseWarnings } from '../cases/case-warnings.ts';
@@ -46,5 +52,13 @@ export const jobHandlers: JobHandler[] = [
 	handler(caseEscalateJob, async ({ data, em, log }) => {
 		const outcome = await runEscalationStep(em, data);
 		log.debug({ ...data, outcome }, 'escalation step');
+	}),
+	handler(appointmentRequestNotifyJob, async ({ data, em, log }) => {
+		const queued = await notifyForRequest(em, data);
+		log.debug({ ...data, queued }, 'appointment request notified');
+	}),
+	handler(reservationExpireJob, async ({ data, em, log }) => {
+		const outcome = await releaseExpiredReservation(em, data);
+		log.info({ ...data, outcome }, 'reservation expiry checked');
 	})
 ];

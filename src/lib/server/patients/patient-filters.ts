@@ -7,7 +7,8 @@ import { AppError } from '../errors.ts';
 
 export { escapeLike };
 
-type Kind = 'string' | 'integer' | 'date' | 'datetime';
+export type FilterKind = 'string' | 'integer' | 'date' | 'datetime';
+type Kind = FilterKind;
 
 const FIELDS: Record<FilterField, { column: string; kind: Kind }> = {
 	createdAt: { column: 'created_at', kind: 'datetime' },
@@ -93,10 +94,22 @@ function parseValue(kind: Kind, value: string, index: number): unknown {
 }
 
 export function filterToSql(filter: PatientFilter, index: number): SqlFragment {
-	const field = FIELDS[filter.field];
+	return columnFilterToSql(FIELDS[filter.field], filter.field, filter, index);
+}
+
+/**
+ * The same operators on any column: `column` is a plain column name (quoted here), `name` is how
+ * error messages call the field. Other lists (cases in the REST API) filter with this too.
+ */
+export function columnFilterToSql(
+	field: { column: string; kind: FilterKind },
+	name: string,
+	filter: { op: FilterOperator; value?: string },
+	index: number
+): SqlFragment {
 	const { column, kind } = field;
 	if (!OPERATORS_BY_KIND[kind].includes(filter.op)) {
-		throw invalid(index, `The operator ${filter.op} does not apply to ${filter.field}`);
+		throw invalid(index, `The operator ${filter.op} does not apply to ${name}`);
 	}
 	if (filter.op === '?' || filter.op === '!?') {
 		const isSet =
@@ -104,7 +117,7 @@ export function filterToSql(filter: PatientFilter, index: number): SqlFragment {
 		return { sql: filter.op === '?' ? isSet : `not ${isSet}`, params: [] };
 	}
 	const value = filter.value ?? '';
-	if (value === '') throw invalid(index, `Give a value to compare ${filter.field} with`);
+	if (value === '') throw invalid(index, `Give a value to compare ${name} with`);
 	if (filter.op === '~') {
 		return { sql: `"${column}" ilike ?`, params: [`%${escapeLike(value)}%`] };
 	}

@@ -1,7 +1,7 @@
 // Patient lists: free-text search, Cliniko filters, sorting and keyset pagination with a total.
 // Plain SQL over indexed columns, because this is the hottest read in the product.
 import type { z } from 'zod';
-import type { findPatientsInput, SortField } from '../../schemas/patient.ts';
+import type { findPatientsInput, PatientFilter, SortField } from '../../schemas/patient.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { escapeLike, filterToSql } from './patient-filters.ts';
@@ -355,4 +355,72 @@ export async function findLikelyDuplicates(
 			archivedAt: toDate(row.archived_at)
 		};
 	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbered pages (the REST API's lists: `page` and `per_page`, Cliniko's filters, several sort keys)
+
+export type PatientRecordStatus = PatientListStatus | 'deleted';
+
+/** What a numbered page may be sorted by; the id always breaks ties. */
+const RECORD_SORTS = {
+	id: '"id"',
+	firstName: 'lower("first_name")',
+	lastName: 'lower("last_name")',
+	createdAt: '"created_at"',
+	updatedAt: '"updated_at"',
+	dateOfBirth: '"date_of_birth"',
+	archivedAt: '"archived_at"',
+	deletedAt: '"deleted_at"'
+} as const;
+export type PatientRecordSortField = keyof typeof RECORD_SORTS;
+
+export interface FindPatientPageInput {
+	filters: PatientFilter[];
+	sort: { field: PatientRecordSortField; direction: 'asc' | 'desc' }[];
+	/** From 1. */
+	page: number;
+	perPage: number;
+}
+
+/**
+ * The ids (and deletion times) of one numbered page of live, archived or deleted patients, with
+ * the number of matches. Offset pagination: deep pages cost more than keyset ones, which is why the
+ * staff list uses cursors; an API client walking pages of at most 100 can afford it.
+ */
+export async function findPatientPage(
+	em: Em,
+	status: PatientRecordStatus,
+	input: FindPatientPageInput
+): Promise<{ rows: { id: string; deletedAt: Date | null }[]; total: number }> {
+	const conditions =
+		status === 'deleted'
+			? ['"deleted_at" is not null']
+			: ['"deleted_at" is null', status === 'active' ? '"archived_at" is null' : '"archived_at" is not null'];
+	const params: unknown[] = [];
+	input.filters.forEach((filter, index) => {
+		const fragment = filterToSql(filter, index);
+		conditions.push(fragment.sql);
+		params.push(...fragment.params);
+	});
+	const where = conditions.join(' and ');
+	const orderBy = [
+		...input.sort.filter((s) => s.field !== 'id').map((s) => `${RECORD_SORTS[s.field]} ${s.direction}`),
+		`"id" ${input.sort.find((s) => s.field === 'id')?.direction ?? 'asc'}`
+	].join(', ');
+	const connection = em.getConnection();
+	const rows = await connection.execute<{ id: string; deleted_at: Date | string | null; total: string }[]>(
+		`select "id", "deleted_at", count(*) over () as total from "patient" where ${where}
+		  order by ${orderBy} limit ? offset ?`,
+		[...params, input.perPage, (input.page - 1) * input.perPage]
+	);
+	let total = rows[0] ? Number(rows[0].total) : 0;
+	if (!rows.length && input.page > 1) {
+		const counted = await connection.execute<{ total: string }[]>(
+			`select count(*) as total from "patient" where ${where}`,
+			params
+		);
+		total = Number(counted[0]?.total ?? 0);
+	}
+	return { rows: rows.map((r) => ({ id: String(r.id), deletedAt: toDate(r.deleted_at) })), total };
 }

@@ -15,7 +15,12 @@ import { ConcessionType } from './concession-type.entity.ts';
 import { CustomFieldDefinition, type CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
 import { presentCustomFields, validateCustomFields, type CustomFieldsView } from './custom-fields.ts';
 import { Patient, type MedicalAlert, type PhoneNumber } from './patient.entity.ts';
-import { findLikelyDuplicates, type DuplicateCandidate } from './patients.queries.ts';
+import {
+	findLikelyDuplicates,
+	findPatientPage,
+	type DuplicateCandidate,
+	type FindPatientPageInput
+} from './patients.queries.ts';
 
 /** The columns a form or API call may set directly (everything but references and documents). */
 const SCALAR_FIELDS = [
@@ -351,10 +356,48 @@ export async function getPatient(em: Em, actor: Actor, id: string): Promise<Pati
 	});
 }
 
+/**
+ * A numbered page of whole live or archived records (the REST API's lists), in the page's order.
+ * Each record returned is a read of that record, audited like `getPatient`.
+ */
+export async function findPatientRecords(
+	em: Em,
+	actor: Actor,
+	status: 'active' | 'archived',
+	input: FindPatientPageInput
+): Promise<{ items: PatientView[]; total: number }> {
+	return em.transactional(async (tx) => {
+		const { rows, total } = await findPatientPage(tx, status, input);
+		if (!rows.length) return { items: [], total };
+		const definition = await loadDefinition(tx);
+		const ids = rows.map((r) => r.id);
+		const patients = await tx.find(
+			Patient,
+			{ id: { $in: ids } },
+			{ populate: ['referringDoctor', 'concessionType'] }
+		);
+		const byId = new Map(patients.map((p) => [p.id, p]));
+		const items: PatientView[] = [];
+		for (const id of ids) {
+			const patient = byId.get(id);
+			if (!patient) continue;
+			recordAudit(tx, actor, {
+				action: 'patient.read',
+				recordType: 'patient',
+				recordId: patient.id,
+				details: { list: status }
+			});
+			items.push(toPatientView(patient, presentCustomFields(patient.customFields ?? null, definition)));
+		}
+		return { items, total };
+	});
+}
+
 export async function updatePatient(
 	em: Em,
 	actor: Actor,
-	input: Partial<PatientFields> & { id: string; version: number },
+	/** Without a version (REST API clients have none) the change applies to the record as it is now. */
+	input: Partial<PatientFields> & { id: string; version?: number },
 	options: { now?: Date } = {}
 ): Promise<PatientView> {
 	const now = options.now ?? new Date();

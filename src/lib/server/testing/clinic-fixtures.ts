@@ -52,8 +52,19 @@ export async function createClinic(em: Em) {
 
 export type Clinic = Awaited<ReturnType<typeof createClinic>>;
 
-export async function createPatient(em: Em, name = 'Citizen'): Promise<Patient> {
-	const patient = em.create(Patient, { firstName: 'Jo', lastName: `${name} ${uniqueSuffix()}` });
+export async function createPatient(
+	em: Em,
+	name = 'Citizen',
+	contact: { email?: string | null; mobile?: string | null; reminderType?: Patient['reminderType'] } = {}
+): Promise<Patient> {
+	const patient = em.create(Patient, {
+		firstName: 'Jo',
+		lastName: `${name} ${uniqueSuffix()}`,
+		email: contact.email ?? null,
+		phoneNumbers: contact.mobile ? [{ phoneType: 'Mobile', number: contact.mobile }] : [],
+		medicalAlerts: [],
+		...(contact.reminderType ? { reminderType: contact.reminderType } : {})
+	});
 	await em.flush();
 	return patient;
 }

@@ -68,3 +68,28 @@ export function contextFor(
 export function callerFor(em: Em, user: User | null, options: { sessionId?: string; ip?: string } = {}) {
 	return createCaller(contextFor(em, user, options));
 }
+
+/** The actor of a patient signed in to the portal. */
+export function patientActorFor(
+	patient: { id: string; firstName: string; lastName: string },
+	timeZone = 'Australia/Sydney'
+): Actor {
+	return {
+		user: null,
+		patient: { id: patient.id, name: `${patient.firstName} ${patient.lastName}`, timeZone },
+		sessionId: null,
+		requestId: `test-${uniqueSuffix()}`,
+		ip: uniqueIp()
+	};
+}
+
+/** The app router called in-process as a portal patient. */
+export function callerForPatient(em: Em, patient: { id: string; firstName: string; lastName: string }) {
+	return createCaller({
+		em,
+		actor: patientActorFor(patient),
+		userAgent: 'vitest',
+		log: logger,
+		responseHeaders: new Headers()
+	});
+}

@@ -4,13 +4,14 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../schemas/staff.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
-import { callerFor, createTestUser } from '../testing/factories.ts';
+import { callerFor, callerForPatient, createTestUser } from '../testing/factories.ts';
+import { createPatient } from '../testing/clinic-fixtures.ts';
 import { User as UserEntity, type User } from '../auth/user.entity.ts';
 import type { Meta } from './init.ts';
 import { appRouter } from './router.ts';
 
 /** The only procedures anyone may call without signing in. Adding one here is a security decision. */
-const PUBLIC_ALLOW_LIST = new Set(['health.get']);
+const PUBLIC_ALLOW_LIST = new Set(['health.get', 'portal.requestLink']);
 
 interface ProcedureInfo {
 	path: string;
@@ -31,6 +32,12 @@ async function callAs(db: TestDb, user: User | null, path: string, input: unknow
 	return (target as (input: unknown) => Promise<unknown>)(input);
 }
 
+async function callAsPatient(db: TestDb, path: string, input: unknown): Promise<unknown> {
+	let target: unknown = callerForPatient(db.em(), portalPatient);
+	for (const key of path.split('.')) target = (target as Record<string, unknown>)[key];
+	return (target as (input: unknown) => Promise<unknown>)(input);
+}
+
 async function errorCode(promise: Promise<unknown>): Promise<string | null> {
 	try {
 		await promise;
@@ -44,6 +51,7 @@ async function errorCode(promise: Promise<unknown>): Promise<string | null> {
 let db: TestDb;
 const usersByRole = new Map<Role, User>();
 let referrer: User;
+let portalPatient: { id: string; firstName: string; lastName: string };
 
 beforeAll(async () => {
 	db = await openTestDb();
@@ -56,6 +64,7 @@ beforeAll(async () => {
 		roles: []
 	});
 	await em.flush();
+	portalPatient = await createPatient(db.em(), 'Portal');
 });
 afterAll(async () => {
 	await db?.close();
@@ -95,6 +104,24 @@ describe('access to every procedure', () => {
 			expect(await errorCode(callAs(db, usersByRole.get('admin')!, path, undefined))).toBe('FORBIDDEN');
 		}
 	);
+
+	it.each(procedures.filter((p) => p.meta?.access === 'patient').map((p) => [p.path, p] as const))(
+		'%s refuses staff and referrers (portal patients only)',
+		async (path) => {
+			expect(await errorCode(callAs(db, usersByRole.get('admin')!, path, undefined))).toMatch(
+				/UNAUTHORIZED|FORBIDDEN/
+			);
+			expect(await errorCode(callAs(db, referrer, path, undefined))).toMatch(/UNAUTHORIZED|FORBIDDEN/);
+		}
+	);
+
+	it.each(
+		procedures
+			.filter((p) => p.meta?.access !== 'patient' && !PUBLIC_ALLOW_LIST.has(p.path))
+			.map((p) => [p.path, p] as const)
+	)('%s refuses a portal patient', async (path) => {
+		expect(await errorCode(callAsPatient(db, path, undefined))).toMatch(/UNAUTHORIZED|FORBIDDEN/);
+	});
 
 	const roleGuarded = procedures.filter((p) => p.meta?.roles?.length);
 	it.each(roleGuarded.map((p) => [p.path, p] as const))(

@@ -6,6 +6,7 @@ import type { Context } from './context.ts';
 export function actorFromEvent(event: RequestEvent): Actor {
 	return {
 		user: event.locals.user,
+		patient: event.locals.patient,
 		sessionId: event.locals.sessionId,
 		requestId: event.locals.requestId,
 		ip: event.locals.ip

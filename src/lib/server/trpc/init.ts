@@ -6,14 +6,17 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Role } from '../../schemas/staff.ts';
 import { hasRole } from '../auth/actor.ts';
-import { AppError, toTRPCError, type FieldErrors } from '../errors.ts';
+import { AppError, fieldError, toTRPCError, type FieldErrors } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import type { Context } from './context.ts';
 
 export interface Meta {
-	/** Who may call: anyone, clinic staff, referrers (outside the clinic), or either (senders). */
-	access?: 'public' | 'staff' | 'referrer' | 'sender';
+	/**
+	 * Who may call: anyone, clinic staff, referrers (outside the clinic), either of those (senders),
+	 * or a patient signed in to the portal.
+	 */
+	access?: 'public' | 'staff' | 'referrer' | 'sender' | 'patient';
 	/** For staff procedures: any one of these roles (admin counts as every role). */
 	roles?: Role[];
 	/** Usable by staff who still have to set up a required second factor. */
@@ -66,9 +69,48 @@ const errorMapping = t.middleware(async ({ next, ctx, path, type }) => {
 	return result;
 });
 
+/** The path ("windows.0.note") of the first string in `input` holding U+0000, or null. */
+function pathOfNul(input: unknown): string | null {
+	// Iterative: a hostile body may nest deeper than the call stack (and superjson can make cycles).
+	const stack: [unknown, string][] = [[input, '']];
+	const seen = new Set<object>();
+	while (stack.length) {
+		const [value, path] = stack.pop()!;
+		if (typeof value === 'string') {
+			if (value.includes('\0')) return path;
+		} else if (
+			value !== null &&
+			typeof value === 'object' &&
+			!(value instanceof FormData) &&
+			!seen.has(value)
+		) {
+			seen.add(value);
+			const entries: [unknown, unknown][] =
+				value instanceof Map ? [...value.entries()] : Object.entries(value);
+			for (const [key, item] of entries) {
+				const name = typeof key === 'string' || typeof key === 'number' ? String(key) : '?';
+				const itemPath = path ? `${path}.${name}` : name;
+				if (typeof key === 'string' && key.includes('\0')) return itemPath;
+				stack.push([item, itemPath]);
+			}
+		}
+	}
+	return null;
+}
+
+/**
+ * PostgreSQL cannot store or compare text holding U+0000 (the query fails), so no procedure takes
+ * it: refused before the input is parsed, naming the field, instead of failing in the database.
+ */
+const refuseNulText = t.middleware(async ({ getRawInput, next }) => {
+	const path = pathOfNul(await getRawInput());
+	if (path !== null) throw fieldError(path, 'This text contains a character that cannot be stored (U+0000)');
+	return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-const baseProcedure = t.procedure.use(errorMapping);
+const baseProcedure = t.procedure.use(errorMapping).use(refuseNulText);
 
 /** Anyone may call. Every use must be on the public allow-list of the router-walk test. */
 export const publicProcedure = baseProcedure.meta({ access: 'public' });
@@ -124,4 +166,12 @@ export const senderProcedure = baseProcedure.meta({ access: 'sender' }).use(asyn
 			});
 	}
 	return next({ ctx: { ...ctx, user } });
+});
+
+/** A patient signed in to the portal: every portal procedure scopes by this patient. */
+export const patientProcedure = baseProcedure.meta({ access: 'patient' }).use(({ ctx, next }) => {
+	const patient = ctx.actor.patient;
+	if (!patient) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in to the portal.' });
+	// A browser may also hold a staff session: portal calls act as the patient alone.
+	return next({ ctx: { ...ctx, actor: { ...ctx.actor, user: null, sessionId: null }, patient } });
 });

@@ -1,6 +1,7 @@
 // The whole API: one router per feature.
 import { appointmentTypesRouter } from '../appointment-types/appointment-types.router.ts';
 import { appointmentsRouter } from '../appointments/appointments.router.ts';
+import { apiKeysRouter } from '../api-keys/api-keys.router.ts';
 import { casesRouter } from '../cases/cases.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
 import { caseTemplatesRouter } from '../case-templates/case-templates.router.ts';
@@ -16,11 +17,14 @@ import { customFieldsRouter } from '../patients/custom-fields.router.ts';
 import { patientsRouter } from '../patients/patients.router.ts';
 import { settingsRouter } from '../settings/settings.router.ts';
 import { staffRouter } from '../staff/staff.router.ts';
+import { appointmentRequestsRouter } from '../appointment-requests/appointment-requests.router.ts';
+import { portalLinksRouter, portalRouter } from '../portal/portal.router.ts';
 import { createCallerFactory, router } from './init.ts';
 
 export const appRouter = router({
 	health: healthRouter,
 	account: accountRouter,
+	apiKeys: apiKeysRouter,
 	staff: staffRouter,
 	settings: settingsRouter,
 	audit: auditRouter,
@@ -35,6 +39,9 @@ export const appRouter = router({
 	appointments: appointmentsRouter,
 	teams: teamsRouter,
 	referrer: referrerRouter,
+	portal: portalRouter,
+	portalLinks: portalLinksRouter,
+	appointmentRequests: appointmentRequestsRouter,
 	admin: router({ caseTemplates: caseTemplatesRouter })
 });
 

@@ -31,7 +31,7 @@ export const actions = {
 		if (isFailure(result)) return result;
 		if (result?.status === 'signed_in') {
 			setSessionCookie(event.cookies, result.token);
-			redirect(303, '/');
+			redirect(303, result.user.kind === 'referrer' ? '/referrer' : '/');
 		}
 		redirect(303, '/sign-in');
 	}

@@ -1,0 +1,133 @@
+// The patient portal and the scheduler's request queue (issue 8): inputs shared by the portal
+// pages, the staff pages and the routers.
+import { z } from 'zod';
+import { appointmentDuration, instant } from './appointment.ts';
+import { recordId } from './patient.ts';
+
+export const REQUEST_STATUSES = ['pending', 'approved', 'declined', 'withdrawn'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
+	pending: 'Waiting for the clinic',
+	approved: 'Booked',
+	declined: 'Declined',
+	withdrawn: 'Withdrawn'
+};
+
+export const MAX_WINDOWS = 3;
+/** A preferred window may span at most a day: "any time on Tuesday". */
+const MAX_WINDOW_HOURS = 24;
+/** Requests look at most this far ahead. */
+export const MAX_REQUEST_DAYS_AHEAD = 180;
+
+/** "Email or mobile": the sign-in form's one field; the service decides which it is. */
+export const requestPortalLinkInput = z.object({
+	address: z
+		.string({ error: 'Enter your email address or mobile number' })
+		.trim()
+		.min(3, 'Enter your email address or mobile number')
+		.max(254, 'That is too long for an email address or mobile number')
+});
+
+export const portalLinkTokenInput = z.object({
+	token: z
+		.string()
+		.trim()
+		.regex(
+			/^[\w-]{20,100}$/,
+			'This link is not complete. Open it again from the message, or ask for a new one.'
+		)
+});
+
+export const answerPrivacyPolicyInput = z.object({ accepted: z.boolean({ error: 'Choose yes or no' }) });
+
+export const preferredWindow = z.object({ startsAt: instant, endsAt: instant }).superRefine((w, ctx) => {
+	if (w.endsAt.getTime() <= w.startsAt.getTime())
+		ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'The window must end after it starts' });
+	else if (w.endsAt.getTime() - w.startsAt.getTime() > MAX_WINDOW_HOURS * 3_600_000)
+		ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'A window can be at most one day long' });
+});
+
+export const requestAppointmentInput = z.object({
+	caseId: recordId,
+	appointmentTypeId: recordId,
+	windows: z
+		.array(preferredWindow)
+		.min(1, 'Give at least one time that suits you')
+		.max(MAX_WINDOWS, `Give at most ${MAX_WINDOWS} preferred times`),
+	note: z
+		.string()
+		.trim()
+		.max(2000, 'Keep the note under 2,000 characters')
+		.nullish()
+		.transform((v) => v || null)
+});
+export type RequestAppointmentInput = z.input<typeof requestAppointmentInput>;
+
+export const requestIdInput = z.object({ id: recordId });
+export const reservationIdInput = z.object({ appointmentId: recordId });
+
+// --- Staff -------------------------------------------------------------------------------------
+
+export const findRequestsInput = z.object({
+	status: z.enum([...REQUEST_STATUSES, 'all']).default('pending'),
+	appointmentTypeId: recordId.optional(),
+	caseTemplateId: recordId.optional(),
+	search: z.string().trim().max(200).optional(),
+	page: z.number().int().min(1).max(10_000).default(1),
+	perPage: z.number().int().min(1).max(100).default(25)
+});
+
+export const approveRequestInput = z.object({
+	id: recordId,
+	practitionerId: recordId,
+	/** The scheduler may adjust the type and duration the patient asked for. */
+	appointmentTypeId: recordId,
+	durationMinutes: appointmentDuration,
+	startsAt: instant,
+	notes: z
+		.string()
+		.trim()
+		.max(5000, 'Keep the notes under 5,000 characters')
+		.nullish()
+		.transform((v) => v || null)
+});
+export type ApproveRequestInput = z.input<typeof approveRequestInput>;
+
+export const declineRequestInput = z.object({
+	id: recordId,
+	reason: z
+		.string({ error: 'Say why, so the patient knows what to do next' })
+		.trim()
+		.min(3, 'Say why, so the patient knows what to do next')
+		.max(1000, 'Keep the reason under 1,000 characters')
+});
+
+export const RESERVATION_DEFAULT_HOURS = 24;
+
+export const reserveAppointmentInput = z.object({
+	patientId: recordId,
+	caseId: recordId,
+	practitionerId: recordId,
+	appointmentTypeId: recordId,
+	startsAt: instant,
+	durationMinutes: appointmentDuration.optional(),
+	/** How long the patient has to confirm before the slot is released. */
+	expiresInHours: z
+		.number({ error: 'Enter a number of hours' })
+		.int('Enter whole hours')
+		.min(1, 'At least 1 hour')
+		.max(14 * 24, 'At most 14 days (336 hours)')
+		.default(RESERVATION_DEFAULT_HOURS),
+	notes: z
+		.string()
+		.trim()
+		.max(5000, 'Keep the notes under 5,000 characters')
+		.nullish()
+		.transform((v) => v || null)
+});
+export type ReserveAppointmentInput = z.input<typeof reserveAppointmentInput>;
+
+export const sendPortalLinkInput = z.object({
+	patientId: recordId,
+	channel: z.enum(['email', 'sms'], { error: 'Choose email or SMS' })
+});

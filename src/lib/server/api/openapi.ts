@@ -1,0 +1,226 @@
+// The OpenAPI 3.1 document of /api/v1, generated from the route table and the same zod schemas
+// that validate requests (z.toJSONSchema: request bodies as input, responses as output).
+import { z } from 'zod';
+import { MAX_PER_PAGE, DEFAULT_PER_PAGE } from './list-params.ts';
+import { API_RATE_LIMIT } from './rate-limit.ts';
+import {
+	patientCaseCreateBody,
+	patientCaseResponse,
+	patientCaseUpdateBody
+} from './patient-cases.resource.ts';
+import {
+	deletedPatientResponse,
+	patientCreateBody,
+	patientResponse,
+	patientUpdateBody
+} from './patients.resource.ts';
+import type { ApiRoute } from './route.ts';
+import { apiRoutes } from './routes.ts';
+
+type JsonSchema = Record<string, unknown>;
+
+const pageLinks = z
+	.object({
+		self: z.url(),
+		next: z.url().optional().describe('Only when there is a next page'),
+		previous: z.url().optional().describe('Only when there is a previous page')
+	})
+	.describe('Absolute URLs of this page and its neighbours; follow them rather than building your own');
+
+const errorBody = z.object({ message: z.string() }).describe('Every 4xx and 5xx answer is JSON');
+
+const validationError = z.object({
+	message: z.literal('Validation Failed'),
+	errors: z
+		.record(z.string(), z.string())
+		.describe(
+			'Every bad field, by its API name; nested fields by their dotted path (patient_phone_numbers.0.number, custom_fields.sections.0.fields.1.value)'
+		)
+});
+
+function list(name: string, item: string): JsonSchema {
+	return {
+		type: 'object',
+		required: [name, 'total_entries', 'links'],
+		properties: {
+			[name]: { type: 'array', items: { $ref: `#/components/schemas/${item}` } },
+			total_entries: { type: 'integer', description: 'How many match, over every page' },
+			links: { $ref: '#/components/schemas/PageLinks' }
+		}
+	};
+}
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+	const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+	return rest;
+}
+
+export function componentSchemas(): Record<string, JsonSchema> {
+	return {
+		Patient: schemaOf(patientResponse, 'output'),
+		PatientCreate: schemaOf(patientCreateBody, 'input'),
+		PatientUpdate: schemaOf(patientUpdateBody, 'input'),
+		DeletedPatient: schemaOf(deletedPatientResponse, 'output'),
+		PatientList: list('patients', 'Patient'),
+		ArchivedPatientList: list('patients', 'Patient'),
+		DeletedPatientList: list('patients', 'DeletedPatient'),
+		PatientCase: schemaOf(patientCaseResponse, 'output'),
+		PatientCaseCreate: schemaOf(patientCaseCreateBody, 'input'),
+		PatientCaseUpdate: schemaOf(patientCaseUpdateBody, 'input'),
+		PatientCaseList: list('patient_cases', 'PatientCase'),
+		PageLinks: schemaOf(pageLinks, 'output'),
+		Error: schemaOf(errorBody, 'output'),
+		ValidationError: schemaOf(validationError, 'output')
+	};
+}
+
+const RATE_HEADERS = {
+	'X-RateLimit-Limit': { description: 'Requests allowed per window', schema: { type: 'integer' } },
+	'X-RateLimit-Remaining': { description: 'Requests left in this window', schema: { type: 'integer' } },
+	'X-RateLimit-Reset': {
+		description: 'When the window resets (Unix time, seconds)',
+		schema: { type: 'integer' }
+	}
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ 'application/json': { schema: ref(name) } });
+
+function listParameters(route: ApiRoute): unknown[] {
+	const doc = route.list!;
+	const filters = Object.entries(doc.filters)
+		.map(([name, type]) => `${name} (${type})`)
+		.join(', ');
+	return [
+		{ name: 'page', in: 'query', description: 'From 1', schema: { type: 'integer', minimum: 1, default: 1 } },
+		{
+			name: 'per_page',
+			in: 'query',
+			schema: { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE }
+		},
+		{
+			name: 'sort',
+			in: 'query',
+			description: `Comma-separated fields, each optionally :asc or :desc (default ${doc.defaultSort}). Fields: ${doc.sorts.join(', ')}`,
+			schema: { type: 'string' },
+			example: 'last_name,created_at:desc'
+		},
+		{
+			name: 'order',
+			in: 'query',
+			description: 'Default direction for sort fields without one',
+			schema: { type: 'string', enum: ['asc', 'desc'] }
+		},
+		{
+			name: 'q[]',
+			in: 'query',
+			description: `Filters field:OPERATORvalue, all of which must hold. Operators: = != < <= > >= ~ (contains) ~~ (wildcard with %) ? (is set) !? (is not set); dates take * wildcards (date_of_birth:=****-05-**). Fields: ${filters}`,
+			style: 'form',
+			explode: true,
+			schema: { type: 'array', items: { type: 'string' } },
+			example: ['last_name:~son', 'date_of_birth:=****-05-**']
+		}
+	];
+}
+
+function operation(route: ApiRoute): Record<string, unknown> {
+	const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+		name: m[1],
+		in: 'path',
+		required: true,
+		schema: { type: 'string', pattern: '^\\d{1,18}$' }
+	}));
+	if (route.list) parameters.push(...listParameters(route));
+	const responses: Record<string, unknown> = {};
+	for (const [status, spec] of Object.entries(route.responses)) {
+		const headers: Record<string, unknown> = { ...RATE_HEADERS };
+		for (const [name, description] of Object.entries(spec.headers ?? {}))
+			headers[name] = { description, schema: { type: 'string' } };
+		responses[status] = {
+			description: spec.description,
+			headers,
+			...(spec.schema ? { content: json(spec.schema) } : {})
+		};
+	}
+	if (route.list)
+		responses['400'] = { description: 'A bad page, sort or filter (named)', content: json('Error') };
+	responses['401'] = { description: 'No API key, or not a valid one', content: json('Error') };
+	responses['403'] = { description: 'The key’s user may not do this', content: json('Error') };
+	responses['429'] = {
+		description: `Over ${API_RATE_LIMIT.points} requests in ${API_RATE_LIMIT.windowSeconds} seconds`,
+		headers: {
+			...RATE_HEADERS,
+			'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } }
+		},
+		content: json('Error')
+	};
+	if (route.body) responses['400'] ??= { description: 'Malformed JSON', content: json('Error') };
+	return {
+		operationId: route.operationId,
+		summary: route.summary,
+		...(route.description ? { description: route.description } : {}),
+		tags: [route.tag],
+		...(parameters.length ? { parameters } : {}),
+		...(route.body ? { requestBody: { required: true, content: json(route.body.schema) } } : {}),
+		responses
+	};
+}
+
+export function buildOpenApi(origin: string): Record<string, unknown> {
+	const paths: Record<string, Record<string, unknown>> = {};
+	for (const route of apiRoutes) {
+		(paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+	}
+	paths['/openapi.json'] = {
+		get: {
+			operationId: 'getOpenApi',
+			summary: 'This document',
+			tags: ['API'],
+			security: [],
+			responses: { '200': { description: 'The OpenAPI 3.1 document', content: { 'application/json': {} } } }
+		}
+	};
+	return {
+		openapi: '3.1.0',
+		info: {
+			title: 'Casebook API',
+			version: '1',
+			description:
+				'Patients and patient cases, compatible with Cliniko’s API v1. Authenticate with HTTP Basic: your API key (My account → API keys) as the user name and an empty password. ' +
+				`Each key may make ${API_RATE_LIMIT.points} requests per minute. A key acts as its user: the same permissions, rules and audit trail as the app.`
+		},
+		servers: [{ url: `${origin}/api/v1` }],
+		security: [{ apiKey: [] }],
+		tags: [
+			{ name: 'Patients', description: 'Cliniko’s Patients resource' },
+			{
+				name: 'Patient cases',
+				description: 'Cliniko’s Patient Cases resource, on Casebook’s treatment cases'
+			},
+			{ name: 'API', description: 'About the API itself' }
+		],
+		paths,
+		components: {
+			securitySchemes: {
+				apiKey: {
+					type: 'http',
+					scheme: 'basic',
+					description: 'The API key as the user name, an empty password (curl -u YOUR_KEY:)'
+				}
+			},
+			schemas: componentSchemas()
+		}
+	};
+}
+
+const cache = new Map<string, Record<string, unknown>>();
+
+/** Built once per origin: the routes and schemas do not change while the process runs. */
+export function openApiDocument(origin: string): Record<string, unknown> {
+	let doc = cache.get(origin);
+	if (!doc) {
+		doc = buildOpenApi(origin);
+		cache.set(origin, doc);
+	}
+	return doc;
+}

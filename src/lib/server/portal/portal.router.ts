@@ -1,0 +1,61 @@
+// The patient portal's procedures. All but requestLink need a portal session, and every one of them
+// works on the signed-in patient's own records only (the services scope by ctx.actor.patient).
+import { z } from 'zod';
+import {
+	answerPrivacyPolicyInput,
+	requestAppointmentInput,
+	requestIdInput,
+	requestPortalLinkInput,
+	reservationIdInput,
+	sendPortalLinkInput
+} from '../../schemas/portal.ts';
+import { patientProcedure, publicProcedure, router, staffProcedure } from '../trpc/init.ts';
+import { requestPortalLink, sendPortalLink } from './portal-auth.service.ts';
+import {
+	answerPortalReservation,
+	answerPrivacyPolicy,
+	findPortalAppointments,
+	findPortalCases,
+	findPortalRequests,
+	getPortalMe,
+	getPortalReservation,
+	requestAppointment,
+	withdrawRequest
+} from './portal.service.ts';
+
+export const portalRouter = router({
+	/** Public: answers the same whether or not the address is known; rate limited. */
+	requestLink: publicProcedure
+		.input(requestPortalLinkInput)
+		.output(z.object({ channel: z.enum(['email', 'sms']) }))
+		.mutation(({ ctx, input }) => requestPortalLink(ctx.em, ctx.actor, input)),
+	me: patientProcedure.query(({ ctx }) => getPortalMe(ctx.em, ctx.actor)),
+	answerPrivacyPolicy: patientProcedure
+		.input(answerPrivacyPolicyInput)
+		.mutation(({ ctx, input }) => answerPrivacyPolicy(ctx.em, ctx.actor, input)),
+	cases: patientProcedure.query(({ ctx }) => findPortalCases(ctx.em, ctx.actor)),
+	appointments: patientProcedure.query(({ ctx }) => findPortalAppointments(ctx.em, ctx.actor)),
+	requests: patientProcedure.query(({ ctx }) => findPortalRequests(ctx.em, ctx.actor)),
+	requestAppointment: patientProcedure
+		.input(requestAppointmentInput)
+		.mutation(({ ctx, input }) => requestAppointment(ctx.em, ctx.actor, input)),
+	withdrawRequest: patientProcedure
+		.input(requestIdInput)
+		.mutation(({ ctx, input }) => withdrawRequest(ctx.em, ctx.actor, input.id)),
+	reservation: patientProcedure
+		.input(reservationIdInput)
+		.query(({ ctx, input }) => getPortalReservation(ctx.em, ctx.actor, input.appointmentId)),
+	confirmReservation: patientProcedure
+		.input(reservationIdInput)
+		.mutation(({ ctx, input }) => answerPortalReservation(ctx.em, ctx.actor, input.appointmentId, 'confirm')),
+	declineReservation: patientProcedure
+		.input(reservationIdInput)
+		.mutation(({ ctx, input }) => answerPortalReservation(ctx.em, ctx.actor, input.appointmentId, 'decline'))
+});
+
+/** Staff: send a patient a portal sign-in link from their page. */
+export const portalLinksRouter = router({
+	send: staffProcedure
+		.input(sendPortalLinkInput)
+		.mutation(({ ctx, input }) => sendPortalLink(ctx.em, ctx.actor, input))
+});

@@ -1,0 +1,36 @@
+// "My account → API keys": create, see and revoke your own keys for the REST API. A new key comes
+// back once, in the create action's result, and is never stored or shown again.
+import { fail, type ActionFailure } from '@sveltejs/kit';
+import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const keys = await serverCaller(event).apiKeys.find();
+	return { keys, apiBase: `${event.url.origin}/api/v1` };
+};
+
+function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>) {
+	return fail(failure.status, { ...failure.data, intent });
+}
+
+function text(data: FormData, name: string): string {
+	const value = data.get(name);
+	return typeof value === 'string' ? value : '';
+}
+
+export const actions = {
+	create: async (event) => {
+		const data = await event.request.formData();
+		const values = { name: text(data, 'name') };
+		const result = await formAction(() => serverCaller(event).apiKeys.create(values), values);
+		if (isFailure(result)) return failed('create', result);
+		return { intent: 'create' as const, created: { name: result.key.name, secret: result.secret } };
+	},
+	revoke: async (event) => {
+		const data = await event.request.formData();
+		const result = await formAction(() => serverCaller(event).apiKeys.revoke({ id: text(data, 'id') }));
+		if (isFailure(result)) return failed('revoke', result);
+		return { intent: 'revoke' as const, revoked: result.name };
+	}
+} satisfies Actions;

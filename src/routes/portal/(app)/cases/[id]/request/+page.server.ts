@@ -1,0 +1,63 @@
+// "Request an appointment" for one of the patient's cases: a type the case's template offers, up
+// to three preferred times (in the patient's time zone) and a note.
+import { error, fail, redirect } from '@sveltejs/kit';
+import { MAX_WINDOWS } from '$lib/schemas/portal';
+import { formAction, isFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import { todayIn, zonedToInstant } from '$lib/time';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const cases = await serverCaller(event).portal.cases();
+	const found = cases.find((c) => c.id === event.params.id);
+	if (!found || !found.canRequest) error(404, 'This case does not take appointment requests');
+	const { timeZone } = await event.parent();
+	return { caseItem: found, today: todayIn(timeZone) };
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME = /^\d{2}:\d{2}$/;
+
+export const actions = {
+	default: async (event) => {
+		const data = await event.request.formData();
+		const text = (name: string) => String(data.get(name) ?? '').trim();
+		const { timeZone } = { timeZone: event.locals.patient?.timeZone ?? 'UTC' };
+		const values: Record<string, string> = { appointmentTypeId: text('appointmentTypeId'), note: text('note') };
+		const fieldErrors: Record<string, string[]> = {};
+		const windows: { startsAt: Date; endsAt: Date }[] = [];
+		for (let i = 0; i < MAX_WINDOWS; i += 1) {
+			const date = text(`date${i}`);
+			const from = text(`from${i}`);
+			const to = text(`to${i}`);
+			Object.assign(values, { [`date${i}`]: date, [`from${i}`]: from, [`to${i}`]: to });
+			if (!date && !from && !to) continue;
+			const index = windows.length;
+			if (!DATE.test(date)) fieldErrors[`windows.${index}.date`] = ['Choose a date'];
+			else if (!TIME.test(from)) fieldErrors[`windows.${index}.startsAt`] = ['Choose a start time'];
+			else if (!TIME.test(to)) fieldErrors[`windows.${index}.endsAt`] = ['Choose an end time'];
+			else
+				windows.push({
+					startsAt: zonedToInstant(`${date}T${from}`, timeZone),
+					endsAt: zonedToInstant(`${date}T${to}`, timeZone)
+				});
+		}
+		if (!values.appointmentTypeId) fieldErrors.appointmentTypeId = ['Choose the kind of appointment'];
+		if (!windows.length && !Object.keys(fieldErrors).some((k) => k.startsWith('windows')))
+			fieldErrors['windows.0.date'] = ['Give at least one time that suits you'];
+		if (Object.keys(fieldErrors).length)
+			return fail(400, { message: 'Some answers need attention', fieldErrors, values });
+		const result = await formAction(
+			() =>
+				serverCaller(event).portal.requestAppointment({
+					caseId: event.params.id,
+					appointmentTypeId: values.appointmentTypeId!,
+					windows,
+					note: values.note || null
+				}),
+			values
+		);
+		if (isFailure(result)) return result;
+		redirect(303, '/portal?requested=1');
+	}
+} satisfies Actions;

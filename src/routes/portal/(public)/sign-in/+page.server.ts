@@ -1,0 +1,24 @@
+// "Email or mobile" → a one-time sign-in link by the same channel. The answer never says whether
+// the address belongs to a patient.
+import { redirect } from '@sveltejs/kit';
+import { formAction, isFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+	if (locals.patient) redirect(303, '/portal');
+	return {
+		signedOut: url.searchParams.get('signedOut') === '1',
+		expired: url.searchParams.get('expired') === '1'
+	};
+};
+
+export const actions = {
+	default: async (event) => {
+		const data = await event.request.formData();
+		const address = String(data.get('address') ?? '');
+		const result = await formAction(() => serverCaller(event).portal.requestLink({ address }), { address });
+		if (isFailure(result)) return result;
+		return { sent: true as const, channel: result.channel, address };
+	}
+} satisfies Actions;
