@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
 import { getClinicSettings } from '$lib/server/settings/settings.service';
 import { serverCaller } from '$lib/server/trpc/http';
@@ -20,10 +21,18 @@ export const load: LayoutServerLoad = async (event) => {
 		: await serverCaller(event)
 				.cases.inboxCount()
 				.catch(() => 0);
+	// The Requests badge: schedulers and admins only (null: no Requests item at all).
+	const requestCount =
+		mustSetUpTwoFactor || !hasRole(user, 'scheduler')
+			? null
+			: await serverCaller(event)
+					.appointmentRequests.count()
+					.catch(() => 0);
 	return {
 		user,
 		mustSetUpTwoFactor,
 		inboxCount,
+		requestCount,
 		clinic: {
 			name: settings.clinicName,
 			timeZone: getConfig().CASEBOOK_TIME_ZONE,

@@ -11,6 +11,7 @@ import {
 	type RequestStatus
 } from '../../schemas/portal.ts';
 import { formatDateTime } from '../../format.ts';
+import type { AppointmentStatus } from '../../schemas/appointment.ts';
 import { Appointment } from '../appointments/appointment.entity.ts';
 import { bookOnCase } from '../appointments/appointments.service.ts';
 import { reservationChannels } from '../appointments/reservations.service.ts';
@@ -42,7 +43,7 @@ export interface RequestView {
 	decidedAt: Date | null;
 	decidedBy: string | null;
 	declineReason: string | null;
-	appointment: { id: string; startsAt: Date; practitioner: string; status: string } | null;
+	appointment: { id: string; startsAt: Date; practitioner: string; status: AppointmentStatus } | null;
 }
 
 const POPULATE = [
@@ -98,10 +99,11 @@ export async function findRequests(em: Em, _actor: Actor, raw: z.input<typeof fi
 	if (input.caseTemplateId) where.case = { template: input.caseTemplateId };
 	if (input.search) {
 		const like = `%${input.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+		// searchText holds "first preferred last email phones", so "Olivia Bennett" matches too.
 		where.$or = [
+			{ patient: { searchText: { $ilike: like.toLowerCase() } } },
 			{ patient: { firstName: { $ilike: like } } },
 			{ patient: { lastName: { $ilike: like } } },
-			{ patient: { preferredFirstName: { $ilike: like } } },
 			{ case: { name: { $ilike: like } } }
 		];
 	}
@@ -160,6 +162,10 @@ export async function approveRequest(
 	now = new Date()
 ): Promise<RequestView> {
 	const input = approveRequestInput.parse(raw);
+	if (input.startsAt.getTime() <= now.getTime())
+		throw new AppError('BAD_REQUEST', 'Choose a time in the future', {
+			fieldErrors: { startsAt: ['Choose a time in the future'] }
+		});
 	return em.transactional(async (tx) => {
 		const request = await tx.findOne(AppointmentRequest, { id: input.id });
 		if (!request) throw notFound('Appointment request');

@@ -62,6 +62,7 @@ export interface AppointmentView {
 	/** Reservations: the patient must confirm by then, and what became of it. */
 	reservationExpiresAt: Date | null;
 	reservationOutcome: ReservationOutcome | null;
+	reservationAnsweredAt: Date | null;
 	case: AppointmentCaseRef | null;
 	version: number;
 }
@@ -122,6 +123,7 @@ function toView(a: Appointment, caseRef: AppointmentCaseRef | null): Appointment
 		cancellationReason: a.cancellationReason ?? null,
 		reservationExpiresAt: a.reservationExpiresAt ?? null,
 		reservationOutcome: a.reservationOutcome ?? null,
+		reservationAnsweredAt: a.reservationAnsweredAt ?? null,
 		case: caseRef,
 		version: a.version
 	};

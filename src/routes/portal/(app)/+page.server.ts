@@ -41,22 +41,37 @@ export const actions = {
 	},
 	withdraw: async (event) => {
 		const id = await idFrom(event.request, 'requestId');
-		if (!id.success) return fail(400, { intent: 'withdraw', message: 'That request could not be found.', fieldErrors: {} });
+		if (!id.success)
+			return fail(400, { intent: 'withdraw', message: 'That request could not be found.', fieldErrors: {} });
 		const result = await formAction(() => serverCaller(event).portal.withdrawRequest({ id: id.data }));
 		if (isFailure(result)) return fail(result.status, { ...result.data, intent: 'withdraw' });
 		return { intent: 'withdraw', done: true };
 	},
 	confirm: async (event) => {
 		const id = await idFrom(event.request, 'appointmentId');
-		if (!id.success) return fail(400, { intent: 'confirm', message: 'That appointment could not be found.', fieldErrors: {} });
-		const result = await formAction(() => serverCaller(event).portal.confirmReservation({ appointmentId: id.data }));
+		if (!id.success)
+			return fail(400, {
+				intent: 'confirm',
+				message: 'That appointment could not be found.',
+				fieldErrors: {}
+			});
+		const result = await formAction(() =>
+			serverCaller(event).portal.confirmReservation({ appointmentId: id.data })
+		);
 		if (isFailure(result)) return fail(result.status, { ...result.data, intent: 'confirm' });
 		return { intent: 'confirm', done: true };
 	},
 	decline: async (event) => {
 		const id = await idFrom(event.request, 'appointmentId');
-		if (!id.success) return fail(400, { intent: 'decline', message: 'That appointment could not be found.', fieldErrors: {} });
-		const result = await formAction(() => serverCaller(event).portal.declineReservation({ appointmentId: id.data }));
+		if (!id.success)
+			return fail(400, {
+				intent: 'decline',
+				message: 'That appointment could not be found.',
+				fieldErrors: {}
+			});
+		const result = await formAction(() =>
+			serverCaller(event).portal.declineReservation({ appointmentId: id.data })
+		);
 		if (isFailure(result)) return fail(result.status, { ...result.data, intent: 'decline' });
 		return { intent: 'decline', done: true };
 	}

@@ -37,6 +37,15 @@ export const load: PageServerLoad = async (event) => {
 		appointment,
 		practitioners: practitioners.map((p) => ({ id: p.id, name: p.name })),
 		isBooked: event.url.searchParams.get('booked') === '1',
+		isReserved: event.url.searchParams.get('reserved') === '1',
+		// Where the reserve form's link went ("email:…", "sms:…"), passed along by its redirect.
+		sentTo: event.url.searchParams
+			.getAll('sentTo')
+			.slice(0, 2)
+			.flatMap((s) => {
+				const match = /^(email|sms):(.{1,300})$/.exec(s);
+				return match ? [{ channel: match[1] as 'email' | 'sms', recipient: match[2]! }] : [];
+			}),
 		// Soft warnings of the booking, passed along by the booking form's redirect.
 		bookingWarnings: event.url.searchParams
 			.getAll('warning')

@@ -2,6 +2,8 @@
 import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
+import { sendPortalLinkInput } from '$lib/schemas/portal';
+import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
 import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
 import { serverCaller } from '$lib/server/trpc/http';
@@ -41,8 +43,14 @@ export const load: PageServerLoad = async (event) => {
 					to: new Date(now.getTime() + UPCOMING_DAYS * 86_400_000)
 				})
 			: null;
+	// "Reserve & send link" (schedulers and admins) needs an open case of an active patient.
+	const canReserve =
+		hasRole(event.locals.user!, 'scheduler') &&
+		!patient.archivedAt &&
+		(await caller.cases.find({ patientId: patient.id, status: 'open', perPage: 1 })).total > 0;
 	return {
 		patient,
+		canReserve,
 		tab: params.tab,
 		cases,
 		upcoming,
@@ -68,6 +76,25 @@ export const actions = {
 		const result = await formAction(() => serverCaller(event).patients.unarchive({ id: event.params.id }));
 		if (isFailure(result)) return failed('unarchive', result);
 		return { intent: 'unarchive' as const, done: true };
+	},
+	sendPortalLink: async (event) => {
+		const channel = sendPortalLinkInput.shape.channel.safeParse(
+			(await event.request.formData()).get('channel')
+		);
+		if (!channel.success) {
+			const message = 'Choose email or SMS';
+			return fail(400, { intent: 'sendPortalLink' as const, message, fieldErrors: { channel: [message] } });
+		}
+		const result = await formAction(() =>
+			serverCaller(event).portalLinks.send({ patientId: event.params.id, channel: channel.data })
+		);
+		if (isFailure(result)) return failed('sendPortalLink', result);
+		return {
+			intent: 'sendPortalLink' as const,
+			done: true,
+			channel: result.channel,
+			recipient: result.recipient
+		};
 	},
 	delete: async (event) => {
 		const result = await formAction(() => serverCaller(event).patients.delete({ id: event.params.id }));

@@ -23,7 +23,10 @@ export const actions = {
 		const data = await event.request.formData();
 		const text = (name: string) => String(data.get(name) ?? '').trim();
 		const { timeZone } = { timeZone: event.locals.patient?.timeZone ?? 'UTC' };
-		const values: Record<string, string> = { appointmentTypeId: text('appointmentTypeId'), note: text('note') };
+		const values: Record<string, string> = {
+			appointmentTypeId: text('appointmentTypeId'),
+			note: text('note')
+		};
 		const fieldErrors: Record<string, string[]> = {};
 		const windows: { startsAt: Date; endsAt: Date }[] = [];
 		for (let i = 0; i < MAX_WINDOWS; i += 1) {
