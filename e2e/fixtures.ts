@@ -61,3 +61,36 @@ export async function passwordLinkFor(admin: Page, email: string): Promise<strin
 	const url = new URL(link!);
 	return url.pathname + url.search;
 }
+
+/**
+ * Signs a patient in to the portal in `patientPage` the way a patient does: asks for a link, then
+ * opens the link that reached the outbox (read by the signed-in `admin` page).
+ */
+export async function portalSignIn(admin: Page, patientPage: Page, email: string): Promise<void> {
+	await patientPage.goto('/portal/sign-in');
+	await patientPage.getByLabel(/^Email or mobile number/).fill(email);
+	await patientPage.getByRole('button', { name: 'Send me a sign-in link' }).click();
+	await expect.poll(() => patientPage.getByText(/on its way/).count()).toBe(1);
+	let path: string | null = null;
+	await expect
+		.poll(
+			async () => {
+				const found = await trpc<{ items: OutboxMessage[] }>(
+					admin,
+					'notifications.find',
+					{ channel: 'email', outboxOnly: true, search: email },
+					'GET'
+				);
+				const link = found.items
+					.find((m) => m.recipient === email && /sign-in link/.test(m.subject ?? ''))
+					?.body.match(/https?:\/\/\S+\/portal\/link\/[\w-]+/)?.[0];
+				path = link ? new URL(link).pathname : null;
+				return path;
+			},
+			{ timeout: 20_000, interval: 250 }
+		)
+		.not.toBeNull();
+	await patientPage.goto(path!);
+	await patientPage.getByRole('button', { name: 'Continue to the portal' }).click();
+	await patientPage.waitForURL((url) => url.pathname === '/portal');
+}
