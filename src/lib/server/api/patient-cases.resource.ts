@@ -350,28 +350,34 @@ async function listCases(
 async function createPatientCase(ctx: ApiContext): Promise<Response> {
 	const body = parseBody(patientCaseCreateBody, ctx.body);
 	const fields = applyBody({ ...NEW_CASE }, body);
-	let created = await createCase(ctx.em, ctx.actor, {
-		...fields,
-		patientId: body.patient_id,
-		appointmentIds: body.attendee_ids ?? []
+	// One transaction: a case created closed is never seen (or left) open.
+	const created = await ctx.em.transactional(async (tx) => {
+		const made = await createCase(tx, ctx.actor, {
+			...fields,
+			patientId: body.patient_id,
+			appointmentIds: body.attendee_ids ?? []
+		});
+		return body.closed ? closeCase(tx, ctx.actor, { id: made.id, version: made.version }) : made;
 	});
-	if (body.closed) created = await closeCase(ctx.em, ctx.actor, { id: created.id, version: created.version });
 	return jsonResponse(caseToApi(created, ctx.origin), 201, { Location: caseUrl(ctx.origin, created.id) });
 }
 
 async function updatePatientCase(ctx: ApiContext): Promise<Response> {
 	const body = parseBody(patientCaseUpdateBody, ctx.body);
-	let updated = await patchCase(ctx.em, ctx.actor, ctx.params.id!, (current, about) => {
-		if (body.patient_id !== undefined && body.patient_id !== about.patientId) {
-			throw validationFailed({ patient_id: 'A case cannot move to another patient' });
-		}
-		return applyBody(current, body);
+	// One transaction: the field changes and the close / re-open land together or not at all.
+	const updated = await ctx.em.transactional(async (tx) => {
+		const patched = await patchCase(tx, ctx.actor, ctx.params.id!, (current, about) => {
+			if (body.patient_id !== undefined && body.patient_id !== about.patientId) {
+				throw validationFailed({ patient_id: 'A case cannot move to another patient' });
+			}
+			return applyBody(current, body);
+		});
+		if (body.closed === true && patched.status === 'open')
+			return closeCase(tx, ctx.actor, { id: patched.id, version: patched.version });
+		if (body.closed === false && patched.status === 'closed')
+			return reopenCase(tx, ctx.actor, { id: patched.id, version: patched.version });
+		return patched;
 	});
-	if (body.closed === true && updated.status === 'open') {
-		updated = await closeCase(ctx.em, ctx.actor, { id: updated.id, version: updated.version });
-	} else if (body.closed === false && updated.status === 'closed') {
-		updated = await reopenCase(ctx.em, ctx.actor, { id: updated.id, version: updated.version });
-	}
 	return jsonResponse(caseToApi(updated, ctx.origin));
 }
 
