@@ -1,8 +1,9 @@
 // Form actions call the same tRPC procedures as the browser does (through serverCaller) and turn
 // their errors into SvelteKit `fail(...)` data that forms show next to each field.
-import { fail, isActionFailure, type ActionFailure } from '@sveltejs/kit';
+import { error as httpError, fail, isActionFailure, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { isStorableText, UNSTORABLE_TEXT } from './db/storable-text.ts';
 import { AppError, HTTP_STATUS, toAppError, type FieldErrors } from './errors.ts';
 
 export interface FormFailure {
@@ -44,12 +45,16 @@ function statusOf(app: AppError, error: unknown): number {
 	return HTTP_STATUS[app.code];
 }
 
-/** Form fields as plain strings (checkboxes: 'on' | undefined; repeated names: arrays). */
+/**
+ * Form fields as plain strings (checkboxes: 'on' | undefined; repeated names: arrays). Text the
+ * database cannot store (U+0000, half an emoji) is a 400 here, before any query would fail on it.
+ */
 export async function formValues(request: Request): Promise<Record<string, string | string[]>> {
 	const data = await request.formData();
 	const out: Record<string, string | string[]> = {};
 	for (const key of new Set(data.keys())) {
 		const all = data.getAll(key).filter((v): v is string => typeof v === 'string');
+		if (!isStorableText(key) || !all.every(isStorableText)) httpError(400, UNSTORABLE_TEXT);
 		out[key] = all.length > 1 || key.endsWith('[]') ? all : (all[0] ?? '');
 	}
 	return out;

@@ -9,7 +9,8 @@ import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { authenticate } from './auth.ts';
-import { ApiError, jsonResponse, snakeCase, toApiError } from './http.ts';
+import { isStorableText, pathOfUnstorableText, UNSTORABLE_TEXT } from '../db/storable-text.ts';
+import { ApiError, jsonResponse, snakeCase, toApiError, validationFailed } from './http.ts';
 import { openApiDocument } from './openapi.ts';
 import { API_RATE_LIMIT, checkRateLimit } from './rate-limit.ts';
 import type { ApiRoute } from './route.ts';
@@ -126,7 +127,12 @@ export async function handleApiRequest(request: Request, deps: ApiDeps): Promise
 		route = match.route;
 		await checkAccess(deps.em, route, identity.user);
 		const actor: Actor = { user: identity.user, sessionId: null, requestId: deps.requestId, ip: deps.ip };
+		for (const [name, value] of url.searchParams)
+			if (!isStorableText(name) || !isStorableText(value))
+				throw new ApiError(400, 'The query holds text that cannot be stored (U+0000)');
 		const body = route.body ? await readJsonBody(request) : undefined;
+		const unstorable = pathOfUnstorableText(body);
+		if (unstorable !== null) throw validationFailed({ [unstorable]: UNSTORABLE_TEXT });
 		response = await route.handle({
 			em: deps.em,
 			actor,

@@ -5,6 +5,12 @@ import type { Em } from '../db/orm.ts';
 import { AuditEvent } from './audit-event.entity.ts';
 import { escapeLike } from '../db/like.ts';
 
+/** Years 1 to 9999: what PostgreSQL reads back from an ISO timestamp (a wider one is refused there). */
+const auditInstant = z
+	.date()
+	.min(new Date('0001-01-01T00:00:00Z'), 'Check the year')
+	.max(new Date('9999-12-31T23:59:59.999Z'), 'Check the year');
+
 export const findAuditInput = z
 	.object({
 		actorId: z
@@ -15,8 +21,8 @@ export const findAuditInput = z
 		action: z.string().trim().max(80).optional(),
 		recordType: z.string().trim().max(60).optional(),
 		recordId: z.string().trim().max(60).optional(),
-		from: z.date().optional(),
-		to: z.date().optional(),
+		from: auditInstant.optional(),
+		to: auditInstant.optional(),
 		page: z.number().int().min(1).max(10_000).default(1),
 		perPage: z.number().int().min(1).max(200).default(50)
 	})

@@ -34,7 +34,7 @@ import { columnFilterToSql, type FilterKind } from '../patients/patient-filters.
 import { Patient } from '../patients/patient.entity.ts';
 import { deleteAttachmentBytes, inspectUpload, storeAttachmentBytes } from './attachment-storage.ts';
 import { BodyPart } from './body-part.entity.ts';
-import { assertCaseOpen, caseVisibilitySql, loadVisibleCase } from './case-access.ts';
+import { assertCaseOpen, caseVisibilitySql, isCaseVisible, loadVisibleCase } from './case-access.ts';
 import { onRoutedCaseClosed, onRoutedCaseReopened } from './case-routing.service.ts';
 import { Case, CaseAttachment, type CaseLimitKind, type CaseStatus } from './case.entity.ts';
 import {
@@ -462,7 +462,11 @@ export async function createCaseIn(
 	const appointments = input.appointmentIds.length
 		? await tx.find(Appointment, { id: { $in: input.appointmentIds } }, { populate: ['patient'] })
 		: [];
-	if (appointments.length !== input.appointmentIds.length)
+	// An appointment on a case the actor may not see counts as missing: taking it would change that case.
+	let isAnyOnHiddenCase = false;
+	for (const a of appointments)
+		if (a.case && !(await isCaseVisible(tx, actor, a.case.id))) isAnyOnHiddenCase = true;
+	if (appointments.length !== input.appointmentIds.length || isAnyOnHiddenCase)
 		refs.errors.appointmentIds = ['Choose appointments of this patient'];
 	else if (appointments.some((a) => a.patient.id !== patient.id))
 		refs.errors.appointmentIds = ['An appointment of another patient cannot be added to this case'];
@@ -692,6 +696,13 @@ export async function addAppointmentToCase(
 		assertCaseOpen(caseRow);
 		const appointment = await tx.findOne(Appointment, { id: input.appointmentId }, { populate: ['patient'] });
 		if (!appointment) throw notFound('Appointment');
+		// Moving it out of a case the actor may not see would change that case: as good as missing.
+		if (
+			appointment.case &&
+			appointment.case.id !== caseRow.id &&
+			!(await isCaseVisible(tx, actor, appointment.case.id))
+		)
+			throw notFound('Appointment');
 		if (appointment.patient.id !== caseRow.patient?.id)
 			throw new AppError('BAD_REQUEST', 'This appointment belongs to another patient', {
 				fieldErrors: { appointmentId: ['Choose an appointment of this case’s patient'] }

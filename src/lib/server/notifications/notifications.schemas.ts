@@ -11,4 +11,4 @@ export const findNotificationsInput = z.object({
 });
 export type FindNotificationsInput = z.input<typeof findNotificationsInput>;
 
-export const getNotificationInput = z.object({ id: z.string().regex(/^\d+$/, 'Not a notification id') });
+export const getNotificationInput = z.object({ id: z.string().regex(/^\d{1,18}$/, 'Not a notification id') });

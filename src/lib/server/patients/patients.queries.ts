@@ -79,16 +79,30 @@ function decodeCursor(cursor: string, sort: SortField): [string, string] {
 	});
 }
 
+/**
+ * An instant as encodeCursor writes it (ISO, UTC) that PostgreSQL reads back: Date.parse alone
+ * takes "1" or 30 February, which the database refuses (a hand-edited link would be a 500).
+ */
+function isIsoInstant(key: string): boolean {
+	if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/.test(key) || key.startsWith('0000')) return false;
+	const at = new Date(key);
+	return !Number.isNaN(at.getTime()) && at.toISOString().slice(0, 19) === key.slice(0, 19);
+}
+
 function isValidKey(sort: SortField, key: string): boolean {
 	switch (SORTS[sort].cast) {
 		case 'bigint':
 			return /^\d{1,18}$/.test(key);
 		case 'date':
-			return key === 'infinity' || /^\d{4}-\d{2}-\d{2}/.test(key);
+			return (
+				key === 'infinity' ||
+				isIsoInstant(key) ||
+				(/^\d{4}-\d{2}-\d{2}$/.test(key) && isIsoInstant(`${key}T00:00:00Z`))
+			);
 		case 'timestamptz':
-			return !Number.isNaN(Date.parse(key));
+			return isIsoInstant(key);
 		default:
-			return key.length <= 300;
+			return key.length <= 300 && !key.includes('\0');
 	}
 }
 

@@ -6,6 +6,7 @@ import superjson from 'superjson';
 import { ZodError } from 'zod';
 import type { Role } from '../../schemas/staff.ts';
 import { hasRole } from '../auth/actor.ts';
+import { pathOfUnstorableText, UNSTORABLE_TEXT } from '../db/storable-text.ts';
 import { AppError, fieldError, toTRPCError, type FieldErrors } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
@@ -69,48 +70,19 @@ const errorMapping = t.middleware(async ({ next, ctx, path, type }) => {
 	return result;
 });
 
-/** The path ("windows.0.note") of the first string in `input` holding U+0000, or null. */
-function pathOfNul(input: unknown): string | null {
-	// Iterative: a hostile body may nest deeper than the call stack (and superjson can make cycles).
-	const stack: [unknown, string][] = [[input, '']];
-	const seen = new Set<object>();
-	while (stack.length) {
-		const [value, path] = stack.pop()!;
-		if (typeof value === 'string') {
-			if (value.includes('\0')) return path;
-		} else if (
-			value !== null &&
-			typeof value === 'object' &&
-			!(value instanceof FormData) &&
-			!seen.has(value)
-		) {
-			seen.add(value);
-			const entries: [unknown, unknown][] =
-				value instanceof Map ? [...value.entries()] : Object.entries(value);
-			for (const [key, item] of entries) {
-				const name = typeof key === 'string' || typeof key === 'number' ? String(key) : '?';
-				const itemPath = path ? `${path}.${name}` : name;
-				if (typeof key === 'string' && key.includes('\0')) return itemPath;
-				stack.push([item, itemPath]);
-			}
-		}
-	}
-	return null;
-}
-
 /**
- * PostgreSQL cannot store or compare text holding U+0000 (the query fails), so no procedure takes
- * it: refused before the input is parsed, naming the field, instead of failing in the database.
+ * No procedure takes text the database cannot store or compare (the query would fail with a 500):
+ * refused before the input is parsed, naming the field.
  */
-const refuseNulText = t.middleware(async ({ getRawInput, next }) => {
-	const path = pathOfNul(await getRawInput());
-	if (path !== null) throw fieldError(path, 'This text contains a character that cannot be stored (U+0000)');
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+	const path = pathOfUnstorableText(await getRawInput());
+	if (path !== null) throw fieldError(path, UNSTORABLE_TEXT);
 	return next();
 });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-const baseProcedure = t.procedure.use(errorMapping).use(refuseNulText);
+const baseProcedure = t.procedure.use(errorMapping).use(refuseUnstorableText);
 
 /** Anyone may call. Every use must be on the public allow-list of the router-walk test. */
 export const publicProcedure = baseProcedure.meta({ access: 'public' });
