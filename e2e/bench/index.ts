@@ -1,4 +1,4 @@
-// `npm run bench [-- <suite>] [--patients N] [--seconds S] [--cases N] [--crashCases N]`: performance figures, printed, never
+// `npm run bench [-- <suite>] [--patients N] [--seconds S] [--cases N] [--crashCases N] [--connections N]`: performance figures, printed, never
 // asserted. Runs on its own embedded PostgreSQL in .data/bench (seeded once, reused), or on
 // BENCH_DATABASE_URL — never on DATABASE_URL, so a benchmark cannot fill a real clinic's database.
 import path from 'node:path';
@@ -6,11 +6,13 @@ import { parseArgs } from 'node:util';
 import { startEmbeddedPostgres } from '../../db/embedded.ts';
 import { prepareDatabase } from '../../src/cli/database.ts';
 import { benchEscalation } from './escalation.ts';
+import { benchLoad } from './load.ts';
 import { benchPatients } from './patients.ts';
 
 const suites: Record<string, (ctx: Parameters<typeof benchPatients>[0]) => Promise<void>> = {
 	patients: benchPatients,
-	escalation: benchEscalation
+	escalation: benchEscalation,
+	load: benchLoad
 };
 
 const { values, positionals } = parseArgs({
@@ -19,7 +21,8 @@ const { values, positionals } = parseArgs({
 		patients: { type: 'string' },
 		seconds: { type: 'string' },
 		cases: { type: 'string' },
-		crashCases: { type: 'string' }
+		crashCases: { type: 'string' },
+		connections: { type: 'string' }
 	}
 });
 const root = path.resolve(import.meta.dirname, '../..');

@@ -91,7 +91,11 @@ function pick<T>(list: readonly T[], n: number): T {
 	return list[n % list.length]!;
 }
 
-async function seedPatients(client: pg.Client, target: number, log: (s: string) => void): Promise<void> {
+export async function seedPatients(
+	client: pg.Client,
+	target: number,
+	log: (s: string) => void
+): Promise<void> {
 	const { rows } = await client.query<{ n: string }>('select count(*) as n from patient');
 	const have = Number(rows[0]!.n);
 	if (have >= target) {
