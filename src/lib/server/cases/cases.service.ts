@@ -219,10 +219,16 @@ export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) 
 	}
 	if (input.search) {
 		const like = `%${escapeLike(input.search)}%`;
+		// Patients are found through their lower-case search text (names, email, phones), word by
+		// word, which the trigram index answers; matching "first || ' ' || last" read every patient.
+		const words = input.search.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 6);
+		const wordSql = words.map(() => 'sp.search_text like ?').join(' and ');
 		where.push(
-			`(c.name ilike ? or exists (select 1 from patient sp where sp.id = c.patient_id and (sp.first_name || ' ' || sp.last_name ilike ? or coalesce(sp.preferred_first_name, '') || ' ' || sp.last_name ilike ?)))`
+			words.length
+				? `(c.name ilike ? or c.patient_id in (select sp.id from patient sp where ${wordSql}))`
+				: 'c.name ilike ?'
 		);
-		params.push(like, like, like);
+		params.push(like, ...words.map((w) => `%${escapeLike(w)}%`));
 	}
 	const rows = await em.execute<{ id: string; total: string }[]>(
 		`select c.id, count(*) over () as total from clinic_case c

@@ -4,6 +4,7 @@ import { AppointmentType } from '../appointment-types/appointment-type.entity.ts
 import { BodyPart } from '../cases/body-part.entity.ts';
 import type { Em } from '../db/orm.ts';
 import { Patient } from '../patients/patient.entity.ts';
+import { buildSearchText } from '../patients/patients.service.ts';
 import { Service } from '../services/service.entity.ts';
 import { createTestUser, uniqueSuffix } from './factories.ts';
 
@@ -65,6 +66,7 @@ export async function createPatient(
 		medicalAlerts: [],
 		...(contact.reminderType ? { reminderType: contact.reminderType } : {})
 	});
+	patient.searchText = buildSearchText(patient);
 	await em.flush();
 	return patient;
 }
