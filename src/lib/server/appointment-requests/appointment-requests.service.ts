@@ -25,7 +25,7 @@ import { AppError, notFound } from '../errors.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import type { Patient } from '../patients/patient.entity.ts';
-import { patientDisplayName } from '../portal/portal-auth.service.ts';
+import { patientDisplayName } from '../patients/patient-name.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { appointmentRequestNotifyJob } from './appointment-request.jobs.ts';
 import { AppointmentRequest } from './appointment-request.entity.ts';

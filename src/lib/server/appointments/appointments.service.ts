@@ -29,6 +29,7 @@ import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import { Patient } from '../patients/patient.entity.ts';
+import { patientDisplayName } from '../patients/patient-name.ts';
 import { Service } from '../services/service.entity.ts';
 import { Appointment, TIME_HOLDING_STATUSES, type ReservationOutcome } from './appointment.entity.ts';
 
@@ -75,10 +76,6 @@ export interface AppointmentChangeResult {
 
 const POPULATE = ['patient', 'practitioner', 'appointmentType', 'case'] as const;
 
-function patientName(p: Patient): string {
-	return `${p.preferredFirstName || p.firstName} ${p.lastName}`;
-}
-
 /** Case references for many appointments: loads each case's usage once. */
 async function caseRefs(em: Em, appointments: Appointment[]): Promise<Map<string, AppointmentCaseRef>> {
 	const cases = new Map<string, Case>();
@@ -105,7 +102,7 @@ async function caseRefs(em: Em, appointments: Appointment[]): Promise<Map<string
 function toView(a: Appointment, caseRef: AppointmentCaseRef | null): AppointmentView {
 	return {
 		id: a.id,
-		patient: { id: a.patient.id, name: patientName(a.patient) },
+		patient: { id: a.patient.id, name: patientDisplayName(a.patient) },
 		practitioner: { id: a.practitioner.id, name: a.practitioner.name },
 		appointmentType: {
 			id: a.appointmentType.id,

@@ -32,6 +32,7 @@ import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import type { FilterOperator } from '../../schemas/patient.ts';
 import { columnFilterToSql, type FilterKind } from '../patients/patient-filters.ts';
 import { Patient } from '../patients/patient.entity.ts';
+import { patientDisplayName } from '../patients/patient-name.ts';
 import { deleteAttachmentBytes, inspectUpload, storeAttachmentBytes } from './attachment-storage.ts';
 import { BodyPart } from './body-part.entity.ts';
 import { assertCaseOpen, caseVisibilitySql, isCaseVisible, loadVisibleCase } from './case-access.ts';
@@ -119,10 +120,6 @@ export interface CaseDetailView extends CaseSummaryView {
 
 const SUMMARY_POPULATE = ['patient', 'template.services', 'bodyParts', 'mergedInto'] as const;
 
-function patientName(patient: Patient): string {
-	return `${patient.preferredFirstName || patient.firstName} ${patient.lastName}`;
-}
-
 function today(now = new Date()): string {
 	return todayIn(getConfig().CASEBOOK_TIME_ZONE, now);
 }
@@ -151,7 +148,7 @@ function toSummaryView(caseRow: Case, usage: CaseUsage, now = new Date()): CaseS
 	return {
 		id: caseRow.id,
 		name: caseRow.name,
-		patient: caseRow.patient ? { id: caseRow.patient.id, name: patientName(caseRow.patient) } : null,
+		patient: caseRow.patient ? { id: caseRow.patient.id, name: patientDisplayName(caseRow.patient) } : null,
 		template: template
 			? {
 					id: template.id,

@@ -14,6 +14,7 @@ import type { Em } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { Patient } from '../patients/patient.entity.ts';
+import { patientDisplayName } from '../patients/patient-name.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { PortalLink, PortalSession, type PortalLinkPurpose } from './portal.entity.ts';
 
@@ -26,12 +27,6 @@ const MAX_PATIENTS_PER_ADDRESS = 5;
 const TOUCH_AFTER_MS = 60_000;
 
 type Channel = 'email' | 'sms';
-
-export function patientDisplayName(
-	p: Pick<Patient, 'preferredFirstName' | 'firstName' | 'lastName'>
-): string {
-	return `${p.preferredFirstName || p.firstName} ${p.lastName}`;
-}
 
 export function mobileOf(patient: Patient): string | null {
 	return (patient.phoneNumbers ?? []).find((n) => n.phoneType === 'Mobile')?.number ?? null;

@@ -192,17 +192,10 @@ export interface PortalRequest {
 	appointment: { startsAt: Date; practitioner: string } | null;
 }
 
-export async function findPortalRequests(em: Em, actor: Actor): Promise<PortalRequest[]> {
-	const requests = await em.find(
-		AppointmentRequest,
-		{ patient: me(actor).id },
-		{
-			populate: ['case', 'appointmentType', 'appointment', 'appointment.practitioner'],
-			orderBy: { createdAt: 'desc', id: 'desc' },
-			limit: 50
-		}
-	);
-	return requests.map((r) => ({
+const REQUEST_POPULATE = ['case', 'appointmentType', 'appointment', 'appointment.practitioner'] as const;
+
+function toPortalRequest(r: AppointmentRequest): PortalRequest {
+	return {
 		id: r.id,
 		status: r.status,
 		createdAt: r.createdAt,
@@ -215,7 +208,16 @@ export async function findPortalRequests(em: Em, actor: Actor): Promise<PortalRe
 		appointment: r.appointment
 			? { startsAt: r.appointment.startsAt, practitioner: r.appointment.practitioner.name }
 			: null
-	}));
+	};
+}
+
+export async function findPortalRequests(em: Em, actor: Actor): Promise<PortalRequest[]> {
+	const requests = await em.find(
+		AppointmentRequest,
+		{ patient: me(actor).id },
+		{ populate: REQUEST_POPULATE, orderBy: { createdAt: 'desc', id: 'desc' }, limit: 50 }
+	);
+	return requests.map(toPortalRequest);
 }
 
 const PG_UNIQUE_VIOLATION = '23505';
@@ -302,10 +304,10 @@ export async function requestAppointment(
 			details: { caseId: caseRow.id, appointmentTypeId: input.appointmentTypeId }
 		});
 		await enqueue(tx, appointmentRequestNotifyJob, { requestId: request.id, event: 'created' });
-		return request.id;
+		return request;
 	});
-	const all = await findPortalRequests(em.fork(), actor);
-	return all.find((r) => r.id === created)!;
+	await em.populate(created, REQUEST_POPULATE);
+	return toPortalRequest(created);
 }
 
 function duplicatePending(): AppError {
