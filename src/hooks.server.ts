@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { clearSessionCookie, sessionCookieName } from '$lib/server/auth/cookies';
-import { toSessionUser, validateSession } from '$lib/server/auth/sessions.service';
+import { validateSession } from '$lib/server/auth/sessions.service';
 import { getConfig } from '$lib/server/config';
 import { getOrm } from '$lib/server/db/orm';
 import { clearPortalCookie, portalCookieName } from '$lib/server/portal/portal-cookie';
@@ -64,8 +64,8 @@ async function handleRequest({ event, resolve }: Parameters<Handle>[0]): Promise
 	if (token) {
 		const valid = await validateSession(event.locals.em, token);
 		if (valid) {
-			event.locals.user = toSessionUser(valid.user);
-			event.locals.sessionId = valid.session.id;
+			event.locals.user = valid.user;
+			event.locals.sessionId = valid.sessionId;
 			event.locals.log = event.locals.log.child({ userId: valid.user.id });
 		} else {
 			clearSessionCookie(event.cookies);

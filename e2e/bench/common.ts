@@ -3,7 +3,7 @@ export interface BenchContext {
 	url: string;
 	root: string;
 	log: (line: string) => void;
-	args: Record<string, string | undefined>;
+	args: Record<string, string | boolean | undefined>;
 }
 
 export interface Figures {

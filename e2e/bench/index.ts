@@ -22,7 +22,8 @@ const { values, positionals } = parseArgs({
 		seconds: { type: 'string' },
 		cases: { type: 'string' },
 		crashCases: { type: 'string' },
-		connections: { type: 'string' }
+		connections: { type: 'string' },
+		profile: { type: 'boolean' }
 	}
 });
 const root = path.resolve(import.meta.dirname, '../..');

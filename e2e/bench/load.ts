@@ -359,7 +359,9 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
 	const port = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	await buildIfNeeded(log);
-	const web = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
+	// `--profile`: the web server writes a V8 CPU profile to .data/profiles when the run ends.
+	const profile = args.profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.data', 'profiles')}`] : [];
+	const web = spawn(process.execPath, [...profile, path.join(root, 'build', 'index.js')], {
 		cwd: root,
 		env: {
 			...process.env,

@@ -15,8 +15,8 @@ export interface AuditInput {
 	actorLabel?: string | null;
 }
 
-export function recordAudit(em: Em, actor: Actor, input: AuditInput): AuditEvent {
-	const actorType: ActorType =
+function auditActorType(actor: Actor, input: AuditInput): ActorType {
+	return (
 		input.actorType ??
 		(actor.user
 			? actor.user.kind === 'referrer'
@@ -24,9 +24,13 @@ export function recordAudit(em: Em, actor: Actor, input: AuditInput): AuditEvent
 				: 'staff'
 			: actor.patient
 				? 'patient'
-				: 'system');
+				: 'system')
+	);
+}
+
+export function recordAudit(em: Em, actor: Actor, input: AuditInput): AuditEvent {
 	return em.create(AuditEvent, {
-		actorType,
+		actorType: auditActorType(actor, input),
 		actorId: input.actorId !== undefined ? input.actorId : (actor.user?.id ?? actor.patient?.id ?? null),
 		actorLabel:
 			input.actorLabel !== undefined ? input.actorLabel : (actor.user?.email ?? actor.patient?.name ?? null),
@@ -44,6 +48,31 @@ export function recordAudit(em: Em, actor: Actor, input: AuditInput): AuditEvent
 export async function recordAuditNow(em: Em, actor: Actor, input: AuditInput): Promise<void> {
 	recordAudit(em, actor, input);
 	await em.flush();
+}
+
+/**
+ * Writes a read of a record (e.g. "case.read") at once, as one plain insert: reads are the hot path,
+ * and a read has no change to share a transaction with.
+ */
+export async function recordReadNow(
+	em: Em,
+	actor: Actor,
+	input: Pick<AuditInput, 'action' | 'recordType' | 'recordId'>
+): Promise<void> {
+	await em.execute(
+		`insert into audit_event (at, actor_type, actor_id, actor_label, action, record_type, record_id, request_id, ip)
+		 values (now(), ?, ?, ?, ?, ?, ?, ?, ?)`,
+		[
+			auditActorType(actor, input),
+			actor.user?.id ?? actor.patient?.id ?? null,
+			actor.user?.email ?? actor.patient?.name ?? null,
+			input.action,
+			input.recordType ?? null,
+			input.recordId ?? null,
+			actor.requestId,
+			actor.ip
+		]
+	);
 }
 
 /** The names of the fields whose values differ between two plain snapshots. */

@@ -52,11 +52,29 @@ export async function createSession(
 }
 
 export interface ValidSession {
-	session: Session;
-	user: User;
+	sessionId: string;
+	user: SessionUser;
 }
 
-/** The live session for a cookie token, or null (unknown, ended, idle, expired, or user inactive). */
+interface SessionRow {
+	id: string;
+	last_seen_at: Date;
+	expires_at: Date;
+	ended_at: Date | null;
+	user_id: string;
+	kind: User['kind'];
+	name: string;
+	email: string;
+	roles: User['roles'];
+	is_active: boolean;
+	totp_enabled_at: Date | null;
+}
+
+/**
+ * The live session for a cookie token, or null (unknown, ended, idle, expired, or user inactive).
+ * Runs on every request: one plain query, no entity hydration, and a write only when the session
+ * ends or its lastSeenAt is more than a minute old.
+ */
 export async function validateSession(
 	em: Em,
 	token: string,
@@ -65,28 +83,41 @@ export async function validateSession(
 	if (!token || token.length > 100) return null;
 	const now = options.now ?? new Date();
 	const policy = options.policy ?? sessionPolicy();
-	const session = await em.findOne(Session, { tokenHash: hashToken(token) }, { populate: ['user'] });
-	if (!session || session.endedAt) return null;
-	const user = session.user as User;
-	const idleLimit = session.lastSeenAt.getTime() + policy.idleMinutes * 60_000;
-	const reason = !user.isActive
+	const [row] = await em.execute<SessionRow[]>(
+		`select s.id::text as id, s.last_seen_at, s.expires_at, s.ended_at, u.id::text as user_id, u.kind, u.name,
+		        u.email, u.roles, u.is_active, u.totp_enabled_at
+		 from session s join app_user u on u.id = s.user_id
+		 where s.token_hash = ?`,
+		[hashToken(token)]
+	);
+	if (!row || row.ended_at) return null;
+	const lastSeenAt = new Date(row.last_seen_at);
+	const idleLimit = lastSeenAt.getTime() + policy.idleMinutes * 60_000;
+	const reason = !row.is_active
 		? 'deactivated'
-		: now.getTime() >= session.expiresAt.getTime()
+		: now.getTime() >= new Date(row.expires_at).getTime()
 			? 'expired'
 			: now.getTime() >= idleLimit
 				? 'idle'
 				: null;
 	if (reason) {
-		session.endedAt = now;
-		session.endReason = reason;
-		await em.flush();
+		await em.nativeUpdate(Session, { id: row.id, endedAt: null }, { endedAt: now, endReason: reason });
 		return null;
 	}
-	if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
-		session.lastSeenAt = now;
-		await em.flush();
+	if (now.getTime() - lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+		await em.nativeUpdate(Session, { id: row.id }, { lastSeenAt: now });
 	}
-	return { session, user };
+	return {
+		sessionId: row.id,
+		user: {
+			id: row.user_id,
+			kind: row.kind,
+			name: row.name,
+			email: row.email,
+			roles: [...row.roles],
+			hasTwoFactor: Boolean(row.totp_enabled_at)
+		}
+	};
 }
 
 export async function endSession(em: Em, sessionId: string, reason: string, now = new Date()): Promise<void> {

@@ -13,7 +13,8 @@ import {
 	policySchedule,
 	retriageCaseInput,
 	sendCaseInput,
-	type Priority
+	type Priority,
+	type PriorityPolicy
 } from '../../schemas/team.ts';
 import { todayIn } from '../../time.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -29,7 +30,7 @@ import { queueNotification } from '../notifications/notifications.service.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { Team, TeamMember } from '../teams/team.entity.ts';
 import { loadVisibleCase } from './case-access.ts';
-import { CaseEscalationStep, CaseEvent, CaseTeam } from './case-routing.entity.ts';
+import { CaseEvent, CaseTeam } from './case-routing.entity.ts';
 import { Case } from './case.entity.ts';
 import { pagePurpose } from './case-paging.ts';
 
@@ -543,53 +544,87 @@ export interface InboxItem {
 	nextEscalationAt: Date | null;
 }
 
-async function nextEscalations(em: Em, cases: Case[]): Promise<Map<string, Date | null>> {
-	const pending = cases.filter((c) => c.status === 'open' && !c.acknowledgedAt && c.escalationStartedAt);
-	const result = new Map<string, Date | null>(cases.map((c) => [c.id, null]));
-	if (!pending.length) return result;
-	const ids = pending.map((c) => c.id);
-	const [teams, fired] = await Promise.all([
-		em.find(CaseTeam, { case: { $in: ids } }),
-		em.find(CaseEscalationStep, { case: { $in: ids } })
-	]);
-	for (const c of pending) {
-		const done = new Set(
-			fired
-				.filter((f) => f.case.id === c.id && f.generation === c.escalationGeneration)
-				.map((f) => `${f.team.id}:${f.round}:${f.stepIndex}`)
-		);
-		let next: Date | null = null;
-		for (const ct of teams.filter((t) => t.case.id === c.id)) {
-			const due = policySchedule(ct.policy).find((s) => !done.has(`${ct.team.id}:${s.round}:${s.stepIndex}`));
-			if (!due) continue;
-			const at = dueAt(c.escalationStartedAt!, due.atMinutes);
-			if (!next || at < next) next = at;
-		}
-		result.set(c.id, next);
+interface InboxRow {
+	id: string;
+	name: string;
+	priority: Priority | null;
+	status: 'open' | 'closed';
+	sent_at: Date | string;
+	acknowledged_at: Date | string | null;
+	escalation_started_at: Date | string | null;
+	patient_id: string | null;
+	patient_first_name: string | null;
+	patient_last_name: string | null;
+	sender_name: string | null;
+	sender_kind: string | null;
+	acknowledged_by_name: string | null;
+	teams: { id: string; name: string; policy: PriorityPolicy }[];
+	fired: { teamId: string; round: number; stepIndex: number }[];
+}
+
+/** When the next step of any of the case's teams fires, if it is still unactioned. */
+function nextEscalationAt(row: InboxRow): Date | null {
+	if (row.status !== 'open' || row.acknowledged_at || !row.escalation_started_at) return null;
+	const startedAt = new Date(row.escalation_started_at);
+	const done = new Set(row.fired.map((f) => `${f.teamId}:${f.round}:${f.stepIndex}`));
+	let next: Date | null = null;
+	for (const team of row.teams) {
+		const due = policySchedule(team.policy).find((s) => !done.has(`${team.id}:${s.round}:${s.stepIndex}`));
+		if (!due) continue;
+		const at = dueAt(startedAt, due.atMinutes);
+		if (!next || at < next) next = at;
 	}
-	return result;
+	return next;
+}
+
+/**
+ * The inbox items of these cases, in the order of `ids`: one query (teams, their policies and the
+ * steps fired in the current generation come as json), no entities.
+ */
+async function loadInboxItems(em: Em, ids: readonly string[]): Promise<InboxItem[]> {
+	if (!ids.length) return [];
+	const rows = await em.execute<InboxRow[]>(
+		`select c.id::text as id, c.name, c.priority, c.status, c.sent_at, c.acknowledged_at, c.escalation_started_at,
+		   p.id::text as patient_id, p.first_name as patient_first_name, p.last_name as patient_last_name,
+		   s.name as sender_name, s.kind as sender_kind, ab.name as acknowledged_by_name,
+		   coalesce((select json_agg(json_build_object('id', t.id::text, 'name', t.name, 'policy', ct.policy))
+		     from case_team ct join team t on t.id = ct.team_id where ct.case_id = c.id), '[]') as teams,
+		   coalesce((select json_agg(json_build_object('teamId', f.team_id::text, 'round', f.round, 'stepIndex', f.step_index))
+		     from case_escalation_step f where f.case_id = c.id and f.generation = c.escalation_generation), '[]') as fired
+		 from clinic_case c
+		 left join patient p on p.id = c.patient_id
+		 left join app_user s on s.id = c.sender_id
+		 left join app_user ab on ab.id = c.acknowledged_by_id
+		 where c.id in (${ids.map(() => '?').join(', ')})`,
+		[...ids]
+	);
+	const byId = new Map(rows.map((row) => [row.id, row]));
+	return ids
+		.map((id) => byId.get(id))
+		.filter((row): row is InboxRow => Boolean(row))
+		.map((row) => ({
+			id: row.id,
+			subject: row.name,
+			priority: row.priority ?? 'normal',
+			status: row.status,
+			teams: row.teams.map((t) => ({ id: t.id, name: t.name })).sort((a, b) => a.name.localeCompare(b.name)),
+			patient: row.patient_id
+				? { id: row.patient_id, name: `${row.patient_first_name} ${row.patient_last_name}` }
+				: null,
+			sender: row.sender_name ? { name: row.sender_name, isReferrer: row.sender_kind === 'referrer' } : null,
+			sentAt: new Date(row.sent_at),
+			acknowledgedAt: row.acknowledged_at ? new Date(row.acknowledged_at) : null,
+			acknowledgedBy: row.acknowledged_by_name,
+			nextEscalationAt: nextEscalationAt(row)
+		}));
 }
 
 async function toInboxItems(em: Em, cases: Case[]): Promise<InboxItem[]> {
-	const ids = cases.map((c) => c.id);
-	const teams = ids.length ? await em.find(CaseTeam, { case: { $in: ids } }, { populate: ['team'] }) : [];
-	const next = await nextEscalations(em, cases);
-	return cases.map((c) => ({
-		id: c.id,
-		subject: c.name,
-		priority: (c.priority ?? 'normal') as Priority,
-		status: c.status,
-		teams: teams
-			.filter((t) => t.case.id === c.id)
-			.map((t) => ({ id: t.team.id, name: t.team.name }))
-			.sort((a, b) => a.name.localeCompare(b.name)),
-		patient: c.patient ? { id: c.patient.id, name: `${c.patient.firstName} ${c.patient.lastName}` } : null,
-		sender: c.sender ? { name: c.sender.name, isReferrer: c.sender.kind === 'referrer' } : null,
-		sentAt: c.sentAt!,
-		acknowledgedAt: c.acknowledgedAt ?? null,
-		acknowledgedBy: c.acknowledgedBy?.name ?? null,
-		nextEscalationAt: next.get(c.id) ?? null
-	}));
+	await em.flush();
+	return loadInboxItems(
+		em,
+		cases.map((c) => c.id)
+	);
 }
 
 /** A member's cases: unactioned first, then by priority (urgent first) and age (oldest first). */
@@ -600,24 +635,21 @@ export async function findInbox(em: Em, actor: Actor, raw: z.input<typeof inboxI
 		where ct.case_id = c.id and tm.user_id = ?${input.teamId ? ' and ct.team_id = ?' : ''})`;
 	if (input.teamId) params.push(input.teamId);
 	if (input.include === 'open') where += ` and c.status = 'open'`;
-	const rows = await em.execute<{ id: string; total: string }[]>(
-		`select c.id, count(*) over () as total from clinic_case c where ${where}
-		 order by (c.acknowledged_at is null and c.status = 'open') desc,
-		   case c.priority when 'urgent' then 0 when 'high' then 1 else 2 end, c.sent_at asc, c.id asc
-		 limit ? offset ?`,
-		[...params, input.perPage, (input.page - 1) * input.perPage]
+	const [rows, [count]] = await Promise.all([
+		em.execute<{ id: string }[]>(
+			`select c.id::text as id from clinic_case c where ${where}
+			 order by (c.acknowledged_at is null and c.status = 'open') desc,
+			   case c.priority when 'urgent' then 0 when 'high' then 1 else 2 end, c.sent_at asc, c.id asc
+			 limit ? offset ?`,
+			[...params, input.perPage, (input.page - 1) * input.perPage]
+		),
+		em.execute<{ total: number }[]>(`select count(*)::int as total from clinic_case c where ${where}`, params)
+	]);
+	const items = await loadInboxItems(
+		em,
+		rows.map((r) => r.id)
 	);
-	const ids = rows.map((r) => String(r.id));
-	const cases = ids.length
-		? await em.find(
-				Case,
-				{ id: { $in: ids } },
-				{ populate: ['patient', 'sender', 'acknowledgedBy'], refresh: true }
-			)
-		: [];
-	const byId = new Map<string, Case>(cases.map((c) => [c.id, c]));
-	const items = await toInboxItems(em, ids.map((id) => byId.get(id)!).filter(Boolean));
-	const total = rows.length ? Number(rows[0]!.total) : 0;
+	const total = count?.total ?? 0;
 	return { items, total, page: input.page, pageCount: Math.max(1, Math.ceil(total / input.perPage)) };
 }
 

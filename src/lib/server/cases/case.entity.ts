@@ -81,7 +81,7 @@ const CaseSchema = defineEntity({
 		}
 	],
 	indexes: [
-		{ properties: ['status', 'issuedOn'] },
+		{ properties: ['status', 'issuedOn', 'id'] },
 		{ properties: ['referralExpiresOn'] },
 		{ properties: ['sender', 'sentAt'] }
 	]

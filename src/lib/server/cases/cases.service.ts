@@ -19,7 +19,7 @@ import {
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
 import { todayIn } from '../../time.ts';
 import { Appointment } from '../appointments/appointment.entity.ts';
-import { changedFields, recordAudit } from '../audit/audit.service.ts';
+import { changedFields, recordAudit, recordReadNow } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { User } from '../auth/user.entity.ts';
 import { CaseTemplate } from '../case-templates/case-template.entity.ts';
@@ -43,10 +43,10 @@ import {
 	computeCaseUsage,
 	countsTowardsCase,
 	describeWarning,
-	type CaseUsage,
-	type UsageAppointment
+	type CaseUsage
 } from './case-rules.ts';
 import { assertCaseHasRoom, capMessage, loadUsageAppointments } from './case-usage.ts';
+import { loadCaseDetailRow, loadCaseSummaryRows, type CaseSummaryRow } from './case-summaries.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Views: plain objects, never entities.
@@ -118,30 +118,28 @@ export interface CaseDetailView extends CaseSummaryView {
 	updatedAt: Date;
 }
 
-const SUMMARY_POPULATE = ['patient', 'template.services', 'bodyParts', 'mergedInto'] as const;
-
 function today(now = new Date()): string {
 	return todayIn(getConfig().CASEBOOK_TIME_ZONE, now);
 }
 
-function toUsageView(caseRow: Case, usage: CaseUsage): CaseUsageView {
+function toUsageView(caseRow: CaseSummaryRow, usage: CaseUsage): CaseUsageView {
 	const { numbers: _numbers, ...rest } = usage;
 	return {
 		...rest,
 		limitKind: caseRow.limitKind,
-		maxAppointments: caseRow.maxAppointments ?? null,
-		maxAmountCents: caseRow.maxAmountCents ?? null
+		maxAppointments: caseRow.maxAppointments,
+		maxAmountCents: caseRow.maxAmountCents
 	};
 }
 
-function toSummaryView(caseRow: Case, usage: CaseUsage, now = new Date()): CaseSummaryView {
+function toSummaryView(caseRow: CaseSummaryRow, usage: CaseUsage, now = new Date()): CaseSummaryView {
 	const template = caseRow.template;
 	const warnings = caseWarnings(
 		{
 			status: caseRow.status,
 			hasReferral: caseRow.hasReferral,
-			referralExpiresOn: caseRow.referralExpiresOn ?? null,
-			usage: { ...usage, maxAmountCents: caseRow.maxAmountCents ?? null }
+			referralExpiresOn: caseRow.referralExpiresOn,
+			usage: { ...usage, maxAmountCents: caseRow.maxAmountCents }
 		},
 		today(now)
 	);
@@ -150,28 +148,29 @@ function toSummaryView(caseRow: Case, usage: CaseUsage, now = new Date()): CaseS
 		name: caseRow.name,
 		patient: caseRow.patient ? { id: caseRow.patient.id, name: patientDisplayName(caseRow.patient) } : null,
 		template: template
-			? {
-					id: template.id,
-					name: template.name,
-					isShared: template.services.isInitialized() && template.services.count() > 1,
-					isArchived: !template.isActive
-				}
+			? { id: template.id, name: template.name, isShared: template.serviceCount > 1, isArchived: !template.isActive }
 			: null,
-		bodyParts: caseRow.bodyParts
-			.getItems()
-			.map((b) => ({ id: b.id, name: b.name }))
-			.sort((a, b) => a.name.localeCompare(b.name)),
+		bodyParts: caseRow.bodyParts,
 		status: caseRow.status,
 		issuedOn: caseRow.issuedOn,
 		hasReferral: caseRow.hasReferral,
-		referralExpiresOn: caseRow.hasReferral ? (caseRow.referralExpiresOn ?? null) : null,
+		referralExpiresOn: caseRow.hasReferral ? caseRow.referralExpiresOn : null,
 		usage: toUsageView(caseRow, usage),
 		warnings: warnings.map((w) => ({ kind: w.kind, message: describeWarning(w) })),
-		mergedInto: caseRow.mergedInto ? { id: caseRow.mergedInto.id, name: caseRow.mergedInto.name } : null,
-		closedAt: caseRow.closedAt ?? null,
-		archivedAt: caseRow.archivedAt ?? null,
+		mergedInto: caseRow.mergedInto,
+		closedAt: caseRow.closedAt,
+		archivedAt: caseRow.archivedAt,
 		version: caseRow.version
 	};
+}
+
+/** The summaries of these cases, in the order of `ids`. */
+async function loadSummaries(em: Em, ids: string[]): Promise<CaseSummaryView[]> {
+	const [rows, usageRows] = await Promise.all([loadCaseSummaryRows(em, ids), loadUsageAppointments(em, ids)]);
+	return ids
+		.map((id) => rows.get(id))
+		.filter((row): row is CaseSummaryRow => Boolean(row))
+		.map((row) => toSummaryView(row, computeCaseUsage(row, usageRows.get(row.id) ?? [])));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -227,33 +226,25 @@ export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) 
 		);
 		params.push(like, ...words.map((w) => `%${escapeLike(w)}%`));
 	}
-	const rows = await em.execute<{ id: string; total: string }[]>(
-		`select c.id, count(*) over () as total from clinic_case c
-		 where ${where.join(' and ')}
-		 order by (c.status = 'open') desc, c.issued_on desc, c.id desc
-		 limit ? offset ?`,
-		[...params, input.perPage, (input.page - 1) * input.perPage]
-	);
-	let total = rows.length ? Number(rows[0]!.total) : 0;
-	if (!rows.length && input.page > 1) {
-		const [count] = await em.execute<{ total: string }[]>(
-			`select count(*) as total from clinic_case c where ${where.join(' and ')}`,
-			params
-		);
-		total = Number(count?.total ?? 0);
-	}
-	const ids = rows.map((r) => String(r.id));
-	const cases = ids.length
-		? await em.find(Case, { id: { $in: ids } }, { populate: SUMMARY_POPULATE, refresh: true })
-		: [];
-	const byId = new Map<string, Case>(cases.map((c) => [c.id, c]));
-	const usageRows = await loadUsageAppointments(em, ids);
-	const items = ids
-		.map((id) => byId.get(id))
-		.filter((c): c is Case => Boolean(c))
-		.map((c) => toSummaryView(c, computeCaseUsage(c, usageRows.get(c.id) ?? [])));
+	// Open cases first ('open' sorts after 'closed'), newest first: the (status, issued_on, id) index
+	// read backwards answers a page without sorting every case. The count is its own index-only query
+	// (a window count would make the page wait for every matching row).
+	const whereSql = where.join(' and ');
+	const [rows, [count]] = await Promise.all([
+		em.execute<{ id: string }[]>(
+			`select c.id::text as id from clinic_case c where ${whereSql}
+			 order by c.status desc, c.issued_on desc, c.id desc
+			 limit ? offset ?`,
+			[...params, input.perPage, (input.page - 1) * input.perPage]
+		),
+		em.execute<{ total: number }[]>(`select count(*)::int as total from clinic_case c where ${whereSql}`, params)
+	]);
+	const total = count?.total ?? 0;
 	return {
-		items,
+		items: await loadSummaries(
+			em,
+			rows.map((r) => r.id)
+		),
 		total,
 		page: input.page,
 		pageCount: Math.max(1, Math.ceil(total / input.perPage))
@@ -263,86 +254,55 @@ export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) 
 // ---------------------------------------------------------------------------------------------
 // Get
 
+/** The case page's view of a case, read after any pending change of `caseRow` is flushed. */
 async function toDetailView(em: Em, caseRow: Case): Promise<CaseDetailView> {
-	await em.populate(caseRow, [...SUMMARY_POPULATE, 'referringDoctor', 'createdBy'], { refresh: true });
-	const [appointments, attachments, mergedFrom] = await Promise.all([
-		em.find(
-			Appointment,
-			{ case: caseRow.id },
-			{
-				populate: ['practitioner', 'appointmentType'],
-				orderBy: { startsAt: 'asc', id: 'asc' },
-				refresh: true
-			}
-		),
-		em.find(
-			CaseAttachment,
-			{ case: caseRow.id },
-			{ populate: ['uploadedBy'], orderBy: { createdAt: 'desc', id: 'desc' } }
-		),
-		em.find(Case, { mergedInto: caseRow.id }, { fields: ['id', 'name'], orderBy: { id: 'asc' } })
-	]);
-	const usageRows: UsageAppointment[] = appointments.map((a) => ({
-		id: a.id,
-		status: a.status,
-		startsAt: a.startsAt,
-		invoicedAmountCents: a.invoicedAmountCents ?? null,
-		priceCents: a.appointmentType.priceCents
-	}));
-	const usage = computeCaseUsage(caseRow, usageRows);
-	return {
-		...toSummaryView(caseRow, usage),
-		countsCancelled: caseRow.countsCancelled,
-		countsDidNotArrive: caseRow.countsDidNotArrive,
-		referringDoctor:
-			caseRow.hasReferral && caseRow.referringDoctor
-				? { id: caseRow.referringDoctor.id, name: contactName(caseRow.referringDoctor) }
-				: null,
-		referralIssuedOn: caseRow.hasReferral ? (caseRow.referralIssuedOn ?? null) : null,
-		notes: caseRow.notes ?? null,
-		templateServices: caseRow.template
-			? caseRow.template.services
-					.getItems()
-					.map((s) => ({ id: s.id, name: s.name }))
-					.sort((a, b) => a.name.localeCompare(b.name))
-			: [],
-		appointments: appointments.map((a) => ({
+	await em.flush();
+	return loadDetailView(em, caseRow.id);
+}
+
+async function loadDetailView(em: Em, caseId: string): Promise<CaseDetailView> {
+	const row = await loadCaseDetailRow(em, caseId);
+	if (!row) throw notFound('Case');
+	const usage = computeCaseUsage(
+		row,
+		row.appointments.map((a) => ({
 			id: a.id,
-			startsAt: a.startsAt,
-			endsAt: a.endsAt,
 			status: a.status,
-			practitioner: { id: a.practitioner.id, name: a.practitioner.name },
-			appointmentType: {
-				id: a.appointmentType.id,
-				name: a.appointmentType.name,
-				priceCents: a.appointmentType.priceCents
-			},
-			invoicedAmountCents: a.invoicedAmountCents ?? null,
+			startsAt: a.startsAt,
+			invoicedAmountCents: a.invoicedAmountCents,
+			priceCents: a.appointmentType.priceCents
+		}))
+	);
+	return {
+		...toSummaryView(row, usage),
+		countsCancelled: row.countsCancelled,
+		countsDidNotArrive: row.countsDidNotArrive,
+		referringDoctor:
+			row.hasReferral && row.referringDoctor
+				? { id: row.referringDoctor.id, name: contactName(row.referringDoctor) }
+				: null,
+		referralIssuedOn: row.hasReferral ? row.referralIssuedOn : null,
+		notes: row.notes,
+		templateServices: row.template ? row.templateServices : [],
+		appointments: row.appointments.map((a) => ({
+			...a,
 			number: usage.numbers.get(a.id) ?? null,
-			counts: countsTowardsCase(a.status, caseRow)
+			counts: countsTowardsCase(a.status, row)
 		})),
-		attachments: attachments.map((f) => ({
-			id: f.id,
-			fileName: f.fileName,
-			contentType: f.contentType,
-			sizeBytes: f.sizeBytes,
-			uploadedBy: f.uploadedBy?.name ?? null,
-			createdAt: f.createdAt
-		})),
-		mergedFrom: mergedFrom.map((c) => ({ id: c.id, name: c.name })),
-		createdBy: caseRow.createdBy?.name ?? null,
-		createdAt: caseRow.createdAt,
-		updatedAt: caseRow.updatedAt
+		attachments: row.attachments,
+		mergedFrom: row.mergedFrom,
+		createdBy: row.createdBy,
+		createdAt: row.createdAt,
+		updatedAt: row.updatedAt
 	};
 }
 
 export async function getCase(em: Em, actor: Actor, id: string): Promise<CaseDetailView> {
 	const { id: caseId } = caseIdInput.parse({ id });
-	return em.transactional(async (tx) => {
-		const caseRow = await loadVisibleCase(tx, actor, caseId);
-		recordAudit(tx, actor, { action: 'case.read', recordType: 'case', recordId: caseRow.id });
-		return toDetailView(tx, caseRow);
-	});
+	if (!(await isCaseVisible(em, actor, caseId))) throw notFound('Case');
+	const view = await loadDetailView(em, caseId);
+	await recordReadNow(em, actor, { action: 'case.read', recordType: 'case', recordId: caseId });
+	return view;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1030,13 +990,8 @@ export async function findOpenCasesWithBodyParts(
 	);
 	const ids = rows.map((r) => String(r.id));
 	if (!ids.length) return [];
-	const cases = await em.find(
-		Case,
-		{ id: { $in: ids } },
-		{ populate: SUMMARY_POPULATE, orderBy: { issuedOn: 'desc', id: 'desc' } }
-	);
-	const usage = await loadUsageAppointments(em, ids);
-	return cases.map((c) => toSummaryView(c, computeCaseUsage(c, usage.get(c.id) ?? [])));
+	const summaries = await loadSummaries(em, ids);
+	return summaries.sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || Number(b.id) - Number(a.id));
 }
 
 /** Options for the case form: templates offered, the body-part vocabulary, referring doctors. */

@@ -281,33 +281,55 @@ export async function validatePortalSession(
 	if (!token || token.length > 100) return null;
 	const now = options.now ?? new Date();
 	const policy = options.policy ?? portalPolicy();
-	const session = await em.findOne(PortalSession, { tokenHash: hashToken(token) }, { populate: ['patient'] });
-	if (!session || session.endedAt) return null;
-	const patient = session.patient as Patient;
-	const reason = !canSignIn(patient)
-		? 'patient closed'
-		: now.getTime() >= session.expiresAt.getTime()
-			? 'expired'
-			: now.getTime() >= session.lastSeenAt.getTime() + policy.idleMinutes * 60_000
-				? 'idle'
-				: null;
+	const [row] = await em.execute<
+		{
+			id: string;
+			last_seen_at: Date;
+			expires_at: Date;
+			ended_at: Date | null;
+			patient_id: string;
+			first_name: string;
+			preferred_first_name: string | null;
+			last_name: string;
+			time_zone: string | null;
+			archived_at: Date | null;
+			deleted_at: Date | null;
+		}[]
+	>(
+		// One plain query on every portal request: no entity hydration.
+		`select s.id::text as id, s.last_seen_at, s.expires_at, s.ended_at, p.id::text as patient_id, p.first_name,
+		        p.preferred_first_name, p.last_name, p.time_zone, p.archived_at, p.deleted_at
+		 from portal_session s join patient p on p.id = s.patient_id
+		 where s.token_hash = ?`,
+		[hashToken(token)]
+	);
+	if (!row || row.ended_at) return null;
+	const lastSeenAt = new Date(row.last_seen_at);
+	const reason =
+		row.archived_at || row.deleted_at
+			? 'patient closed'
+			: now.getTime() >= new Date(row.expires_at).getTime()
+				? 'expired'
+				: now.getTime() >= lastSeenAt.getTime() + policy.idleMinutes * 60_000
+					? 'idle'
+					: null;
 	if (reason) {
-		await em.nativeUpdate(
-			PortalSession,
-			{ id: session.id, endedAt: null },
-			{ endedAt: now, endReason: reason }
-		);
+		await em.nativeUpdate(PortalSession, { id: row.id, endedAt: null }, { endedAt: now, endReason: reason });
 		return null;
 	}
-	if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
-		await em.nativeUpdate(PortalSession, { id: session.id }, { lastSeenAt: now });
+	if (now.getTime() - lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+		await em.nativeUpdate(PortalSession, { id: row.id }, { lastSeenAt: now });
 	}
 	return {
-		sessionId: session.id,
+		sessionId: row.id,
 		patient: {
-			id: patient.id,
-			name: patientDisplayName(patient),
-			timeZone: patient.timeZone || options.clinicTimeZone
+			id: row.patient_id,
+			name: patientDisplayName({
+				firstName: row.first_name,
+				preferredFirstName: row.preferred_first_name,
+				lastName: row.last_name
+			}),
+			timeZone: row.time_zone || options.clinicTimeZone
 		}
 	};
 }
