@@ -11,6 +11,7 @@ import { Migration20261122080000_body_part_defaults } from './Migration202611220
 import { Migration20261129173043_portal_and_requests } from './Migration20261129173043_portal_and_requests.ts';
 import { Migration20261129173414_api_keys } from './Migration20261129173414_api_keys.ts';
 import { Migration20261129200829_case_list_order } from './Migration20261129200829_case_list_order.ts';
+import { Migration20261129210000_case_name_search } from './Migration20261129210000_case_name_search.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -25,5 +26,6 @@ export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122080812_teams_and_routing', class: Migration20261122080812_teams_and_routing },
 	{ name: 'Migration20261129173043_portal_and_requests', class: Migration20261129173043_portal_and_requests },
 	{ name: 'Migration20261129173414_api_keys', class: Migration20261129173414_api_keys },
-	{ name: 'Migration20261129200829_case_list_order', class: Migration20261129200829_case_list_order }
+	{ name: 'Migration20261129200829_case_list_order', class: Migration20261129200829_case_list_order },
+	{ name: 'Migration20261129210000_case_name_search', class: Migration20261129210000_case_name_search }
 ];

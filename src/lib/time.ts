@@ -1,9 +1,13 @@
 // Wall-clock times in a named time zone, without a date library: the calendar and the forms work
 // in the clinic's zone ("09:30 in Australia/Sydney"), the database and the wire in instants.
 
-function offsetMinutes(instant: Date, timeZone: string): number {
-	const values = Object.fromEntries(
-		new Intl.DateTimeFormat('en-US', {
+// Building an Intl.DateTimeFormat costs far more than using one: one per time zone, kept.
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+function offsetFormat(timeZone: string): Intl.DateTimeFormat {
+	let format = offsetFormats.get(timeZone);
+	if (!format) {
+		format = new Intl.DateTimeFormat('en-US', {
 			timeZone,
 			hourCycle: 'h23',
 			year: 'numeric',
@@ -12,7 +16,16 @@ function offsetMinutes(instant: Date, timeZone: string): number {
 			hour: '2-digit',
 			minute: '2-digit',
 			second: '2-digit'
-		})
+		});
+		// Only valid zones reach the cache (the constructor throws for others); a handful exist.
+		if (offsetFormats.size < 1000) offsetFormats.set(timeZone, format);
+	}
+	return format;
+}
+
+function offsetMinutes(instant: Date, timeZone: string): number {
+	const values = Object.fromEntries(
+		offsetFormat(timeZone)
 			.formatToParts(instant)
 			.map((p) => [p.type, p.value])
 	);

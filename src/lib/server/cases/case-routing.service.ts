@@ -635,21 +635,26 @@ export async function findInbox(em: Em, actor: Actor, raw: z.input<typeof inboxI
 		where ct.case_id = c.id and tm.user_id = ?${input.teamId ? ' and ct.team_id = ?' : ''})`;
 	if (input.teamId) params.push(input.teamId);
 	if (input.include === 'open') where += ` and c.status = 'open'`;
-	const [rows, [count]] = await Promise.all([
-		em.execute<{ id: string }[]>(
-			`select c.id::text as id from clinic_case c where ${where}
-			 order by (c.acknowledged_at is null and c.status = 'open') desc,
-			   case c.priority when 'urgent' then 0 when 'high' then 1 else 2 end, c.sent_at asc, c.id asc
-			 limit ? offset ?`,
-			[...params, input.perPage, (input.page - 1) * input.perPage]
-		),
-		em.execute<{ total: number }[]>(`select count(*)::int as total from clinic_case c where ${where}`, params)
-	]);
+	// The count rides on the page query: both have to read every matching case anyway.
+	const rows = await em.execute<{ id: string; total: number }[]>(
+		`select c.id::text as id, (count(*) over ())::int as total from clinic_case c where ${where}
+		 order by (c.acknowledged_at is null and c.status = 'open') desc,
+		   case c.priority when 'urgent' then 0 when 'high' then 1 else 2 end, c.sent_at asc, c.id asc
+		 limit ? offset ?`,
+		[...params, input.perPage, (input.page - 1) * input.perPage]
+	);
+	let total = rows[0]?.total ?? 0;
+	if (!rows.length && input.page > 1) {
+		const [count] = await em.execute<{ total: number }[]>(
+			`select count(*)::int as total from clinic_case c where ${where}`,
+			params
+		);
+		total = count?.total ?? 0;
+	}
 	const items = await loadInboxItems(
 		em,
 		rows.map((r) => r.id)
 	);
-	const total = count?.total ?? 0;
 	return { items, total, page: input.page, pageCount: Math.max(1, Math.ceil(total / input.perPage)) };
 }
 

@@ -47,7 +47,7 @@ const CaseSchema = defineEntity({
 		closedAt: p.datetime().nullable(),
 		/** Archived through the REST API (Cliniko's patient-case archive); null while current. */
 		archivedAt: p.datetime().nullable(),
-		mergedInto: () => p.manyToOne(Case).nullable().deleteRule('restrict'),
+		mergedInto: () => p.manyToOne(Case).nullable().deleteRule('restrict').index(),
 		// Routing and triage (issue 7, seed 004). A case that was never sent has no priority.
 		priority: p.enum(PRIORITIES).nullable(),
 		details: p.text().nullable(),
@@ -83,7 +83,12 @@ const CaseSchema = defineEntity({
 	indexes: [
 		{ properties: ['status', 'issuedOn', 'id'] },
 		{ properties: ['referralExpiresOn'] },
-		{ properties: ['sender', 'sentAt'] }
+		{ properties: ['sender', 'sentAt'] },
+		{
+			// Case search matches the name anywhere in it (ILIKE '%…%'): a trigram index answers that.
+			name: 'clinic_case_name_trgm',
+			expression: 'create index "clinic_case_name_trgm" on "clinic_case" using gin ("name" gin_trgm_ops)'
+		}
 	]
 });
 

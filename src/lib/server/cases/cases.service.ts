@@ -219,32 +219,50 @@ export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) 
 		// word, which the trigram index answers; matching "first || ' ' || last" read every patient.
 		const words = input.search.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 6);
 		const wordSql = words.map(() => 'sp.search_text like ?').join(' and ');
+		// Two indexed look-ups (the case name's trigram index, the patients' search text) united: an
+		// OR of the two would read every case.
 		where.push(
 			words.length
-				? `(c.name ilike ? or c.patient_id in (select sp.id from patient sp where ${wordSql}))`
+				? `c.id in (select sc.id from clinic_case sc where sc.name ilike ?
+					union all select sc.id from clinic_case sc where sc.patient_id in (select sp.id from patient sp where ${wordSql}))`
 				: 'c.name ilike ?'
 		);
 		params.push(like, ...words.map((w) => `%${escapeLike(w)}%`));
 	}
 	// Open cases first ('open' sorts after 'closed'), newest first: the (status, issued_on, id) index
-	// read backwards answers a page without sorting every case. The count is its own index-only query
-	// (a window count would make the page wait for every matching row).
+	// read backwards answers a page without sorting every case, and the count is an index-only scan
+	// of its own. A search has to gather its matches anyway: its count rides on the page query.
 	const whereSql = where.join(' and ');
-	const [rows, [count]] = await Promise.all([
-		em.execute<{ id: string }[]>(
-			`select c.id::text as id from clinic_case c where ${whereSql}
-			 order by c.status desc, c.issued_on desc, c.id desc
-			 limit ? offset ?`,
-			[...params, input.perPage, (input.page - 1) * input.perPage]
-		),
-		em.execute<{ total: number }[]>(`select count(*)::int as total from clinic_case c where ${whereSql}`, params)
-	]);
-	const total = count?.total ?? 0;
+	const pageSql = `from clinic_case c where ${whereSql}
+		 order by c.status desc, c.issued_on desc, c.id desc
+		 limit ? offset ?`;
+	const pageParams = [...params, input.perPage, (input.page - 1) * input.perPage];
+	const countAll = async () => {
+		const [count] = await em.execute<{ total: number }[]>(
+			`select count(*)::int as total from clinic_case c where ${whereSql}`,
+			params
+		);
+		return count?.total ?? 0;
+	};
+	let ids: string[];
+	let total: number;
+	if (input.search) {
+		const rows = await em.execute<{ id: string; total: number }[]>(
+			`select c.id::text as id, (count(*) over ())::int as total ${pageSql}`,
+			pageParams
+		);
+		ids = rows.map((r) => r.id);
+		total = rows[0]?.total ?? (input.page > 1 ? await countAll() : 0);
+	} else {
+		const [rows, count] = await Promise.all([
+			em.execute<{ id: string }[]>(`select c.id::text as id ${pageSql}`, pageParams),
+			countAll()
+		]);
+		ids = rows.map((r) => r.id);
+		total = count;
+	}
 	return {
-		items: await loadSummaries(
-			em,
-			rows.map((r) => r.id)
-		),
+		items: await loadSummaries(em, ids),
 		total,
 		page: input.page,
 		pageCount: Math.max(1, Math.ceil(total / input.perPage))

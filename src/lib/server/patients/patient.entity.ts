@@ -123,6 +123,18 @@ const PatientSchema = defineEntity({
 			expression: `create index "patient_active_first_last" on "patient" ((lower("first_name") || ' ' || lower("last_name")), "id") where "deleted_at" is null and "archived_at" is null`
 		},
 		{
+			name: 'patient_active_created',
+			expression: `create index "patient_active_created" on "patient" ("created_at", "id") where "deleted_at" is null and "archived_at" is null`
+		},
+		{
+			name: 'patient_active_updated',
+			expression: `create index "patient_active_updated" on "patient" ("updated_at", "id") where "deleted_at" is null and "archived_at" is null`
+		},
+		{
+			name: 'patient_active_birth',
+			expression: `create index "patient_active_birth" on "patient" ((coalesce("date_of_birth", 'infinity'::date)), "id") where "deleted_at" is null and "archived_at" is null`
+		},
+		{
 			name: 'patient_archived_last_first',
 			expression: `create index "patient_archived_last_first" on "patient" ((lower("last_name") || ' ' || lower("first_name")), "id") where "deleted_at" is null and "archived_at" is not null`
 		},
