@@ -351,6 +351,11 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
 			[fixture.portal.map((p) => p.patientId)]
 		);
 	await withdrawPending();
+	// A run that was stopped early leaves its sent cases open: close them, so every run starts from
+	// the seeded inboxes.
+	await client.query(
+		`update clinic_case set status = 'closed', closed_at = now() where name like 'Load send %' and status = 'open'`
+	);
 	const sessions = await openSessions(client, fixture);
 	const runId = Date.now().toString(36);
 	const { rows: clock } = await client.query<{ now: Date }>('select now() as now');

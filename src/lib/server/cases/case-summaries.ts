@@ -128,8 +128,15 @@ export async function loadCaseSummaryRows(em: Em, ids: readonly string[]): Promi
 	return new Map(rows.map((row) => [row.id as string, summaryOf(row)]));
 }
 
-/** Everything the case page shows, in one query; null when there is no such case. */
-export async function loadCaseDetailRow(em: Em, id: string): Promise<CaseDetailRow | null> {
+/**
+ * Everything the case page shows, in one query; null when there is no such case, or when
+ * `visibility` (a condition over the case alias `c`) leaves it out.
+ */
+export async function loadCaseDetailRow(
+	em: Em,
+	id: string,
+	visibility: { sql: string; params: unknown[] } = { sql: 'true', params: [] }
+): Promise<CaseDetailRow | null> {
 	const [row] = await em.execute<Row[]>(
 		`select ${SUMMARY_COLUMNS},
 			c.notes, c.referral_issued_on::text as referral_issued_on, c.created_at, c.updated_at,
@@ -158,8 +165,8 @@ export async function loadCaseDetailRow(em: Em, id: string): Promise<CaseDetailR
 		 ${SUMMARY_JOINS}
 		 left join app_user cu on cu.id = c.created_by_id
 		 left join contact rd on rd.id = c.referring_doctor_id
-		 where c.id = ?`,
-		[id]
+		 where c.id = ? and ${visibility.sql}`,
+		[id, ...visibility.params]
 	);
 	if (!row) return null;
 	type AppointmentJson = {

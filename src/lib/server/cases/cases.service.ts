@@ -278,8 +278,12 @@ async function toDetailView(em: Em, caseRow: Case): Promise<CaseDetailView> {
 	return loadDetailView(em, caseRow.id);
 }
 
-async function loadDetailView(em: Em, caseId: string): Promise<CaseDetailView> {
-	const row = await loadCaseDetailRow(em, caseId);
+async function loadDetailView(
+	em: Em,
+	caseId: string,
+	visibility?: { sql: string; params: unknown[] }
+): Promise<CaseDetailView> {
+	const row = await loadCaseDetailRow(em, caseId, visibility);
 	if (!row) throw notFound('Case');
 	const usage = computeCaseUsage(
 		row,
@@ -317,8 +321,8 @@ async function loadDetailView(em: Em, caseId: string): Promise<CaseDetailView> {
 
 export async function getCase(em: Em, actor: Actor, id: string): Promise<CaseDetailView> {
 	const { id: caseId } = caseIdInput.parse({ id });
-	if (!(await isCaseVisible(em, actor, caseId))) throw notFound('Case');
-	const view = await loadDetailView(em, caseId);
+	// The visibility check is part of the one query (a case outside it is not found).
+	const view = await loadDetailView(em, caseId, caseVisibilitySql(actor));
 	await recordReadNow(em, actor, { action: 'case.read', recordType: 'case', recordId: caseId });
 	return view;
 }
