@@ -14,6 +14,8 @@ export class Migration20261129200829_case_list_order extends Migration {
 
 	override down(): void | Promise<void> {
 		this.addSql(`drop index "clinic_case_status_issued_on_id_index";`);
-		this.addSql(`create index "clinic_case_status_issued_on_index" on "clinic_case" ("status", "issued_on");`);
+		this.addSql(
+			`create index "clinic_case_status_issued_on_index" on "clinic_case" ("status", "issued_on");`
+		);
 	}
 }

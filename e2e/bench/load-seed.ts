@@ -197,7 +197,8 @@ export async function seedLoad(
 			);
 		}
 		// Vacuumed, as autovacuum would have done in a clinic's database: counts read the index alone.
-		for (const table of ['clinic_case', 'case_team', 'case_event']) await client.query(`vacuum analyze ${table}`);
+		for (const table of ['clinic_case', 'case_team', 'case_event'])
+			await client.query(`vacuum analyze ${table}`);
 
 		const { rows: sample } = await client.query<{ id: string }>(
 			`select id::text as id from clinic_case where created_by_id = $1 and template_id is distinct from $2

@@ -365,7 +365,10 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
 	const baseUrl = `http://127.0.0.1:${port}`;
 	await buildIfNeeded(log);
 	// `--profile`: the web server writes a V8 CPU profile to .data/profiles when the run ends.
-	const profile = args.profile !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.data', 'profiles')}`] : [];
+	const profile =
+		args.profile !== undefined
+			? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.data', 'profiles')}`]
+			: [];
 	const web = spawn(process.execPath, [...profile, path.join(root, 'build', 'index.js')], {
 		cwd: root,
 		env: {

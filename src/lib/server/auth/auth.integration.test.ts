@@ -1,5 +1,5 @@
 import * as OTPAuth from 'otpauth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditEvent } from '../audit/audit-event.entity.ts';
 import { AppError } from '../errors.ts';
 import { Notification } from '../notifications/notification.entity.ts';
@@ -19,6 +19,7 @@ import {
 	signIn,
 	startTwoFactor
 } from './auth.service.ts';
+import { SESSION_CACHE_MS } from './session-cache.ts';
 import { createSession, validateSession } from './sessions.service.ts';
 import { User } from './user.entity.ts';
 
@@ -170,6 +171,34 @@ describe('sessions', () => {
 		expect(await validateSession(db.em(), token)).toBeNull();
 		const event = await db.em().findOneOrFail(AuditEvent, { action: 'staff.deactivate', recordId: user.id });
 		expect(event.details).toEqual({ sessionsEnded: 1 });
+	});
+
+	it('show a role change and a deactivation on the very next request, though sessions are remembered', async () => {
+		const admin = await createTestUser(db.em(), { roles: ['admin'] });
+		const user = await createTestUser(db.em(), { roles: ['practitioner'] });
+		const { token } = await createSession(db.em(), { user });
+		expect((await validateSession(db.em(), token))?.user.roles).toEqual(['practitioner']);
+		const edit = { id: user.id, name: user.name, email: user.email, mobile: null };
+		await updateStaff(db.em(), actorFor(admin), {
+			...edit,
+			version: user.version,
+			roles: ['scheduler'],
+			isActive: true
+		});
+		expect((await validateSession(db.em(), token))?.user.roles).toEqual(['scheduler']);
+		// A change made outside this process is seen once the remembered row is older than the cache.
+		await db
+			.em()
+			.getConnection()
+			.execute(`update app_user set name = 'Renamed elsewhere' where id = ?`, [user.id]);
+		expect((await validateSession(db.em(), token))?.user.name).toBe(user.name);
+		const later = new Date(Date.now() + SESSION_CACHE_MS + 1);
+		vi.useFakeTimers({ now: later, toFake: ['Date'] });
+		try {
+			expect((await validateSession(db.em(), token))?.user.name).toBe('Renamed elsewhere');
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 
 	it('are unknown for a token that was never issued', async () => {

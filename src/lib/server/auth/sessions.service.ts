@@ -3,6 +3,7 @@
 import type { Em } from '../db/orm.ts';
 import { getConfig } from '../config.ts';
 import type { SessionUser } from './actor.ts';
+import { forgetSessions, sessionCache } from './session-cache.ts';
 import { Session } from './session.entity.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { User } from './user.entity.ts';
@@ -70,10 +71,13 @@ interface SessionRow {
 	totp_enabled_at: Date | null;
 }
 
+const rememberedSessions = sessionCache<SessionRow>();
+
 /**
  * The live session for a cookie token, or null (unknown, ended, idle, expired, or user inactive).
- * Runs on every request: one plain query, no entity hydration, and a write only when the session
- * ends or its lastSeenAt is more than a minute old.
+ * Runs on every request: one plain query (or none, for a session read in the last few seconds, see
+ * session-cache.ts), no entity hydration, and a write only when the session ends or its lastSeenAt
+ * is more than a minute old.
  */
 export async function validateSession(
 	em: Em,
@@ -83,14 +87,19 @@ export async function validateSession(
 	if (!token || token.length > 100) return null;
 	const now = options.now ?? new Date();
 	const policy = options.policy ?? sessionPolicy();
-	const [row] = await em.execute<SessionRow[]>(
-		`select s.id::text as id, s.last_seen_at, s.expires_at, s.ended_at, u.id::text as user_id, u.kind, u.name,
-		        u.email, u.roles, u.is_active, u.totp_enabled_at
-		 from session s join app_user u on u.id = s.user_id
-		 where s.token_hash = ?`,
-		[hashToken(token)]
-	);
-	if (!row || row.ended_at) return null;
+	const tokenHash = hashToken(token);
+	let row = rememberedSessions.get(tokenHash);
+	if (!row) {
+		[row] = await em.execute<SessionRow[]>(
+			`select s.id::text as id, s.last_seen_at, s.expires_at, s.ended_at, u.id::text as user_id, u.kind, u.name,
+			        u.email, u.roles, u.is_active, u.totp_enabled_at
+			 from session s join app_user u on u.id = s.user_id
+			 where s.token_hash = ?`,
+			[tokenHash]
+		);
+		if (!row || row.ended_at) return null;
+		rememberedSessions.set(tokenHash, row);
+	}
 	const lastSeenAt = new Date(row.last_seen_at);
 	const idleLimit = lastSeenAt.getTime() + policy.idleMinutes * 60_000;
 	const reason = !row.is_active
@@ -101,11 +110,13 @@ export async function validateSession(
 				? 'idle'
 				: null;
 	if (reason) {
+		rememberedSessions.delete(tokenHash);
 		await em.nativeUpdate(Session, { id: row.id, endedAt: null }, { endedAt: now, endReason: reason });
 		return null;
 	}
 	if (now.getTime() - lastSeenAt.getTime() > TOUCH_AFTER_MS) {
 		await em.nativeUpdate(Session, { id: row.id }, { lastSeenAt: now });
+		rememberedSessions.update(tokenHash, { ...row, last_seen_at: now });
 	}
 	return {
 		sessionId: row.id,
@@ -121,7 +132,9 @@ export async function validateSession(
 }
 
 export async function endSession(em: Em, sessionId: string, reason: string, now = new Date()): Promise<void> {
+	forgetSessions();
 	await em.nativeUpdate(Session, { id: sessionId, endedAt: null }, { endedAt: now, endReason: reason });
+	forgetSessions();
 }
 
 /** Ends every live session of a user (optionally keeping one); returns how many ended. */
@@ -131,11 +144,14 @@ export async function endUserSessions(
 	reason: string,
 	options: { except?: string | null; now?: Date } = {}
 ): Promise<number> {
-	return em.nativeUpdate(
+	forgetSessions();
+	const ended = await em.nativeUpdate(
 		Session,
 		{ user: userId, endedAt: null, ...(options.except ? { id: { $ne: options.except } } : {}) },
 		{ endedAt: options.now ?? new Date(), endReason: reason }
 	);
+	forgetSessions();
+	return ended;
 }
 
 export async function listUserSessions(em: Em, userId: string, now = new Date()) {

@@ -584,39 +584,44 @@ function nextEscalationAt(row: InboxRow): Date | null {
 async function loadInboxItems(em: Em, ids: readonly string[]): Promise<InboxItem[]> {
 	if (!ids.length) return [];
 	const rows = await em.execute<InboxRow[]>(
-		`select c.id::text as id, c.name, c.priority, c.status, c.sent_at, c.acknowledged_at, c.escalation_started_at,
-		   p.id::text as patient_id, p.first_name as patient_first_name, p.last_name as patient_last_name,
-		   s.name as sender_name, s.kind as sender_kind, ab.name as acknowledged_by_name,
-		   coalesce((select json_agg(json_build_object('id', t.id::text, 'name', t.name, 'policy', ct.policy))
-		     from case_team ct join team t on t.id = ct.team_id where ct.case_id = c.id), '[]') as teams,
-		   coalesce((select json_agg(json_build_object('teamId', f.team_id::text, 'round', f.round, 'stepIndex', f.step_index))
-		     from case_escalation_step f where f.case_id = c.id and f.generation = c.escalation_generation), '[]') as fired
-		 from clinic_case c
-		 left join patient p on p.id = c.patient_id
-		 left join app_user s on s.id = c.sender_id
-		 left join app_user ab on ab.id = c.acknowledged_by_id
-		 where c.id in (${ids.map(() => '?').join(', ')})`,
+		`select ${INBOX_COLUMNS} from clinic_case c ${INBOX_JOINS} where c.id in (${ids.map(() => '?').join(', ')})`,
 		[...ids]
 	);
 	const byId = new Map(rows.map((row) => [row.id, row]));
 	return ids
 		.map((id) => byId.get(id))
 		.filter((row): row is InboxRow => Boolean(row))
-		.map((row) => ({
-			id: row.id,
-			subject: row.name,
-			priority: row.priority ?? 'normal',
-			status: row.status,
-			teams: row.teams.map((t) => ({ id: t.id, name: t.name })).sort((a, b) => a.name.localeCompare(b.name)),
-			patient: row.patient_id
-				? { id: row.patient_id, name: `${row.patient_first_name} ${row.patient_last_name}` }
-				: null,
-			sender: row.sender_name ? { name: row.sender_name, isReferrer: row.sender_kind === 'referrer' } : null,
-			sentAt: new Date(row.sent_at),
-			acknowledgedAt: row.acknowledged_at ? new Date(row.acknowledged_at) : null,
-			acknowledgedBy: row.acknowledged_by_name,
-			nextEscalationAt: nextEscalationAt(row)
-		}));
+		.map(toInboxItem);
+}
+
+const INBOX_COLUMNS = `c.id::text as id, c.name, c.priority, c.status, c.sent_at, c.acknowledged_at,
+	c.escalation_started_at, p.id::text as patient_id, p.first_name as patient_first_name,
+	p.last_name as patient_last_name, s.name as sender_name, s.kind as sender_kind, ab.name as acknowledged_by_name,
+	coalesce((select json_agg(json_build_object('id', t.id::text, 'name', t.name, 'policy', ct.policy))
+		from case_team ct join team t on t.id = ct.team_id where ct.case_id = c.id), '[]') as teams,
+	coalesce((select json_agg(json_build_object('teamId', f.team_id::text, 'round', f.round, 'stepIndex', f.step_index))
+		from case_escalation_step f where f.case_id = c.id and f.generation = c.escalation_generation), '[]') as fired`;
+
+const INBOX_JOINS = `left join patient p on p.id = c.patient_id
+	left join app_user s on s.id = c.sender_id
+	left join app_user ab on ab.id = c.acknowledged_by_id`;
+
+function toInboxItem(row: InboxRow): InboxItem {
+	return {
+		id: row.id,
+		subject: row.name,
+		priority: row.priority ?? 'normal',
+		status: row.status,
+		teams: row.teams.map((t) => ({ id: t.id, name: t.name })).sort((a, b) => a.name.localeCompare(b.name)),
+		patient: row.patient_id
+			? { id: row.patient_id, name: `${row.patient_first_name} ${row.patient_last_name}` }
+			: null,
+		sender: row.sender_name ? { name: row.sender_name, isReferrer: row.sender_kind === 'referrer' } : null,
+		sentAt: new Date(row.sent_at),
+		acknowledgedAt: row.acknowledged_at ? new Date(row.acknowledged_at) : null,
+		acknowledgedBy: row.acknowledged_by_name,
+		nextEscalationAt: nextEscalationAt(row)
+	};
 }
 
 async function toInboxItems(em: Em, cases: Case[]): Promise<InboxItem[]> {
@@ -635,12 +640,17 @@ export async function findInbox(em: Em, actor: Actor, raw: z.input<typeof inboxI
 		where ct.case_id = c.id and tm.user_id = ?${input.teamId ? ' and ct.team_id = ?' : ''})`;
 	if (input.teamId) params.push(input.teamId);
 	if (input.include === 'open') where += ` and c.status = 'open'`;
-	// The count rides on the page query: both have to read every matching case anyway.
-	const rows = await em.execute<{ id: string; total: number }[]>(
-		`select c.id::text as id, (count(*) over ())::int as total from clinic_case c where ${where}
-		 order by (c.acknowledged_at is null and c.status = 'open') desc,
-		   case c.priority when 'urgent' then 0 when 'high' then 1 else 2 end, c.sent_at asc, c.id asc
-		 limit ? offset ?`,
+	// One query: the page (numbered in the inbox order, with the number of matches, which the order
+	// has to read anyway) and each case's sender, patient, teams and fired steps.
+	const rows = await em.execute<(InboxRow & { total: number })[]>(
+		`with page as (
+			select c.id, (count(*) over ())::int as total,
+			  row_number() over (order by (c.acknowledged_at is null and c.status = 'open') desc,
+			    case c.priority when 'urgent' then 0 when 'high' then 1 else 2 end, c.sent_at asc, c.id asc) as ord
+			from clinic_case c where ${where}
+			order by ord limit ? offset ?)
+		 select ${INBOX_COLUMNS}, page.total from page join clinic_case c on c.id = page.id ${INBOX_JOINS}
+		 order by page.ord`,
 		[...params, input.perPage, (input.page - 1) * input.perPage]
 	);
 	let total = rows[0]?.total ?? 0;
@@ -651,11 +661,12 @@ export async function findInbox(em: Em, actor: Actor, raw: z.input<typeof inboxI
 		);
 		total = count?.total ?? 0;
 	}
-	const items = await loadInboxItems(
-		em,
-		rows.map((r) => r.id)
-	);
-	return { items, total, page: input.page, pageCount: Math.max(1, Math.ceil(total / input.perPage)) };
+	return {
+		items: rows.map(toInboxItem),
+		total,
+		page: input.page,
+		pageCount: Math.max(1, Math.ceil(total / input.perPage))
+	};
 }
 
 /** The navigation badge: open, unacknowledged cases of the caller's teams. */

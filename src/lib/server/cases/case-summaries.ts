@@ -3,6 +3,7 @@
 // services and body parts cost a dozen queries and most of a request's CPU; these read the same
 // facts with json sub-selects and map them straight to views.
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
+import type { UsageAppointment } from './case-rules.ts';
 import type { Em } from '../db/orm.ts';
 import type { CaseLimitKind, CaseStatus } from './case.entity.ts';
 
@@ -69,6 +70,13 @@ const SUMMARY_COLUMNS = `
 		from case_body_part cb join body_part b on b.id = cb.body_part_id where cb.case_id = c.id), '[]')
 		as body_parts`;
 
+/** What a list needs for each case's usage: its appointments, as json. */
+const USAGE_COLUMN = `
+	coalesce((select json_agg(json_build_object('id', a.id::text, 'status', a.status, 'startsAt', a.starts_at,
+			'invoicedAmountCents', a.invoiced_amount_cents, 'priceCents', at.price_cents))
+		from appointment a join appointment_type at on at.id = a.appointment_type_id where a.case_id = c.id), '[]')
+		as usage_appointments`;
+
 const SUMMARY_JOINS = `
 	from clinic_case c
 	left join patient p on p.id = c.patient_id
@@ -114,12 +122,63 @@ function summaryOf(row: Row): CaseSummaryRow {
 				}
 			: null,
 		bodyParts: [...(row.body_parts as { id: string; name: string }[])].sort(byName),
-		mergedInto: row.merged_into_id ? { id: row.merged_into_id as string, name: row.merged_into_name as string } : null
+		mergedInto: row.merged_into_id
+			? { id: row.merged_into_id as string, name: row.merged_into_name as string }
+			: null
+	};
+}
+
+export interface CaseSummaryPage {
+	rows: { summary: CaseSummaryRow; usage: UsageAppointment[] }[];
+	/** Null when the page is past the end (no row to carry the count). */
+	total: number | null;
+}
+
+/**
+ * One page of a case list in one query: the page's ids by (status desc, issued_on desc, id desc) —
+ * open cases first, newest first, which the (status, issued_on, id) index answers read backwards —
+ * with each case's summary, its appointments for the usage, and the number of matches. `where` is a
+ * condition over the case alias `c`. A search gathers its matches anyway, so its count is a window
+ * over them (`countByWindow`); otherwise the count is an index-only scan of its own.
+ */
+export async function loadCaseSummaryPage(
+	em: Em,
+	where: { sql: string; params: unknown[] },
+	page: { limit: number; offset: number; countByWindow: boolean }
+): Promise<CaseSummaryPage> {
+	const count = page.countByWindow
+		? '(count(*) over ())::int'
+		: `(select count(*)::int from clinic_case c where ${where.sql})`;
+	const rows = await em.execute<Row[]>(
+		`with page as (
+			select c.id, ${count} as total from clinic_case c where ${where.sql}
+			order by c.status desc, c.issued_on desc, c.id desc limit ? offset ?)
+		 select ${SUMMARY_COLUMNS}, ${USAGE_COLUMN}, page.total
+		 ${SUMMARY_JOINS.replace('from clinic_case c', 'from page join clinic_case c on c.id = page.id')}`,
+		[...(page.countByWindow ? [] : where.params), ...where.params, page.limit, page.offset]
+	);
+	type UsageJson = Omit<UsageAppointment, 'startsAt'> & { startsAt: string };
+	return {
+		rows: rows
+			.map((row) => ({
+				summary: summaryOf(row),
+				usage: (row.usage_appointments as UsageJson[]).map((a) => ({ ...a, startsAt: new Date(a.startsAt) }))
+			}))
+			.sort(
+				(a, b) =>
+					b.summary.status.localeCompare(a.summary.status) ||
+					b.summary.issuedOn.localeCompare(a.summary.issuedOn) ||
+					Number(b.summary.id) - Number(a.summary.id)
+			),
+		total: rows.length ? (rows[0]!.total as number) : null
 	};
 }
 
 /** The summary rows of these cases, by id (ids that do not exist are left out). */
-export async function loadCaseSummaryRows(em: Em, ids: readonly string[]): Promise<Map<string, CaseSummaryRow>> {
+export async function loadCaseSummaryRows(
+	em: Em,
+	ids: readonly string[]
+): Promise<Map<string, CaseSummaryRow>> {
 	if (!ids.length) return new Map();
 	const rows = await em.execute<Row[]>(
 		`select ${SUMMARY_COLUMNS} ${SUMMARY_JOINS} where c.id in (${ids.map(() => '?').join(', ')})`,
@@ -208,6 +267,9 @@ export async function loadCaseDetailRow(
 			appointmentType: { id: a.typeId, name: a.typeName, priceCents: a.priceCents },
 			invoicedAmountCents: a.invoicedAmountCents ?? null
 		})),
-		attachments: (row.attachments as AttachmentJson[]).map((f) => ({ ...f, createdAt: new Date(f.createdAt) }))
+		attachments: (row.attachments as AttachmentJson[]).map((f) => ({
+			...f,
+			createdAt: new Date(f.createdAt)
+		}))
 	};
 }

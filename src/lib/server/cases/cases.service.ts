@@ -46,7 +46,12 @@ import {
 	type CaseUsage
 } from './case-rules.ts';
 import { assertCaseHasRoom, capMessage, loadUsageAppointments } from './case-usage.ts';
-import { loadCaseDetailRow, loadCaseSummaryRows, type CaseSummaryRow } from './case-summaries.ts';
+import {
+	loadCaseDetailRow,
+	loadCaseSummaryPage,
+	loadCaseSummaryRows,
+	type CaseSummaryRow
+} from './case-summaries.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Views: plain objects, never entities.
@@ -148,7 +153,12 @@ function toSummaryView(caseRow: CaseSummaryRow, usage: CaseUsage, now = new Date
 		name: caseRow.name,
 		patient: caseRow.patient ? { id: caseRow.patient.id, name: patientDisplayName(caseRow.patient) } : null,
 		template: template
-			? { id: template.id, name: template.name, isShared: template.serviceCount > 1, isArchived: !template.isActive }
+			? {
+					id: template.id,
+					name: template.name,
+					isShared: template.serviceCount > 1,
+					isArchived: !template.isActive
+				}
 			: null,
 		bodyParts: caseRow.bodyParts,
 		status: caseRow.status,
@@ -229,40 +239,23 @@ export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) 
 		);
 		params.push(like, ...words.map((w) => `%${escapeLike(w)}%`));
 	}
-	// Open cases first ('open' sorts after 'closed'), newest first: the (status, issued_on, id) index
-	// read backwards answers a page without sorting every case, and the count is an index-only scan
-	// of its own. A search has to gather its matches anyway: its count rides on the page query.
 	const whereSql = where.join(' and ');
-	const pageSql = `from clinic_case c where ${whereSql}
-		 order by c.status desc, c.issued_on desc, c.id desc
-		 limit ? offset ?`;
-	const pageParams = [...params, input.perPage, (input.page - 1) * input.perPage];
-	const countAll = async () => {
+	const { rows, total: pageTotal } = await loadCaseSummaryPage(
+		em,
+		{ sql: whereSql, params },
+		{ limit: input.perPage, offset: (input.page - 1) * input.perPage, countByWindow: Boolean(input.search) }
+	);
+	let total = pageTotal ?? 0;
+	if (pageTotal === null && input.page > 1) {
+		// Past the last page: count on its own, so the list can offer the way back.
 		const [count] = await em.execute<{ total: number }[]>(
 			`select count(*)::int as total from clinic_case c where ${whereSql}`,
 			params
 		);
-		return count?.total ?? 0;
-	};
-	let ids: string[];
-	let total: number;
-	if (input.search) {
-		const rows = await em.execute<{ id: string; total: number }[]>(
-			`select c.id::text as id, (count(*) over ())::int as total ${pageSql}`,
-			pageParams
-		);
-		ids = rows.map((r) => r.id);
-		total = rows[0]?.total ?? (input.page > 1 ? await countAll() : 0);
-	} else {
-		const [rows, count] = await Promise.all([
-			em.execute<{ id: string }[]>(`select c.id::text as id ${pageSql}`, pageParams),
-			countAll()
-		]);
-		ids = rows.map((r) => r.id);
-		total = count;
+		total = count?.total ?? 0;
 	}
 	return {
-		items: await loadSummaries(em, ids),
+		items: rows.map((row) => toSummaryView(row.summary, computeCaseUsage(row.summary, row.usage))),
 		total,
 		page: input.page,
 		pageCount: Math.max(1, Math.ceil(total / input.perPage))

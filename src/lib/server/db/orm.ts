@@ -3,6 +3,7 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { migrationsList } from '../../../../db/migrations/index.ts';
+import { SessionCacheInvalidator } from '../auth/session-cache.ts';
 import { entities } from './entities.ts';
 
 export type Em = EntityManager;
@@ -13,6 +14,8 @@ export function ormConfig(url: string, overrides: Partial<Options> = {}): Option
 		entities,
 		extensions: [Migrator],
 		debug: process.env.CASEBOOK_LOG_SQL === 'true',
+		// Remembered sessions are forgotten when a flush changes a user, patient or session.
+		subscribers: [new SessionCacheInvalidator()],
 		// Dates are stored as timestamptz and always handled as UTC instants in code.
 		forceUtcTimezone: true,
 		allowGlobalContext: false,

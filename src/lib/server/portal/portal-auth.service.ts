@@ -16,6 +16,7 @@ import { queueNotification } from '../notifications/notifications.service.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { patientDisplayName } from '../patients/patient-name.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
+import { forgetSessions, sessionCache } from '../auth/session-cache.ts';
 import { PortalLink, PortalSession, type PortalLinkPurpose } from './portal.entity.ts';
 
 export const SIGN_IN_LINK_MINUTES = 15;
@@ -272,6 +273,22 @@ export async function beginPortalSession(
 	});
 }
 
+interface PortalSessionRow {
+	id: string;
+	last_seen_at: Date;
+	expires_at: Date;
+	ended_at: Date | null;
+	patient_id: string;
+	first_name: string;
+	preferred_first_name: string | null;
+	last_name: string;
+	time_zone: string | null;
+	archived_at: Date | null;
+	deleted_at: Date | null;
+}
+
+const rememberedPortalSessions = sessionCache<PortalSessionRow>();
+
 /** The signed-in patient for a portal cookie, or null (unknown, ended, idle, expired, closed). */
 export async function validatePortalSession(
 	em: Em,
@@ -281,28 +298,20 @@ export async function validatePortalSession(
 	if (!token || token.length > 100) return null;
 	const now = options.now ?? new Date();
 	const policy = options.policy ?? portalPolicy();
-	const [row] = await em.execute<
-		{
-			id: string;
-			last_seen_at: Date;
-			expires_at: Date;
-			ended_at: Date | null;
-			patient_id: string;
-			first_name: string;
-			preferred_first_name: string | null;
-			last_name: string;
-			time_zone: string | null;
-			archived_at: Date | null;
-			deleted_at: Date | null;
-		}[]
-	>(
-		// One plain query on every portal request: no entity hydration.
-		`select s.id::text as id, s.last_seen_at, s.expires_at, s.ended_at, p.id::text as patient_id, p.first_name,
-		        p.preferred_first_name, p.last_name, p.time_zone, p.archived_at, p.deleted_at
-		 from portal_session s join patient p on p.id = s.patient_id
-		 where s.token_hash = ?`,
-		[hashToken(token)]
-	);
+	const tokenHash = hashToken(token);
+	let row = rememberedPortalSessions.get(tokenHash);
+	if (!row) {
+		// One plain query on every portal request (or none, for a session read in the last few
+		// seconds, see session-cache.ts): no entity hydration.
+		[row] = await em.execute<PortalSessionRow[]>(
+			`select s.id::text as id, s.last_seen_at, s.expires_at, s.ended_at, p.id::text as patient_id, p.first_name,
+			        p.preferred_first_name, p.last_name, p.time_zone, p.archived_at, p.deleted_at
+			 from portal_session s join patient p on p.id = s.patient_id
+			 where s.token_hash = ?`,
+			[tokenHash]
+		);
+		if (row && !row.ended_at) rememberedPortalSessions.set(tokenHash, row);
+	}
 	if (!row || row.ended_at) return null;
 	const lastSeenAt = new Date(row.last_seen_at);
 	const reason =
@@ -314,11 +323,13 @@ export async function validatePortalSession(
 					? 'idle'
 					: null;
 	if (reason) {
+		rememberedPortalSessions.delete(tokenHash);
 		await em.nativeUpdate(PortalSession, { id: row.id, endedAt: null }, { endedAt: now, endReason: reason });
 		return null;
 	}
 	if (now.getTime() - lastSeenAt.getTime() > TOUCH_AFTER_MS) {
 		await em.nativeUpdate(PortalSession, { id: row.id }, { lastSeenAt: now });
+		rememberedPortalSessions.update(tokenHash, { ...row, last_seen_at: now });
 	}
 	return {
 		sessionId: row.id,
@@ -335,5 +346,7 @@ export async function validatePortalSession(
 }
 
 export async function endPortalSession(em: Em, sessionId: string, reason: string, now = new Date()) {
+	forgetSessions();
 	await em.nativeUpdate(PortalSession, { id: sessionId, endedAt: null }, { endedAt: now, endReason: reason });
+	forgetSessions();
 }
