@@ -51,18 +51,19 @@ export async function recordAuditNow(em: Em, actor: Actor, input: AuditInput): P
 }
 
 /**
- * Writes a read of a record (e.g. "case.read") at once, as one plain insert: reads are the hot path,
- * and a read has no change to share a transaction with.
+ * The insert of a read of a record (e.g. "case.read") as one plain statement, made only when
+ * `condition` (SQL) holds: a read query can carry it as a CTE, so the read and its audit row are one
+ * round trip and one commit.
  */
-export async function recordReadNow(
-	em: Em,
+export function readAuditSql(
 	actor: Actor,
-	input: Pick<AuditInput, 'action' | 'recordType' | 'recordId'>
-): Promise<void> {
-	await em.execute(
-		`insert into audit_event (at, actor_type, actor_id, actor_label, action, record_type, record_id, request_id, ip)
-		 values (now(), ?, ?, ?, ?, ?, ?, ?, ?)`,
-		[
+	input: Pick<AuditInput, 'action' | 'recordType' | 'recordId'>,
+	condition: { sql: string; params: unknown[] } = { sql: 'true', params: [] }
+): { sql: string; params: unknown[] } {
+	return {
+		sql: `insert into audit_event (at, actor_type, actor_id, actor_label, action, record_type, record_id, request_id, ip)
+		 select now(), ?, ?, ?, ?, ?, ?, ?, ? where ${condition.sql}`,
+		params: [
 			auditActorType(actor, input),
 			actor.user?.id ?? actor.patient?.id ?? null,
 			actor.user?.email ?? actor.patient?.name ?? null,
@@ -70,9 +71,10 @@ export async function recordReadNow(
 			input.recordType ?? null,
 			input.recordId ?? null,
 			actor.requestId,
-			actor.ip
+			actor.ip,
+			...condition.params
 		]
-	);
+	};
 }
 
 /** The names of the fields whose values differ between two plain snapshots. */

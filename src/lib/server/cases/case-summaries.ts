@@ -194,10 +194,13 @@ export async function loadCaseSummaryRows(
 export async function loadCaseDetailRow(
 	em: Em,
 	id: string,
-	visibility: { sql: string; params: unknown[] } = { sql: 'true', params: [] }
+	visibility: { sql: string; params: unknown[] } = { sql: 'true', params: [] },
+	/** A statement run in the same query (as a CTE), e.g. the audit row of this read. */
+	alongside?: { sql: string; params: unknown[] }
 ): Promise<CaseDetailRow | null> {
 	const [row] = await em.execute<Row[]>(
-		`select ${SUMMARY_COLUMNS},
+		`${alongside ? `with alongside as (${alongside.sql})` : ''}
+		 select ${SUMMARY_COLUMNS},
 			c.notes, c.referral_issued_on::text as referral_issued_on, c.created_at, c.updated_at,
 			cu.name as created_by_name,
 			rd.id::text as referring_doctor_id, rd.title as referring_doctor_title,
@@ -225,7 +228,7 @@ export async function loadCaseDetailRow(
 		 left join app_user cu on cu.id = c.created_by_id
 		 left join contact rd on rd.id = c.referring_doctor_id
 		 where c.id = ? and ${visibility.sql}`,
-		[id, ...visibility.params]
+		[...(alongside?.params ?? []), id, ...visibility.params]
 	);
 	if (!row) return null;
 	type AppointmentJson = {

@@ -369,8 +369,15 @@ describe('visibility and lists', () => {
 		const plain = await api().cases.create(caseInput(patient.id));
 		const physioSees = await api(clinic.physio).cases.find({ patientId: patient.id, status: 'all' });
 		expect(physioSees.items.map((c) => c.id)).toEqual([plain.id]);
+		const reads = () =>
+			db.em().find(AuditEvent, { action: 'case.read', recordId: speechCase.id }, { orderBy: { id: 'asc' } });
 		expect((await failureOf(api(clinic.physio).cases.get({ id: speechCase.id }))).code).toBe('NOT_FOUND');
+		// A refused read writes no audit row; a read writes one, naming the reader.
+		expect(await reads()).toHaveLength(0);
 		expect((await api(clinic.outsider).cases.get({ id: speechCase.id })).id).toBe(speechCase.id);
+		expect((await reads()).map((e) => [e.actorId, e.actorType, e.recordType])).toEqual([
+			[clinic.outsider.id, 'staff', 'case']
+		]);
 		// Once the physio treats the patient on that case, they see it.
 		await bookOn(patient.id, speechCase.id, clinic.physio);
 		expect((await api(clinic.physio).cases.get({ id: speechCase.id })).id).toBe(speechCase.id);

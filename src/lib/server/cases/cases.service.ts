@@ -19,7 +19,7 @@ import {
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
 import { todayIn } from '../../time.ts';
 import { Appointment } from '../appointments/appointment.entity.ts';
-import { changedFields, recordAudit, recordReadNow } from '../audit/audit.service.ts';
+import { changedFields, readAuditSql, recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { User } from '../auth/user.entity.ts';
 import { CaseTemplate } from '../case-templates/case-template.entity.ts';
@@ -274,9 +274,10 @@ async function toDetailView(em: Em, caseRow: Case): Promise<CaseDetailView> {
 async function loadDetailView(
 	em: Em,
 	caseId: string,
-	visibility?: { sql: string; params: unknown[] }
+	visibility?: { sql: string; params: unknown[] },
+	alongside?: { sql: string; params: unknown[] }
 ): Promise<CaseDetailView> {
-	const row = await loadCaseDetailRow(em, caseId, visibility);
+	const row = await loadCaseDetailRow(em, caseId, visibility, alongside);
 	if (!row) throw notFound('Case');
 	const usage = computeCaseUsage(
 		row,
@@ -314,10 +315,18 @@ async function loadDetailView(
 
 export async function getCase(em: Em, actor: Actor, id: string): Promise<CaseDetailView> {
 	const { id: caseId } = caseIdInput.parse({ id });
-	// The visibility check is part of the one query (a case outside it is not found).
-	const view = await loadDetailView(em, caseId, caseVisibilitySql(actor));
-	await recordReadNow(em, actor, { action: 'case.read', recordType: 'case', recordId: caseId });
-	return view;
+	// One query: the case (a case outside the caller's visibility is not found) and the audit row of
+	// this read, written only when the case is visible.
+	const visibility = caseVisibilitySql(actor);
+	const audit = readAuditSql(
+		actor,
+		{ action: 'case.read', recordType: 'case', recordId: caseId },
+		{
+			sql: `exists (select 1 from clinic_case c where c.id = ? and ${visibility.sql})`,
+			params: [caseId, ...visibility.params]
+		}
+	);
+	return loadDetailView(em, caseId, visibility, audit);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -140,10 +140,10 @@ function whereClause(status: PatientListStatus, input: z.output<typeof findPatie
 }
 
 export interface FindPatientsSql {
-	/** The page; for a filtered list each row also carries the number of matches in `total`. */
+	/** The page; each row also carries the list's total in `total`. */
 	pageSql: string;
 	pageParams: unknown[];
-	/** How to count when the page itself cannot say (unfiltered lists, or a page past the end). */
+	/** How to count when the page itself cannot say (a page past the end). */
 	countSql: string;
 	countParams: unknown[];
 	isFiltered: boolean;
@@ -160,7 +160,7 @@ const COLUMNS = columns();
  * The statements behind a patient list (exported so the benchmark can run them raw).
  *
  * Unfiltered: the page is an index range scan on the sort key and the total is the
- * trigger-maintained count. Filtered: the matches are computed once (bitmap scans over the
+ * trigger-maintained count, read in the same statement. Filtered: the matches are computed once (bitmap scans over the
  * trigram and filter indexes) and both the page and the total come from them in one statement;
  * left to itself PostgreSQL walks the sort index instead and reads tens of thousands of rows to
  * find 25 sparse matches.
@@ -190,11 +190,13 @@ export function buildFindPatientsSql(
 		   from (select * from matched where ${cursorSql} order by sort_key ${dir}, "id" ${dir} limit ?) m
 		   join "patient" p on p."id" = m."id"
 		   order by m.sort_key ${dir}, m."id" ${dir}`
-		: `select * from (select ${COLUMNS}, ${sort.key} as sort_key from "patient" where ${where.sql}) p
+		: // The maintained count rides along: one round trip.
+			`select *, (select "n" from "patient_list_count" where "status" = ?) as total
+		    from (select ${COLUMNS}, ${sort.key} as sort_key from "patient" where ${where.sql}) p
 		    where ${cursorSql} order by sort_key ${dir}, "id" ${dir} limit ?`;
 	return {
 		pageSql,
-		pageParams: [...where.params, ...cursorParams, input.limit + 1],
+		pageParams: [...(filtered ? [] : [status]), ...where.params, ...cursorParams, input.limit + 1],
 		countSql: filtered
 			? `select count(*) as total from "patient" where ${where.sql}`
 			: `select "n" as total from "patient_list_count" where "status" = ?`,
@@ -218,17 +220,9 @@ export async function findPatients(
 		);
 		return Number(counted[0]?.total ?? 0);
 	};
-	let rows: (Row & { total?: string })[];
-	let total: number;
-	if (statements.isFiltered) {
-		rows = await connection.execute<(Row & { total: string })[]>(statements.pageSql, statements.pageParams);
-		total = rows[0] ? Number(rows[0].total) : input.cursor ? await count() : 0;
-	} else {
-		[rows, total] = await Promise.all([
-			connection.execute<Row[]>(statements.pageSql, statements.pageParams),
-			count()
-		]);
-	}
+	// Each page row carries the total (the matches' count, or the maintained count of the list).
+	const rows = await connection.execute<(Row & { total: string })[]>(statements.pageSql, statements.pageParams);
+	const total = rows[0] ? Number(rows[0].total) : input.cursor || !statements.isFiltered ? await count() : 0;
 	const hasMore = rows.length > input.limit;
 	const items = rows.slice(0, input.limit);
 	if (backward) items.reverse();
