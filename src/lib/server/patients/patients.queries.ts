@@ -221,7 +221,10 @@ export async function findPatients(
 		return Number(counted[0]?.total ?? 0);
 	};
 	// Each page row carries the total (the matches' count, or the maintained count of the list).
-	const rows = await connection.execute<(Row & { total: string })[]>(statements.pageSql, statements.pageParams);
+	const rows = await connection.execute<(Row & { total: string })[]>(
+		statements.pageSql,
+		statements.pageParams
+	);
 	const total = rows[0] ? Number(rows[0].total) : input.cursor || !statements.isFiltered ? await count() : 0;
 	const hasMore = rows.length > input.limit;
 	const items = rows.slice(0, input.limit);
