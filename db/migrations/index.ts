@@ -12,6 +12,7 @@ import { Migration20261129173043_portal_and_requests } from './Migration20261129
 import { Migration20261129173414_api_keys } from './Migration20261129173414_api_keys.ts';
 import { Migration20261129200829_case_list_order } from './Migration20261129200829_case_list_order.ts';
 import { Migration20261129210000_case_name_search } from './Migration20261129210000_case_name_search.ts';
+import { Migration20261129220000_current_case_order } from './Migration20261129220000_current_case_order.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -27,5 +28,6 @@ export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261129173043_portal_and_requests', class: Migration20261129173043_portal_and_requests },
 	{ name: 'Migration20261129173414_api_keys', class: Migration20261129173414_api_keys },
 	{ name: 'Migration20261129200829_case_list_order', class: Migration20261129200829_case_list_order },
-	{ name: 'Migration20261129210000_case_name_search', class: Migration20261129210000_case_name_search }
+	{ name: 'Migration20261129210000_case_name_search', class: Migration20261129210000_case_name_search },
+	{ name: 'Migration20261129220000_current_case_order', class: Migration20261129220000_current_case_order }
 ];

@@ -134,6 +134,8 @@ export const findCasesInput = z.object({
 	templateId: recordId.optional(),
 	/** Referrals expiring within 30 days (and not yet expired), or already expired. */
 	referral: z.enum(REFERRAL_FILTERS).optional(),
+	/** Cases archived through the REST API (Cliniko's case archive) instead of current ones. */
+	archived: z.boolean().default(false),
 	page: z.number().int().min(1).max(10_000).default(1),
 	perPage: z.number().int().min(1).max(100).default(25)
 });

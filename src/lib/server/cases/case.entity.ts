@@ -81,7 +81,13 @@ const CaseSchema = defineEntity({
 		}
 	],
 	indexes: [
-		{ properties: ['status', 'issuedOn', 'id'] },
+		{
+			// The case list's order (status desc, issued_on desc, id desc, read backwards) over the cases
+			// it shows: archived ones are listed only when asked for.
+			name: 'clinic_case_current_order',
+			expression:
+				'create index "clinic_case_current_order" on "clinic_case" ("status", "issued_on", "id") where "archived_at" is null'
+		},
 		{ properties: ['referralExpiresOn'] },
 		{ properties: ['sender', 'sentAt'] },
 		{

@@ -12,7 +12,7 @@ import { actorFor, callerFor, uniqueSuffix } from '../testing/factories.ts';
 import { failureOf } from '../testing/failures.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import { Case, CaseAttachment } from './case.entity.ts';
-import { addCaseAttachment, getCaseAttachment } from './cases.service.ts';
+import { addCaseAttachment, archiveCase, getCaseAttachment } from './cases.service.ts';
 
 let db: TestDb;
 let clinic: Clinic;
@@ -381,6 +381,22 @@ describe('visibility and lists', () => {
 		// Once the physio treats the patient on that case, they see it.
 		await bookOn(patient.id, speechCase.id, clinic.physio);
 		expect((await api(clinic.physio).cases.get({ id: speechCase.id })).id).toBe(speechCase.id);
+	});
+
+	it('leaves cases archived through the REST API out of the lists unless archived ones are asked for', async () => {
+		const patient = await createPatient(db.em());
+		const kept = await api().cases.create(caseInput(patient.id));
+		const archived = await api().cases.create(caseInput(patient.id));
+		await archiveCase(db.em(), actorFor(clinic.scheduler), archived.id);
+		const current = await api().cases.find({ patientId: patient.id, status: 'all' });
+		expect(current.items.map((c) => c.id)).toEqual([kept.id]);
+		expect(current.total).toBe(1);
+		const onlyArchived = await api().cases.find({ patientId: patient.id, status: 'all', archived: true });
+		expect(onlyArchived.items.map((c) => [c.id, c.archivedAt instanceof Date])).toEqual([
+			[archived.id, true]
+		]);
+		// The case itself stays readable by id.
+		expect((await api().cases.get({ id: archived.id })).archivedAt).toBeInstanceOf(Date);
 	});
 
 	it('filters by status, template, practitioner and expiring or expired referral, and searches', async () => {

@@ -189,7 +189,11 @@ async function loadSummaries(em: Em, ids: string[]): Promise<CaseSummaryView[]> 
 export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) {
 	const input = findCasesInput.parse(raw);
 	const visibility = caseVisibilitySql(actor);
-	const where: string[] = [visibility.sql];
+	// A case archived through the REST API leaves the lists, as in Cliniko, unless asked for.
+	const where: string[] = [
+		visibility.sql,
+		input.archived ? 'c.archived_at is not null' : 'c.archived_at is null'
+	];
 	const params: unknown[] = [...visibility.params];
 	if (input.status !== 'all') {
 		where.push('c.status = ?');

@@ -22,6 +22,12 @@ const listParams = z.object({
 	serviceId: optionalId,
 	templateId: optionalId,
 	referral: z.enum(REFERRAL_FILTERS).optional().catch(undefined),
+	/** "1": cases archived through the REST API instead of current ones. */
+	archived: z
+		.literal('1')
+		.optional()
+		.catch(undefined)
+		.transform((v) => v === '1'),
 	page: z.coerce.number().int().min(1).max(10_000).catch(1)
 });
 
@@ -54,6 +60,7 @@ export function toFindCasesInput(params: CaseListParams): FindCasesInput {
 		serviceId: params.serviceId,
 		templateId: params.templateId,
 		referral: params.referral,
+		archived: params.archived,
 		page: params.page,
 		perPage: PER_PAGE
 	};
@@ -62,7 +69,12 @@ export function toFindCasesInput(params: CaseListParams): FindCasesInput {
 /** Anything beyond the default "open cases" view. */
 export function isFiltered(params: CaseListParams): boolean {
 	return Boolean(
-		params.q || params.practitionerId || params.serviceId || params.templateId || params.referral
+		params.q ||
+		params.practitionerId ||
+		params.serviceId ||
+		params.templateId ||
+		params.referral ||
+		params.archived
 	);
 }
 
@@ -76,6 +88,7 @@ export function caseListHref(params: CaseListParams, changes: Partial<CaseListPa
 	if (next.serviceId) search.set('serviceId', next.serviceId);
 	if (next.templateId) search.set('templateId', next.templateId);
 	if (next.referral) search.set('referral', next.referral);
+	if (next.archived) search.set('archived', '1');
 	if (next.page && next.page > 1) search.set('page', String(next.page));
 	const query = search.toString();
 	return query ? `/cases?${query}` : '/cases';
