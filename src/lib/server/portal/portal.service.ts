@@ -271,12 +271,7 @@ export async function requestAppointment(
 			throw new AppError('BAD_REQUEST', 'Choose one of the appointment types offered for this case', {
 				fieldErrors: { appointmentTypeId: ['Choose one of the appointment types offered for this case'] }
 			});
-		const pending = await tx.count(AppointmentRequest, {
-			case: caseRow.id,
-			appointmentType: input.appointmentTypeId,
-			status: 'pending'
-		});
-		if (pending) throw duplicatePending();
+		// One pending request per case and type: the partial unique index refuses a second (below).
 		const request = tx.create(AppointmentRequest, {
 			patient: tx.getReference(Patient, patientId),
 			case: caseRow,
