@@ -9,6 +9,7 @@ import {
 	findContacts,
 	findContactsInput,
 	getContact,
+	unarchiveContact,
 	updateContact
 } from './contacts.service.ts';
 
@@ -29,5 +30,8 @@ export const contactsRouter = router({
 		.mutation(({ ctx, input }) => updateContact(ctx.em, ctx.actor, input)),
 	archive: contactProcedure
 		.input(z.object({ id: recordId }))
-		.mutation(({ ctx, input }) => archiveContact(ctx.em, ctx.actor, input.id))
+		.mutation(({ ctx, input }) => archiveContact(ctx.em, ctx.actor, input.id)),
+	unarchive: contactProcedure
+		.input(z.object({ id: recordId }))
+		.mutation(({ ctx, input }) => unarchiveContact(ctx.em, ctx.actor, input.id))
 });

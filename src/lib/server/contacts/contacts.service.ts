@@ -44,6 +44,8 @@ export function contactFields() {
 export const findContactsInput = z.object({
 	search: z.string().trim().max(200).optional(),
 	type: z.enum(CONTACT_TYPES).optional(),
+	/** Archived contacts instead of current ones (to find one to restore). */
+	archived: z.boolean().default(false),
 	page: z.number().int().min(1).max(10_000).default(1),
 	perPage: z.number().int().min(1).max(100).default(25)
 });
@@ -69,7 +71,7 @@ export function toContactView(c: Contact) {
 }
 
 export async function findContacts(em: Em, input: z.output<typeof findContactsInput>) {
-	const where: FilterQuery<Contact> = { archivedAt: null };
+	const where: FilterQuery<Contact> = { archivedAt: input.archived ? { $ne: null } : null };
 	if (input.type) where.type = input.type;
 	if (input.search) {
 		const like = `%${escapeLike(input.search)}%`;
@@ -145,6 +147,24 @@ export async function archiveContact(em: Em, actor: Actor, id: string) {
 			recordId: id,
 			changedFields: ['archivedAt']
 		});
+		return toContactView(contact);
+	});
+}
+
+/** Offers an archived contact on patient forms again. Restoring a current contact changes nothing. */
+export async function unarchiveContact(em: Em, actor: Actor, id: string) {
+	return em.transactional(async (tx) => {
+		const contact = await tx.findOne(Contact, { id });
+		if (!contact) throw notFound('Contact');
+		if (contact.archivedAt) {
+			contact.archivedAt = null;
+			recordAudit(tx, actor, {
+				action: 'contact.unarchive',
+				recordType: 'contact',
+				recordId: id,
+				changedFields: ['archivedAt']
+			});
+		}
 		return toContactView(contact);
 	});
 }

@@ -551,6 +551,7 @@ const NOT_OWNER_SCOPED: Record<string, string> = {
 	'contacts.get': 'referring doctors and other contacts are the clinic’s, shared by staff',
 	'contacts.update': 'referring doctors and other contacts are the clinic’s, shared by staff',
 	'contacts.archive': 'referring doctors and other contacts are the clinic’s, shared by staff',
+	'contacts.unarchive': 'referring doctors and other contacts are the clinic’s, shared by staff',
 	'services.get': 'the clinic’s vocabulary, the same for all staff',
 	'appointmentTypes.find': 'the clinic’s vocabulary, the same for all staff',
 	'appointmentTypes.get': 'the clinic’s vocabulary, the same for all staff',

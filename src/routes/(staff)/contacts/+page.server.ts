@@ -8,6 +8,7 @@ import type { PageServerLoad } from './$types';
 const query = z.object({
 	q: z.string().trim().max(200).optional().catch(undefined),
 	type: z.enum(CONTACT_TYPES).optional().catch(undefined),
+	show: z.enum(['current', 'archived']).catch('current'),
 	page: z.coerce.number().int().min(1).max(10_000).catch(1)
 });
 
@@ -16,6 +17,7 @@ export const load: PageServerLoad = async (event) => {
 	const result = await serverCaller(event).contacts.find({
 		search: params.q || undefined,
 		type: params.type,
+		archived: params.show === 'archived',
 		page: params.page,
 		perPage: 25
 	});

@@ -1,4 +1,4 @@
-// One referring doctor: edit (with the version it was loaded at) and archive.
+// One referring doctor: edit (with the version it was loaded at), archive and restore.
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getConfig } from '$lib/server/config';
@@ -50,5 +50,10 @@ export const actions = {
 		const result = await formAction(() => serverCaller(event).contacts.archive({ id: event.params.id }));
 		if (isFailure(result)) return fail(result.status, { ...result.data, intent: 'archive' as const });
 		redirect(303, '/contacts?archived=1');
+	},
+	unarchive: async (event) => {
+		const result = await formAction(() => serverCaller(event).contacts.unarchive({ id: event.params.id }));
+		if (isFailure(result)) return fail(result.status, { ...result.data, intent: 'unarchive' as const });
+		return { intent: 'unarchive' as const, restored: true };
 	}
 } satisfies Actions;
