@@ -7,6 +7,7 @@ import type { Em } from '../db/orm.ts';
 import { logger } from '../logger.ts';
 import type { JobContract } from './contract.ts';
 import { jobContracts } from './contracts.ts';
+import { throttledErrors } from './error-throttle.ts';
 
 export const JOB_SCHEMA = 'pgboss';
 
@@ -18,7 +19,15 @@ export function createBoss(url: string, options: Partial<ConstructorOptions> = {
 		max: 5,
 		...options
 	});
-	boss.on('error', (error) => logger.error({ err: error }, 'pg-boss error'));
+	boss.on(
+		'error',
+		throttledErrors((error, leftOut) =>
+			logger.error(
+				{ err: error, ...(leftOut ? { leftOut } : {}) },
+				leftOut ? `pg-boss error (${leftOut} more since the last one logged)` : 'pg-boss error'
+			)
+		)
+	);
 	return boss;
 }
 
