@@ -1,4 +1,9 @@
-// Shared bits of the benchmark scripts: the context they run in and how figures are printed.
+// Shared bits of the benchmark scripts: the context they run in, how figures are printed, and the
+// web server they measure.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from '../../db/embedded.ts';
+import { buildIfNeeded } from '../../src/cli/build.ts';
 export interface BenchContext {
 	url: string;
 	root: string;
@@ -46,4 +51,45 @@ export async function waitForServer(baseUrl: string, timeoutMs = 30_000): Promis
 		}
 	}
 	throw new Error(`server at ${baseUrl} did not start`);
+}
+
+/**
+ * Builds the app if needed and starts the built web server on a free localhost port against `url`,
+ * waiting until it answers. With `profile`, it writes a V8 CPU profile to .data/profiles on stop.
+ */
+export async function startWebServer(
+	ctx: Pick<BenchContext, 'url' | 'root' | 'log'>,
+	options: { profile?: boolean } = {}
+): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
+	const port = await freePort();
+	const baseUrl = `http://127.0.0.1:${port}`;
+	await buildIfNeeded(ctx.log);
+	const profile = options.profile
+		? ['--cpu-prof', `--cpu-prof-dir=${path.join(ctx.root, '.data', 'profiles')}`]
+		: [];
+	const web = spawn(process.execPath, [...profile, path.join(ctx.root, 'build', 'index.js')], {
+		cwd: ctx.root,
+		env: {
+			...process.env,
+			DATABASE_URL: ctx.url,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: baseUrl,
+			LOG_LEVEL: 'warn',
+			NODE_ENV: 'production'
+		},
+		stdio: ['ignore', 'inherit', 'inherit']
+	});
+	const exited = new Promise((resolve) => web.once('exit', resolve));
+	const stop = async () => {
+		web.kill('SIGTERM');
+		await exited;
+	};
+	try {
+		await waitForServer(baseUrl);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { baseUrl, stop };
 }

@@ -6,16 +6,12 @@
 // leaves the database as it found it, apart from the audit trail). Latency is measured per
 // operation from the request being written to its response; every non-2xx, timeout and connection
 // error counts as an error, and the first error bodies are printed.
-import { spawn } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import superjson from 'superjson';
-import { freePort } from '../../db/embedded.ts';
-import { buildIfNeeded } from '../../src/cli/build.ts';
 import { hashToken, newToken } from '../../src/lib/server/auth/tokens.ts';
-import { percentile, waitForServer, type BenchContext } from './common.ts';
+import { percentile, startWebServer, type BenchContext } from './common.ts';
 import { seedLoad, type LoadFixture } from './load-seed.ts';
 
 const CASES = 20_000;
@@ -334,7 +330,7 @@ async function runMixes(baseUrl: string, mixes: Mix[], connections: number, seco
 }
 
 export async function benchLoad(ctx: BenchContext): Promise<void> {
-	const { url, root, log, args } = ctx;
+	const { url, log, args } = ctx;
 	const seconds = Number(args.seconds ?? 60);
 	const connections = Number(args.connections ?? 50);
 	const patients = Number(args.patients ?? 100_000);
@@ -361,29 +357,10 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
 	const { rows: clock } = await client.query<{ now: Date }>('select now() as now');
 	const runStart = clock[0]!.now;
 
-	const port = await freePort();
-	const baseUrl = `http://127.0.0.1:${port}`;
-	await buildIfNeeded(log);
 	// `--profile`: the web server writes a V8 CPU profile to .data/profiles when the run ends.
-	const profile =
-		args.profile !== undefined
-			? ['--cpu-prof', `--cpu-prof-dir=${path.join(root, '.data', 'profiles')}`]
-			: [];
-	const web = spawn(process.execPath, [...profile, path.join(root, 'build', 'index.js')], {
-		cwd: root,
-		env: {
-			...process.env,
-			DATABASE_URL: url,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: baseUrl,
-			LOG_LEVEL: 'warn',
-			NODE_ENV: 'production'
-		},
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
+	const web = await startWebServer(ctx, { profile: args.profile !== undefined });
+	const { baseUrl } = web;
 	try {
-		await waitForServer(baseUrl);
 		log('warming up for 5 s…');
 		await runMixes(
 			baseUrl,
@@ -403,8 +380,7 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
 			connections: results.reduce((s, r) => s + r.share, 0)
 		});
 	} finally {
-		web.kill('SIGTERM');
-		await new Promise((r) => web.once('exit', r));
+		await web.stop();
 		// Leave the database as a run found it: the run's cases closed and their jobs (due in minutes)
 		// removed, the withdrawn requests and their jobs removed, the sessions ended.
 		await withdrawPending();

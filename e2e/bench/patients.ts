@@ -1,8 +1,6 @@
 // Benchmark: `patients.find` over HTTP (filter + text search) at 25 concurrent clients, next to
 // the same two SQL statements run directly through `pg`, on N seeded patients; plus first page vs
 // a deep page. Prints a table; no thresholds here (targets are in the README).
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import superjson from 'superjson';
@@ -12,10 +10,8 @@ import { User } from '../../src/lib/server/auth/user.entity.ts';
 import { initOrm } from '../../src/lib/server/db/orm.ts';
 import { buildFindPatientsSql, encodeCursor } from '../../src/lib/server/patients/patients.queries.ts';
 import { buildSearchText } from '../../src/lib/server/patients/patients.service.ts';
-import { freePort } from '../../db/embedded.ts';
 import { hashPassword } from '../../src/lib/server/auth/passwords.ts';
-import { buildIfNeeded } from '../../src/cli/build.ts';
-import { percentile, printTable, waitForServer, type BenchContext } from './common.ts';
+import { percentile, printTable, startWebServer, type BenchContext } from './common.ts';
 
 const FIRST = [
 	'Olivia',
@@ -212,7 +208,7 @@ function percentileFromHistogram(result: autocannon.Result): number {
 }
 
 export async function benchPatients(ctx: BenchContext): Promise<void> {
-	const { url, root, log, args } = ctx;
+	const { url, log, args } = ctx;
 	const target = Number(args.patients ?? 100_000);
 	const seconds = Number(args.seconds ?? 15);
 	const connections = 25;
@@ -255,24 +251,9 @@ export async function benchPatients(ctx: BenchContext): Promise<void> {
 	const deepCursor = encodeCursor('lastName', rows[0]!.key, String(rows[0]!.id));
 	await client.end();
 
-	const port = await freePort();
-	const baseUrl = `http://127.0.0.1:${port}`;
-	await buildIfNeeded(log);
-	const web = spawn(process.execPath, [path.join(root, 'build', 'index.js')], {
-		cwd: root,
-		env: {
-			...process.env,
-			DATABASE_URL: url,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: baseUrl,
-			LOG_LEVEL: 'warn',
-			NODE_ENV: 'production'
-		},
-		stdio: ['ignore', 'inherit', 'inherit']
-	});
+	const web = await startWebServer(ctx);
+	const { baseUrl } = web;
 	try {
-		await waitForServer(baseUrl);
 		const cookie = `casebook_session=${token}`;
 		log(`warming up…`);
 		await httpLatencies(baseUrl, cookie, filtered, connections, 3);
@@ -306,7 +287,6 @@ export async function benchPatients(ctx: BenchContext): Promise<void> {
 		);
 		console.log(`  HTTP errors: ${http.errors + firstPage.errors + deepPage.errors}`);
 	} finally {
-		web.kill('SIGTERM');
-		await new Promise((r) => web.once('exit', r));
+		await web.stop();
 	}
 }

@@ -15,8 +15,9 @@ export interface AuditInput {
 	actorLabel?: string | null;
 }
 
-function auditActorType(actor: Actor, input: AuditInput): ActorType {
-	return (
+/** Who an event is by: the input's overrides, else the signed-in user or portal patient, else the system. */
+function auditActor(actor: Actor, input: AuditInput) {
+	const actorType: ActorType =
 		input.actorType ??
 		(actor.user
 			? actor.user.kind === 'referrer'
@@ -24,16 +25,18 @@ function auditActorType(actor: Actor, input: AuditInput): ActorType {
 				: 'staff'
 			: actor.patient
 				? 'patient'
-				: 'system')
-	);
+				: 'system');
+	return {
+		actorType,
+		actorId: input.actorId !== undefined ? input.actorId : (actor.user?.id ?? actor.patient?.id ?? null),
+		actorLabel:
+			input.actorLabel !== undefined ? input.actorLabel : (actor.user?.email ?? actor.patient?.name ?? null)
+	};
 }
 
 export function recordAudit(em: Em, actor: Actor, input: AuditInput): AuditEvent {
 	return em.create(AuditEvent, {
-		actorType: auditActorType(actor, input),
-		actorId: input.actorId !== undefined ? input.actorId : (actor.user?.id ?? actor.patient?.id ?? null),
-		actorLabel:
-			input.actorLabel !== undefined ? input.actorLabel : (actor.user?.email ?? actor.patient?.name ?? null),
+		...auditActor(actor, input),
 		action: input.action,
 		recordType: input.recordType ?? null,
 		recordId: input.recordId ?? null,
@@ -60,13 +63,14 @@ export function readAuditSql(
 	input: Pick<AuditInput, 'action' | 'recordType' | 'recordId'>,
 	condition: { sql: string; params: unknown[] } = { sql: 'true', params: [] }
 ): { sql: string; params: unknown[] } {
+	const who = auditActor(actor, input);
 	return {
 		sql: `insert into audit_event (at, actor_type, actor_id, actor_label, action, record_type, record_id, request_id, ip)
 		 select now(), ?, ?, ?, ?, ?, ?, ?, ? where ${condition.sql}`,
 		params: [
-			auditActorType(actor, input),
-			actor.user?.id ?? actor.patient?.id ?? null,
-			actor.user?.email ?? actor.patient?.name ?? null,
+			who.actorType,
+			who.actorId,
+			who.actorLabel,
 			input.action,
 			input.recordType ?? null,
 			input.recordId ?? null,

@@ -61,14 +61,10 @@ const WATCHED = new Set(['User', 'Session', 'Patient', 'PortalSession']);
 
 /** Clears the caches when a flush writes a user, a session, a patient or a portal session. */
 export class SessionCacheInvalidator implements EventSubscriber {
-	onFlush(args: FlushEventArgs): void {
+	afterFlush(args: FlushEventArgs): void {
 		const changesSessions = args.uow
 			.getChangeSets()
 			.some((changeSet) => WATCHED.has(changeSet.meta.className) || WATCHED.has(changeSet.meta.name ?? ''));
 		if (changesSessions) forgetSessions();
-	}
-
-	afterFlush(args: FlushEventArgs): void {
-		this.onFlush(args);
 	}
 }

@@ -132,7 +132,6 @@ export async function validateSession(
 }
 
 export async function endSession(em: Em, sessionId: string, reason: string, now = new Date()): Promise<void> {
-	forgetSessions();
 	await em.nativeUpdate(Session, { id: sessionId, endedAt: null }, { endedAt: now, endReason: reason });
 	forgetSessions();
 }
@@ -144,7 +143,6 @@ export async function endUserSessions(
 	reason: string,
 	options: { except?: string | null; now?: Date } = {}
 ): Promise<number> {
-	forgetSessions();
 	const ended = await em.nativeUpdate(
 		Session,
 		{ user: userId, endedAt: null, ...(options.except ? { id: { $ne: options.except } } : {}) },

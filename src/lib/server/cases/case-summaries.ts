@@ -128,8 +128,23 @@ function summaryOf(row: Row): CaseSummaryRow {
 	};
 }
 
+/** A case's summary with the appointments its usage is computed from. */
+export interface CaseSummaryWithUsage {
+	summary: CaseSummaryRow;
+	usage: UsageAppointment[];
+}
+
+type UsageJson = Omit<UsageAppointment, 'startsAt'> & { startsAt: string };
+
+function summaryWithUsageOf(row: Row): CaseSummaryWithUsage {
+	return {
+		summary: summaryOf(row),
+		usage: (row.usage_appointments as UsageJson[]).map((a) => ({ ...a, startsAt: new Date(a.startsAt) }))
+	};
+}
+
 export interface CaseSummaryPage {
-	rows: { summary: CaseSummaryRow; usage: UsageAppointment[] }[];
+	rows: CaseSummaryWithUsage[];
 	/** Null when the page is past the end (no row to carry the count). */
 	total: number | null;
 }
@@ -157,13 +172,9 @@ export async function loadCaseSummaryPage(
 		 ${SUMMARY_JOINS.replace('from clinic_case c', 'from page join clinic_case c on c.id = page.id')}`,
 		[...(page.countByWindow ? [] : where.params), ...where.params, page.limit, page.offset]
 	);
-	type UsageJson = Omit<UsageAppointment, 'startsAt'> & { startsAt: string };
 	return {
 		rows: rows
-			.map((row) => ({
-				summary: summaryOf(row),
-				usage: (row.usage_appointments as UsageJson[]).map((a) => ({ ...a, startsAt: new Date(a.startsAt) }))
-			}))
+			.map(summaryWithUsageOf)
 			.sort(
 				(a, b) =>
 					b.summary.status.localeCompare(a.summary.status) ||
@@ -174,17 +185,17 @@ export async function loadCaseSummaryPage(
 	};
 }
 
-/** The summary rows of these cases, by id (ids that do not exist are left out). */
+/** The summaries of these cases with their usage, by id (ids that do not exist are left out). */
 export async function loadCaseSummaryRows(
 	em: Em,
 	ids: readonly string[]
-): Promise<Map<string, CaseSummaryRow>> {
+): Promise<Map<string, CaseSummaryWithUsage>> {
 	if (!ids.length) return new Map();
 	const rows = await em.execute<Row[]>(
-		`select ${SUMMARY_COLUMNS} ${SUMMARY_JOINS} where c.id in (${ids.map(() => '?').join(', ')})`,
+		`select ${SUMMARY_COLUMNS}, ${USAGE_COLUMN} ${SUMMARY_JOINS} where c.id in (${ids.map(() => '?').join(', ')})`,
 		[...ids]
 	);
-	return new Map(rows.map((row) => [row.id as string, summaryOf(row)]));
+	return new Map(rows.map((row) => [row.id as string, summaryWithUsageOf(row)]));
 }
 
 /**

@@ -50,7 +50,8 @@ import {
 	loadCaseDetailRow,
 	loadCaseSummaryPage,
 	loadCaseSummaryRows,
-	type CaseSummaryRow
+	type CaseSummaryRow,
+	type CaseSummaryWithUsage
 } from './case-summaries.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -176,11 +177,11 @@ function toSummaryView(caseRow: CaseSummaryRow, usage: CaseUsage, now = new Date
 
 /** The summaries of these cases, in the order of `ids`. */
 async function loadSummaries(em: Em, ids: string[]): Promise<CaseSummaryView[]> {
-	const [rows, usageRows] = await Promise.all([loadCaseSummaryRows(em, ids), loadUsageAppointments(em, ids)]);
+	const rows = await loadCaseSummaryRows(em, ids);
 	return ids
 		.map((id) => rows.get(id))
-		.filter((row): row is CaseSummaryRow => Boolean(row))
-		.map((row) => toSummaryView(row, computeCaseUsage(row, usageRows.get(row.id) ?? [])));
+		.filter((row): row is CaseSummaryWithUsage => Boolean(row))
+		.map(({ summary, usage }) => toSummaryView(summary, computeCaseUsage(summary, usage)));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -346,7 +346,6 @@ export async function validatePortalSession(
 }
 
 export async function endPortalSession(em: Em, sessionId: string, reason: string, now = new Date()) {
-	forgetSessions();
 	await em.nativeUpdate(PortalSession, { id: sessionId, endedAt: null }, { endedAt: now, endReason: reason });
 	forgetSessions();
 }
