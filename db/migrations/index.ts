@@ -13,6 +13,7 @@ import { Migration20261129173414_api_keys } from './Migration20261129173414_api_
 import { Migration20261129200829_case_list_order } from './Migration20261129200829_case_list_order.ts';
 import { Migration20261129210000_case_name_search } from './Migration20261129210000_case_name_search.ts';
 import { Migration20261129220000_current_case_order } from './Migration20261129220000_current_case_order.ts';
+import { Migration20261201090000_notification_redaction } from './Migration20261201090000_notification_redaction.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -29,5 +30,9 @@ export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261129173414_api_keys', class: Migration20261129173414_api_keys },
 	{ name: 'Migration20261129200829_case_list_order', class: Migration20261129200829_case_list_order },
 	{ name: 'Migration20261129210000_case_name_search', class: Migration20261129210000_case_name_search },
-	{ name: 'Migration20261129220000_current_case_order', class: Migration20261129220000_current_case_order }
+	{ name: 'Migration20261129220000_current_case_order', class: Migration20261129220000_current_case_order },
+	{
+		name: 'Migration20261201090000_notification_redaction',
+		class: Migration20261201090000_notification_redaction
+	}
 ];

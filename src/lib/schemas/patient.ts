@@ -1,6 +1,7 @@
 // The patient record's input rules, shared by the staff forms, tRPC and (later) the REST API.
 // Built per clinic country, because phone numbers typed without a country code use it.
 import { z } from 'zod';
+import { filterDateProblem, type FilterDateKind } from './filter-dates.ts';
 import { PHONE_TYPES, REMINDER_TYPES } from './patient-enums.ts';
 import { phoneNumber } from './phone.ts';
 
@@ -163,17 +164,32 @@ export const FILTER_FIELDS = [
 ] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
 
+/** The filter fields that hold a date or a date and time: their values are checked here. */
+export const DATE_FILTER_KINDS = {
+	createdAt: 'datetime',
+	updatedAt: 'datetime',
+	dateOfBirth: 'date'
+} as const satisfies Partial<Record<FilterField, FilterDateKind>>;
+
 export const FILTER_OPERATORS = ['=', '!=', '<', '<=', '>', '>=', '~', '~~', '?', '!?'] as const;
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export const SORT_FIELDS = ['lastName', 'firstName', 'createdAt', 'updatedAt', 'dateOfBirth', 'id'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
-export const patientFilter = z.object({
-	field: z.enum(FILTER_FIELDS, 'Unknown filter field'),
-	op: z.enum(FILTER_OPERATORS, 'Unknown filter operator'),
-	value: z.string().max(255).optional()
-});
+export const patientFilter = z
+	.object({
+		field: z.enum(FILTER_FIELDS, 'Unknown filter field'),
+		op: z.enum(FILTER_OPERATORS, 'Unknown filter operator'),
+		value: z.string().max(255).optional()
+	})
+	.superRefine((filter, ctx) => {
+		const kind = Object.hasOwn(DATE_FILTER_KINDS, filter.field)
+			? DATE_FILTER_KINDS[filter.field as keyof typeof DATE_FILTER_KINDS]
+			: undefined;
+		const problem = kind && filterDateProblem(kind, filter.op, filter.value);
+		if (problem) ctx.addIssue({ code: 'custom', path: ['value'], message: problem, input: filter.value });
+	});
 export type PatientFilter = z.infer<typeof patientFilter>;
 
 export const findPatientsInput = z.object({

@@ -1,6 +1,7 @@
 // Cliniko's list parameters: `page` (from 1), `per_page` (default 50, at most 100),
 // `sort=field,field:desc` and filters `q[]=field:OPvalue` (several are ANDed), and the `links` of a
 // page (`self`, and `next` / `previous` only where they exist) as absolute URLs.
+import { filterDateProblem, type FilterDateKind } from '../../schemas/filter-dates.ts';
 import { FILTER_OPERATORS, type FilterOperator } from '../../schemas/patient.ts';
 import { AppError } from '../errors.ts';
 import { ApiError } from './http.ts';
@@ -18,6 +19,11 @@ export interface ListSpec<F extends string, S extends string> {
 	filters: Record<string, F>;
 	/** API sort name → the service's sort field. */
 	sorts: Record<string, S>;
+	/**
+	 * The service's fields that hold dates: their filter values must be days that exist, checked here
+	 * (a 400 naming the value) before any query sees them.
+	 */
+	dates?: Partial<Record<F, FilterDateKind>>;
 }
 
 export interface ListParams<F extends string, S extends string> {
@@ -88,7 +94,13 @@ export function parseListParams<F extends string, S extends string>(
 		(q) => q !== ''
 	);
 	if (rawFilters.length > MAX_FILTERS) throw badRequest('q[]', `Use at most ${MAX_FILTERS} filters`);
-	const filters = rawFilters.map((raw) => parseFilter(raw, spec.filters));
+	const filters = rawFilters.map((raw) => {
+		const filter = parseFilter(raw, spec.filters);
+		const kind = spec.dates?.[filter.field];
+		const problem = kind && filterDateProblem(kind, filter.op, filter.value);
+		if (problem) throw new ApiError(400, `Filter "${raw}": ${problem}`, { errors: { 'q[]': problem } });
+		return filter;
+	});
 
 	const order = url.searchParams.get('order');
 	if (order !== null && order !== 'asc' && order !== 'desc') {

@@ -310,7 +310,13 @@ const CASE_SORTS = {
 
 const CASE_LIST: ListSpec<CaseRecordFilterField, CaseRecordSortField> = {
 	filters: CASE_FILTERS,
-	sorts: CASE_SORTS
+	sorts: CASE_SORTS,
+	dates: {
+		createdAt: 'datetime',
+		updatedAt: 'datetime',
+		referralIssuedOn: 'date',
+		referralExpiresOn: 'date'
+	}
 };
 
 const CASE_LIST_DOC = {

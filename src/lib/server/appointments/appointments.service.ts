@@ -20,7 +20,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { User } from '../auth/user.entity.ts';
 import { BodyPart } from '../cases/body-part.entity.ts';
-import { assertCaseOpen, loadVisibleCase } from '../cases/case-access.ts';
+import { assertCaseOpen, caseVisibilitySql, loadVisibleCase } from '../cases/case-access.ts';
 import type { Case } from '../cases/case.entity.ts';
 import { computeCaseUsage, countsTowardsCase } from '../cases/case-rules.ts';
 import { assertCaseHasRoom, loadUsageAppointments } from '../cases/case-usage.ts';
@@ -37,7 +37,10 @@ const PG_EXCLUSION_VIOLATION = '23P01';
 
 export interface AppointmentCaseRef {
 	id: string;
+	/** HIDDEN_CASE_NAME when the caller may not open the case (case-access.ts decides). */
 	name: string;
+	/** False for a case outside what the caller may see: show no link, no name, no usage. */
+	canOpen: boolean;
 	status: 'open' | 'closed';
 	/** "3 of 10": the number in the series, and the limit for maximum-appointments cases. */
 	number: number | null;
@@ -76,19 +79,59 @@ export interface AppointmentChangeResult {
 
 const POPULATE = ['patient', 'practitioner', 'appointmentType', 'case'] as const;
 
+/**
+ * What the calendar shows for a case the caller may not open: every staff member sees every
+ * appointment, but a case's name (a diagnosis, a triage subject) only who may see the case.
+ */
+export const HIDDEN_CASE_NAME = 'a case you can’t open';
+
+/** Of these cases, the ones the actor may see, by the one rule in case-access.ts. */
+async function visibleCaseIds(em: Em, actor: Actor, caseIds: string[]): Promise<Set<string>> {
+	if (!caseIds.length) return new Set();
+	const visibility = caseVisibilitySql(actor);
+	const rows = await em.execute<{ id: string }[]>(
+		`select c.id from clinic_case c
+		 where c.id in (${caseIds.map(() => '?').join(', ')}) and ${visibility.sql}`,
+		[...caseIds, ...visibility.params]
+	);
+	return new Set(rows.map((r) => String(r.id)));
+}
+
 /** Case references for many appointments: loads each case's usage once. */
-async function caseRefs(em: Em, appointments: Appointment[]): Promise<Map<string, AppointmentCaseRef>> {
+async function caseRefs(
+	em: Em,
+	actor: Actor,
+	appointments: Appointment[]
+): Promise<Map<string, AppointmentCaseRef>> {
 	const cases = new Map<string, Case>();
 	for (const a of appointments) if (a.case) cases.set(a.case.id, a.case);
-	const usageRows = await loadUsageAppointments(em, [...cases.keys()]);
+	const visible = await visibleCaseIds(em, actor, [...cases.keys()]);
+	const usageRows = await loadUsageAppointments(
+		em,
+		[...cases.keys()].filter((id) => visible.has(id))
+	);
 	const refs = new Map<string, AppointmentCaseRef>();
 	for (const a of appointments) {
 		if (!a.case) continue;
 		const c = cases.get(a.case.id)!;
+		if (!visible.has(c.id)) {
+			refs.set(a.id, {
+				id: c.id,
+				name: HIDDEN_CASE_NAME,
+				canOpen: false,
+				status: c.status,
+				number: null,
+				of: null,
+				amountLeftCents: null,
+				isOverAmount: false
+			});
+			continue;
+		}
 		const usage = computeCaseUsage(c, usageRows.get(c.id) ?? []);
 		refs.set(a.id, {
 			id: c.id,
 			name: c.name,
+			canOpen: true,
 			status: c.status,
 			number: usage.numbers.get(a.id) ?? null,
 			of: c.limitKind === 'appointments' ? (c.maxAppointments ?? null) : null,
@@ -126,9 +169,9 @@ function toView(a: Appointment, caseRef: AppointmentCaseRef | null): Appointment
 	};
 }
 
-async function viewOf(em: Em, appointment: Appointment): Promise<AppointmentView> {
+async function viewOf(em: Em, actor: Actor, appointment: Appointment): Promise<AppointmentView> {
 	await em.populate(appointment, POPULATE, { refresh: true });
-	const refs = await caseRefs(em, [appointment]);
+	const refs = await caseRefs(em, actor, [appointment]);
 	return toView(appointment, refs.get(appointment.id) ?? null);
 }
 
@@ -183,7 +226,7 @@ async function loadAppointment(em: Em, id: string): Promise<Appointment> {
 
 export async function findAppointments(
 	em: Em,
-	_actor: Actor,
+	actor: Actor,
 	raw: FindAppointmentsInput
 ): Promise<AppointmentView[]> {
 	const input = findAppointmentsInput.parse(raw);
@@ -198,7 +241,7 @@ export async function findAppointments(
 		},
 		{ populate: POPULATE, orderBy: { startsAt: 'asc', id: 'asc' }, limit: 2000 }
 	);
-	const refs = await caseRefs(em, appointments);
+	const refs = await caseRefs(em, actor, appointments);
 	return appointments.map((a) => toView(a, refs.get(a.id) ?? null));
 }
 
@@ -210,7 +253,7 @@ export async function getAppointment(em: Em, actor: Actor, id: string): Promise<
 			recordType: 'appointment',
 			recordId: appointment.id
 		});
-		const refs = await caseRefs(tx, [appointment]);
+		const refs = await caseRefs(tx, actor, [appointment]);
 		return toView(appointment, refs.get(appointment.id) ?? null);
 	});
 }
@@ -319,8 +362,12 @@ export async function bookOnCase(
 }
 
 /** The view the calendar and pages show, for an appointment just written in this transaction. */
-export async function appointmentView(tx: Em, appointment: Appointment): Promise<AppointmentView> {
-	return viewOf(tx, appointment);
+export async function appointmentView(
+	tx: Em,
+	actor: Actor,
+	appointment: Appointment
+): Promise<AppointmentView> {
+	return viewOf(tx, actor, appointment);
 }
 
 export async function createAppointment(
@@ -408,7 +455,7 @@ export async function createAppointment(
 			status: 'booked',
 			notes: input.notes ?? null
 		});
-		const view = await viewOf(tx, appointment);
+		const view = await viewOf(tx, actor, appointment);
 		return { appointment: view, warnings: softWarnings(view) };
 	});
 }
@@ -460,7 +507,7 @@ export async function rescheduleAppointment(
 			],
 			details: { before }
 		});
-		const view = await viewOf(tx, appointment);
+		const view = await viewOf(tx, actor, appointment);
 		return { appointment: view, warnings: softWarnings(view) };
 	});
 }
@@ -481,7 +528,7 @@ export async function setAppointmentStatus(
 		if (appointment.status === 'cancelled')
 			throw new AppError('CONFLICT', 'A cancelled appointment cannot be changed: book a new one.');
 		if (appointment.status === input.status)
-			return { appointment: await viewOf(tx, appointment), warnings: [] };
+			return { appointment: await viewOf(tx, actor, appointment), warnings: [] };
 		if (
 			caseRow &&
 			!countsTowardsCase(appointment.status, caseRow) &&
@@ -501,7 +548,7 @@ export async function setAppointmentStatus(
 			changedFields: ['status'],
 			details: { from: previous, to: input.status }
 		});
-		const view = await viewOf(tx, appointment);
+		const view = await viewOf(tx, actor, appointment);
 		return { appointment: view, warnings: softWarnings(view) };
 	});
 }
@@ -531,7 +578,7 @@ export async function cancelAppointment(
 			changedFields: ['status'],
 			details: { reason: input.reason ?? null }
 		});
-		return { appointment: await viewOf(tx, appointment), warnings: [] };
+		return { appointment: await viewOf(tx, actor, appointment), warnings: [] };
 	});
 }
 
@@ -557,7 +604,7 @@ export async function invoiceAppointment(
 			changedFields: ['invoicedAmountCents'],
 			details: { amountCents: appointment.invoicedAmountCents }
 		});
-		const view = await viewOf(tx, appointment);
+		const view = await viewOf(tx, actor, appointment);
 		return { appointment: view, warnings: softWarnings(view) };
 	});
 }
@@ -578,7 +625,7 @@ export async function updateAppointmentNotes(
 			recordId: appointment.id,
 			changedFields: ['notes']
 		});
-		return viewOf(tx, appointment);
+		return viewOf(tx, actor, appointment);
 	});
 }
 

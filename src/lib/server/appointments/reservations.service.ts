@@ -81,7 +81,7 @@ export async function reserveAppointment(
 			reservationExpiresAt: expiresAt,
 			notes: input.notes
 		});
-		const view = await appointmentView(tx, appointment);
+		const view = await appointmentView(tx, actor, appointment);
 		const timeZone = patient.timeZone || getConfig().CASEBOOK_TIME_ZONE;
 		const when = formatDateTime(view.startsAt, timeZone);
 		const until = formatDateTime(expiresAt, timeZone);

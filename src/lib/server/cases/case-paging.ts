@@ -6,6 +6,7 @@ import { User } from '../auth/user.entity.ts';
 import type { Notification } from '../notifications/notification.entity.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { CaseEvent } from './case-routing.entity.ts';
+import { Case } from './case.entity.ts';
 
 export interface PageKey {
 	caseId: string;
@@ -36,14 +37,31 @@ export function parsePagePurpose(purpose: string): PageKey | null {
 }
 
 /**
+ * True while the case still waits for someone as it did when this page went out: open, not
+ * acknowledged, and not re-triaged, closed or re-opened since (each of which starts a new
+ * escalation generation, as the escalation step checks too).
+ */
+export async function isPageStillNeeded(em: Em, key: PageKey): Promise<boolean> {
+	const caseRow = await em.findOne(Case, { id: key.caseId }, { refresh: true });
+	return (
+		!!caseRow &&
+		caseRow.status === 'open' &&
+		!caseRow.acknowledgedAt &&
+		caseRow.escalationGeneration === key.generation
+	);
+}
+
+/**
  * An SMS page that failed (Twilio reported failed / undelivered, or the send failed for good) goes
- * to the same person by email at once. Idempotent: one fallback per failed SMS. Call inside a
- * transaction.
+ * to the same person by email at once, unless the case no longer needs them (acknowledged, closed,
+ * re-triaged: a late failure report must not page anyone). Idempotent: one fallback per failed
+ * SMS. Call inside a transaction.
  */
 export async function fallBackToEmail(em: Em, notification: Notification): Promise<boolean> {
 	if (notification.channel !== 'sms') return false;
 	const key = parsePagePurpose(notification.purpose);
 	if (!key) return false;
+	if (!(await isPageStillNeeded(em, key))) return false;
 	const user = await em.findOne(User, { id: key.userId });
 	if (!user || !user.isActive) return false;
 	const { isNew } = await queueNotification(em, {

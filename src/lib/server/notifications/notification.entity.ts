@@ -15,6 +15,39 @@ export const NOTIFICATION_STATUSES = [
 ] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
+/**
+ * How far a message has got. A provider's report (a Twilio status callback) is recorded only when
+ * it moves the message further along this order; reports arrive out of order and repeated, so a
+ * later one never undoes an earlier, further one:
+ *
+ *   queued < sending < sent < failed = undelivered < delivered
+ *
+ * So "failed" or "undelivered" never replaces "delivered" (the person has the message), neither
+ * replaces the other, and "sent" replaces neither; a "delivered" after a failure report is recorded
+ * (it reached the phone after all). The worker's own retry (sending back to queued after a
+ * transient error) is not a provider report and does not go through this order.
+ */
+export const NOTIFICATION_STATUS_RANK: Record<NotificationStatus, number> = {
+	queued: 0,
+	sending: 1,
+	sent: 2,
+	failed: 3,
+	undelivered: 3,
+	delivered: 4
+};
+
+/** True when a provider's report of `next` moves a message now in `current` forward. */
+export function isStatusForward(current: NotificationStatus, next: NotificationStatus): boolean {
+	return NOTIFICATION_STATUS_RANK[next] > NOTIFICATION_STATUS_RANK[current];
+}
+
+/** The message as it may be kept once it has left: the same text with its secrets hidden. */
+export interface RedactedCopy {
+	subject: string | null;
+	body: string;
+	html: string | null;
+}
+
 export const NOTIFICATION_TRANSPORTS = ['smtp', 'twilio', 'outbox'] as const;
 export type NotificationTransport = (typeof NOTIFICATION_TRANSPORTS)[number];
 
@@ -29,6 +62,13 @@ const NotificationSchema = defineEntity({
 		subject: p.text().nullable(),
 		body: p.text(),
 		html: p.text().nullable(),
+		/**
+		 * For a message that carries a secret (a one-time sign-in or password link): what replaces
+		 * subject, body and html once a provider has taken it. Null when nothing in it is secret.
+		 */
+		redacted: p.json<RedactedCopy>().nullable(),
+		/** When the live copy was replaced by the redacted one (the links are gone from here). */
+		redactedAt: p.datetime().nullable(),
 		relatedType: p.string().length(50).nullable(),
 		relatedId: p.string().length(50).nullable(),
 		status: p.enum(NOTIFICATION_STATUSES).default('queued'),

@@ -6,6 +6,18 @@ import { Notification } from './notification.entity.ts';
 import type { findNotificationsInput } from './notifications.schemas.ts';
 import type { z } from 'zod';
 import { escapeLike } from '../db/like.ts';
+import { getConfig, type Config } from '../config.ts';
+
+/**
+ * How each channel leaves (as `createTransports` decides): through its provider, or kept in the
+ * outbox, which is then how messages are delivered (an admin passes them on).
+ */
+export function deliveryModes(config: Pick<Config, 'hasSmtp' | 'hasTwilio'>): {
+	email: 'smtp' | 'outbox';
+	sms: 'twilio' | 'outbox';
+} {
+	return { email: config.hasSmtp ? 'smtp' : 'outbox', sms: config.hasTwilio ? 'twilio' : 'outbox' };
+}
 
 export async function findNotifications(em: Em, input: z.output<typeof findNotificationsInput>) {
 	const where: FilterQuery<Notification> = {};
@@ -26,7 +38,9 @@ export async function findNotifications(em: Em, input: z.output<typeof findNotif
 		total,
 		page: input.page,
 		perPage: input.perPage,
-		pageCount: Math.max(1, Math.ceil(total / input.perPage))
+		pageCount: Math.max(1, Math.ceil(total / input.perPage)),
+		/** Whether each channel has a provider; without one the outbox is how messages are delivered. */
+		delivery: deliveryModes(getConfig())
 	};
 }
 
@@ -57,6 +71,8 @@ function toNotificationView(n: Notification) {
 		createdAt: n.createdAt,
 		sentAt: n.sentAt ?? null,
 		deliveredAt: n.deliveredAt ?? null,
-		failedAt: n.failedAt ?? null
+		failedAt: n.failedAt ?? null,
+		/** The one-time links in it were hidden once a provider had it. */
+		redactedAt: n.redactedAt ?? null
 	};
 }

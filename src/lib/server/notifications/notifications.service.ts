@@ -1,11 +1,17 @@
 // Queueing and sending notifications. The web app and job handlers queue; only the worker sends.
 import { z } from 'zod';
 import { e164 } from '../../schemas/phone.ts';
+import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { fallBackToEmail } from '../cases/case-paging.ts';
 import { logger } from '../logger.ts';
-import { Notification, type NotificationChannel, type NotificationTransport } from './notification.entity.ts';
+import {
+	Notification,
+	type NotificationChannel,
+	type NotificationTransport,
+	type RedactedCopy
+} from './notification.entity.ts';
 import { notificationSend } from './notification.jobs.ts';
 import { PermanentSendError, type Transports } from './transports.ts';
 
@@ -29,6 +35,51 @@ export interface QueueNotificationInput {
 	related?: { type: string; id: string };
 	/** Delay sending until this time (e.g. an SMS fallback window). */
 	sendAfter?: Date;
+	/**
+	 * Parts of the subject, body or html that are secrets (a one-time link, a code): once a provider
+	 * has taken the message, the stored copy shows "[link hidden]" instead. Links to Casebook that
+	 * carry a token are found without being named here (see `oneTimeLinksIn`).
+	 */
+	secrets?: string[];
+}
+
+export const HIDDEN_LINK = '[link hidden]';
+
+/**
+ * Links to this Casebook that carry a random token (32 or more URL-safe characters, as
+ * `newToken()` makes): password, sign-in and reservation links. Whoever holds one can use it, so
+ * it must not outlive its delivery in our own tables (or their backups).
+ */
+export function oneTimeLinksIn(text: string | null | undefined, origin = getConfig().ORIGIN): string[] {
+	if (!text) return [];
+	const escaped = origin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	const pattern = new RegExp(`${escaped}/[^\\s<>"']*?[A-Za-z0-9_%-]{32,}[^\\s<>"']*`, 'g');
+	return text.match(pattern) ?? [];
+}
+
+/** The copy to keep once sent, or null when the message carries no secret. */
+export function redactedCopyOf(
+	message: { subject: string | null; body: string; html: string | null },
+	explicit: string[] = []
+): RedactedCopy | null {
+	const secrets = [
+		...explicit.filter((s) => s.length > 0),
+		...oneTimeLinksIn(message.subject),
+		...oneTimeLinksIn(message.body),
+		...oneTimeLinksIn(message.html)
+	]
+		// Longest first, so a secret that contains another is hidden whole.
+		.sort((a, b) => b.length - a.length);
+	if (!secrets.length) return null;
+	const hide = (text: string) => secrets.reduce((out, secret) => out.replaceAll(secret, HIDDEN_LINK), text);
+	const copy = {
+		subject: message.subject === null ? null : hide(message.subject),
+		body: hide(message.body),
+		html: message.html === null ? null : hide(message.html)
+	};
+	return copy.subject === message.subject && copy.body === message.body && copy.html === message.html
+		? null
+		: copy;
 }
 
 /**
@@ -42,13 +93,14 @@ export async function queueNotification(
 	const checked = queueInput.parse(input);
 	const existing = await em.findOne(Notification, { purpose: input.purpose });
 	if (existing) return { notification: existing, isNew: false };
+	const message = { subject: input.subject ?? null, body: input.body, html: input.html ?? null };
 	const notification = em.create(Notification, {
 		channel: checked.channel,
 		recipient: checked.recipient,
 		purpose: input.purpose,
-		subject: input.subject ?? null,
-		body: input.body,
-		html: input.html ?? null,
+		...message,
+		// The live text stays until the worker has handed it over (it must send it, maybe after retries).
+		redacted: redactedCopyOf(message, input.secrets),
 		relatedType: input.related?.type ?? null,
 		relatedId: input.related?.id ?? null
 	});
@@ -63,6 +115,20 @@ export async function queueNotification(
 }
 
 const FINISHED = new Set(['sent', 'delivered', 'failed', 'undelivered']);
+
+/**
+ * Once a provider has taken the message (or refused it for good), the stored copy loses its
+ * secrets: the recipient has the live link, nobody else needs it. In outbox mode the outbox IS the
+ * delivery channel (an admin passes the link on), so the live text stays there.
+ */
+function hideSecrets(notification: Notification, transport: NotificationTransport, now: Date): void {
+	if (transport === 'outbox' || !notification.redacted) return;
+	notification.subject = notification.redacted.subject;
+	notification.body = notification.redacted.body;
+	notification.html = notification.redacted.html;
+	notification.redacted = null;
+	notification.redactedAt = now;
+}
 
 /**
  * Sends one notification through its channel's transport, or to the outbox when none is
@@ -107,6 +173,7 @@ export async function sendNotification(
 		notification.providerId = result.providerId;
 		notification.sentAt = new Date();
 		notification.error = null;
+		hideSecrets(notification, transport, notification.sentAt);
 		await em.flush();
 		return notification;
 	} catch (error) {
@@ -125,6 +192,8 @@ export async function sendNotification(
 				);
 				await fallBackToEmail(tx, notification);
 			});
+			// After the fallback, which hands the same text to the same person by email.
+			hideSecrets(notification, transport, notification.failedAt);
 			await em.flush();
 			logger.warn({ notificationId: notification.id, error: message }, 'notification failed');
 			return notification;

@@ -2,6 +2,7 @@
 // them (/webhooks/twilio/sms). Both are verified with X-Twilio-Signature against the public URL
 // before anything is read; a reply "1" or "ACK" from a member's mobile acknowledges the case they
 // were last paged for.
+import { LockMode } from '@mikro-orm/postgresql';
 import twilio from 'twilio';
 import { z } from 'zod';
 import { User } from '../auth/user.entity.ts';
@@ -10,7 +11,7 @@ import { acknowledgeCaseBySms } from '../cases/case-routing.service.ts';
 import type { Config } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { logger } from '../logger.ts';
-import { Notification } from './notification.entity.ts';
+import { isStatusForward, Notification } from './notification.entity.ts';
 
 /** True when `signature` is Twilio's HMAC of `url` and `params` with our auth token. */
 export function isTwilioSignatureValid(
@@ -36,7 +37,12 @@ const STATUS_MAP: Record<string, Notification['status'] | undefined> = {
 	undelivered: 'undelivered'
 };
 
-/** Records a delivery status; a failed or undelivered page falls back to email. */
+/**
+ * Records a delivery status when it moves the message forward (the order and why:
+ * NOTIFICATION_STATUS_RANK); a repeated or earlier report changes nothing. A page that Twilio now
+ * reports failed or undelivered falls back to email, unless its case no longer needs anyone
+ * (`fallBackToEmail` decides).
+ */
 export async function handleStatusCallback(
 	em: Em,
 	raw: Record<string, string>,
@@ -50,16 +56,15 @@ export async function handleStatusCallback(
 		const notification = await tx.findOne(
 			Notification,
 			{ providerId: parsed.data.MessageSid },
-			{ refresh: true }
+			{ refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE }
 		);
 		if (!notification) return 'ignored';
-		// Statuses can arrive out of order: a final one is never replaced by an earlier one.
-		if (
-			notification.status === 'delivered' ||
-			notification.status === 'failed' ||
-			notification.status === 'undelivered'
-		) {
-			if (status === 'sent') return 'ok';
+		if (!isStatusForward(notification.status, status)) {
+			logger.info(
+				{ notificationId: notification.id, current: notification.status, reported: status },
+				'Twilio status out of order or repeated: kept the current one'
+			);
+			return 'ok';
 		}
 		notification.status = status;
 		if (status === 'delivered') notification.deliveredAt = now;

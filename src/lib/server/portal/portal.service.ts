@@ -65,6 +65,20 @@ export async function answerPrivacyPolicy(
 	});
 }
 
+/**
+ * A case the patient may see: a treatment case (a series of appointments with a name the clinic
+ * gives it, usually from a template). A case sent to teams (triage, `sentAt` set) is internal: its
+ * name is the subject staff wrote for each other ("Admin->TeamB: query sarcoma"), never shown here.
+ */
+export function isTreatmentCase(c: Pick<Case, 'sentAt'>): boolean {
+	return c.sentAt == null;
+}
+
+/** The case's name as the portal may show it: null for a triage case. */
+function portalCaseName(c: Pick<Case, 'sentAt' | 'name'> | null | undefined): string | null {
+	return c && isTreatmentCase(c) ? c.name : null;
+}
+
 export interface PortalCase {
 	id: string;
 	name: string;
@@ -99,7 +113,7 @@ export async function findPortalCases(em: Em, actor: Actor): Promise<PortalCase[
 	const patientId = me(actor).id;
 	const cases = await em.find(
 		Case,
-		{ patient: patientId, status: 'open', mergedInto: null },
+		{ patient: patientId, status: 'open', mergedInto: null, sentAt: null },
 		{ populate: ['template'], orderBy: { issuedOn: 'desc', id: 'desc' } }
 	);
 	const allowing = cases.filter((c) => c.template?.allowsRequests && c.template.isActive !== false);
@@ -140,7 +154,7 @@ function toPortalAppointment(a: Appointment, now: Date): PortalAppointment {
 		status: a.status,
 		appointmentType: a.appointmentType.name,
 		practitioner: a.practitioner.name,
-		caseName: a.case?.name ?? null,
+		caseName: portalCaseName(a.case),
 		reservationExpiresAt: a.reservationExpiresAt ?? null,
 		reservationOutcome: a.reservationOutcome ?? null,
 		isAwaitingAnswer:
@@ -183,7 +197,8 @@ export interface PortalRequest {
 	id: string;
 	status: RequestStatus;
 	createdAt: Date;
-	caseName: string;
+	/** Null for a case the portal does not name (see isTreatmentCase). */
+	caseName: string | null;
 	appointmentType: string;
 	durationMinutes: number;
 	windows: { startsAt: Date; endsAt: Date }[];
@@ -199,7 +214,7 @@ function toPortalRequest(r: AppointmentRequest): PortalRequest {
 		id: r.id,
 		status: r.status,
 		createdAt: r.createdAt,
-		caseName: r.case.name,
+		caseName: portalCaseName(r.case),
 		appointmentType: r.appointmentType.name,
 		durationMinutes: r.durationMinutes,
 		windows: r.windows.map((w) => ({ startsAt: new Date(w.startsAt), endsAt: new Date(w.endsAt) })),
@@ -246,7 +261,7 @@ export async function requestAppointment(
 	const created = await em.transactional(async (tx) => {
 		const caseRow = await tx.findOne(
 			Case,
-			{ id: input.caseId, patient: patientId, mergedInto: null },
+			{ id: input.caseId, patient: patientId, mergedInto: null, sentAt: null },
 			{ populate: ['template'] }
 		);
 		if (!caseRow) throw notFound('Case');
