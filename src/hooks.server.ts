@@ -9,6 +9,8 @@ import { clearPortalCookie, portalCookieName } from '$lib/server/portal/portal-c
 import { validatePortalSession } from '$lib/server/portal/portal-auth.service';
 import { logger } from '$lib/server/logger';
 import { startWebRuntime, trackRequest } from '$lib/server/runtime';
+import { getClinicSettings } from '$lib/server/settings/settings.service';
+import { guardRoute } from '$lib/server/web/route-guard';
 
 export const init: ServerInit = async () => {
 	await startWebRuntime();
@@ -26,34 +28,43 @@ const SECURITY_HEADERS: Record<string, string> = {
 export const handle: Handle = (input) => trackRequest(() => handleRequest(input));
 
 const FORM_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+const SAFE_METHODS = ['GET', 'HEAD', 'OPTIONS'];
 
 /**
- * Kit's cross-site form check, minus the webhook paths (which verify Twilio's signature instead):
- * a form posted to us from another origin is refused.
+ * Kit's cross-site form check, widened to every unsafe request whatever its content type (a
+ * cross-site `fetch` with no body and no Content-Type is a POST too), minus the webhook paths
+ * (which verify Twilio's signature instead) and the REST API (API keys, never cookies). A request
+ * that says it comes from another origin is refused; one that says nothing is refused only for
+ * form content types, which a browser always sends with an Origin.
  */
-function isCrossSiteFormPost(event: Parameters<Handle>[0]['event']): boolean {
-	const method = event.request.method;
-	if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
+function isCrossSitePost(event: Parameters<Handle>[0]['event']): boolean {
+	if (SAFE_METHODS.includes(event.request.method)) return false;
 	if (event.url.pathname.startsWith('/webhooks/')) return false;
-	// The REST API authenticates by API key, never by cookie: a cross-site post carries no authority.
 	if (/^\/api\/v1(\/|$)/.test(event.url.pathname)) return false;
+	const origin = event.request.headers.get('origin');
+	if (origin !== null) return origin !== event.url.origin && origin !== getConfig().ORIGIN;
 	const type = (event.request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-	if (!FORM_TYPES.includes(type)) return false;
-	return event.request.headers.get('origin') !== event.url.origin;
+	return FORM_TYPES.includes(type);
 }
 
 async function handleRequest({ event, resolve }: Parameters<Handle>[0]): Promise<Response> {
-	if (isCrossSiteFormPost(event)) {
-		return new Response(`Cross-site ${event.request.method} form submissions are forbidden`, {
+	// SvelteKit reserves `?/default` and answers it with a 500; it is nobody's action.
+	if (event.request.method === 'POST' && event.url.searchParams.has('/default')) {
+		return new Response('No such action', { status: 404, headers: { 'Content-Type': 'text/plain' } });
+	}
+	if (isCrossSitePost(event)) {
+		return new Response(`Cross-site ${event.request.method} requests are forbidden`, {
 			status: 403,
 			headers: { 'Content-Type': 'text/plain' }
 		});
 	}
+	// Our own id always (it goes into the audit trail); a caller's id is only logged beside it.
+	const requestId = randomUUID();
 	const incoming = event.request.headers.get('x-request-id');
-	const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+	const clientRequestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : undefined;
 	event.locals.requestId = requestId;
 	event.locals.em = getOrm().em.fork();
-	event.locals.log = logger.child({ requestId });
+	event.locals.log = logger.child(clientRequestId ? { requestId, clientRequestId } : { requestId });
 	event.locals.ip = event.getClientAddress();
 	event.locals.user = null;
 	event.locals.sessionId = null;
@@ -85,8 +96,23 @@ async function handleRequest({ event, resolve }: Parameters<Handle>[0]): Promise
 		}
 	}
 
+	// Thrown redirects and errors are answered by SvelteKit, before any load or action runs.
+	const access = await guardRoute(
+		event,
+		async () => (await getClinicSettings(event.locals.em)).requireTwoFactor
+	);
+
 	const response = await resolve(event);
 	response.headers.set('X-Request-Id', requestId);
+	// Nothing signed-in (pages with patient data, the APIs) is kept by a browser or a proxy.
+	const isPersonal =
+		(access !== null && access.access !== 'public') ||
+		event.locals.user !== null ||
+		event.locals.patient !== null;
+	if (isPersonal) response.headers.set('Cache-Control', 'no-store');
+	else if (/^\/(api|portal)(\/|$)/.test(event.url.pathname) && !response.headers.has('Cache-Control')) {
+		response.headers.set('Cache-Control', 'no-store');
+	}
 	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
 		if (!response.headers.has(name)) response.headers.set(name, value);
 	}

@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
-import { getClinicSettings } from '$lib/server/settings/settings.service';
 import { serverCaller } from '$lib/server/trpc/http';
 import type { LayoutServerLoad } from './$types';
 
@@ -9,12 +8,12 @@ export const load: LayoutServerLoad = async (event) => {
 	const { locals, url } = event;
 	// The Inbox badge: the layout polls this (invalidate 'casebook:inbox-count').
 	event.depends('casebook:inbox-count');
+	// hooks.server.ts has already refused anyone else (web/route-guard.ts); these only narrow types.
 	const user = locals.user;
 	if (!user) redirect(303, `/sign-in?next=${encodeURIComponent(url.pathname + url.search)}`);
 	if (user.kind !== 'staff') redirect(303, '/sign-in');
-	const settings = await getClinicSettings(locals.em);
+	const settings = await serverCaller(event).settings.get();
 	const mustSetUpTwoFactor = settings.requireTwoFactor && !user.hasTwoFactor;
-	if (mustSetUpTwoFactor && url.pathname !== '/account') redirect(303, '/account?required=two-factor');
 	// A badge must never break a page: any failure shows no count.
 	const inboxCount = mustSetUpTwoFactor
 		? 0

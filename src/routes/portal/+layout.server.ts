@@ -1,12 +1,13 @@
 // The patient portal's frame: the clinic's name, and who is signed in (if anyone). Portal sessions
 // use their own cookie (see hooks.server.ts); a staff session gives no access here.
-import { getClinicSettings } from '$lib/server/settings/settings.service';
+import { serverCaller } from '$lib/server/trpc/http';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ locals }) => {
-	const settings = await getClinicSettings(locals.em);
+export const load: LayoutServerLoad = async (event) => {
+	const { clinicName } = await serverCaller(event).settings.clinic();
+	const patient = event.locals.patient;
 	return {
-		clinicName: settings.clinicName,
-		patient: locals.patient ? { name: locals.patient.name, timeZone: locals.patient.timeZone } : null
+		clinicName,
+		patient: patient ? { name: patient.name, timeZone: patient.timeZone } : null
 	};
 };

@@ -121,6 +121,47 @@ export async function revokeApiKey(em: Em, actor: Actor, raw: { id: string }, no
 	});
 }
 
+/** The live keys of one person: for an admin's page of that person, or after a password reset. */
+export async function findLiveApiKeysOf(em: Em, userId: string): Promise<ApiKeyView[]> {
+	const keys = await em.find(
+		ApiKey,
+		{ user: userId, revokedAt: null },
+		{ orderBy: { createdAt: 'desc', id: 'desc' } }
+	);
+	return keys.map(toView);
+}
+
+export async function countLiveApiKeys(em: Em, userId: string): Promise<number> {
+	return em.count(ApiKey, { user: userId, revokedAt: null });
+}
+
+/**
+ * Revokes every live key of `userId` at once (the person themself after a password reset, or an
+ * admin after deactivating them or sending a reset link). The caller checks who may do this.
+ */
+export async function revokeApiKeysOf(
+	em: Em,
+	actor: Actor,
+	userId: string,
+	now = new Date()
+): Promise<{ revoked: number }> {
+	return em.transactional(async (tx) => {
+		const keys = await tx.find(ApiKey, { user: userId, revokedAt: null });
+		for (const key of keys) {
+			key.revokedAt = now;
+			recordAudit(tx, actor, {
+				action: 'api_key.revoke',
+				recordType: 'api_key',
+				recordId: key.id,
+				changedFields: ['revokedAt'],
+				details: { userId, all: true }
+			});
+		}
+		await tx.flush();
+		return { revoked: keys.length };
+	});
+}
+
 export interface ApiKeyIdentity {
 	keyId: string;
 	keyName: string;

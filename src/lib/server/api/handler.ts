@@ -15,6 +15,7 @@ import { openApiDocument } from './openapi.ts';
 import { API_RATE_LIMIT, checkRateLimit } from './rate-limit.ts';
 import type { ApiRoute } from './route.ts';
 import { matchRoute } from './routes.ts';
+import { assertShallowJson, BodyRefused, JSON_BODY_LIMIT, readLimitedText } from '../request-body.ts';
 
 export const API_BASE_PATH = '/api/v1';
 
@@ -34,8 +35,11 @@ export interface ApiDeps {
 async function readJsonBody(request: Request): Promise<unknown> {
 	let text: string;
 	try {
-		text = await request.text();
+		// The same limits as /api/trpc: 1 MB, 32 levels, checked before anything parses the body.
+		text = await readLimitedText(request, JSON_BODY_LIMIT);
+		assertShallowJson(text);
 	} catch (error) {
+		if (error instanceof BodyRefused) throw new ApiError(error.status, error.message);
 		// The web server refuses bodies over BODY_SIZE_LIMIT by failing the stream with a 413.
 		if ((error as { status?: number } | null)?.status === 413) {
 			throw new ApiError(413, 'The request body is too large');

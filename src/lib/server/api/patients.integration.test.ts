@@ -8,6 +8,7 @@ import { User } from '../auth/user.entity.ts';
 import { Contact } from '../contacts/contact.entity.ts';
 import { ConcessionType } from '../patients/concession-type.entity.ts';
 import { CustomFieldDefinition } from '../patients/custom-field-definition.entity.ts';
+import { Patient } from '../patients/patient.entity.ts';
 import { deletePatient } from '../patients/patients.service.ts';
 import { actorFor, uniqueIp, uniqueSuffix } from '../testing/factories.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
@@ -574,6 +575,20 @@ describe('errors', () => {
 		expect(asJson(malformed.body).message).toContain('Malformed JSON');
 		const list = await api.call('POST', '/patients', { rawBody: '[1, 2]' });
 		expect(list.status).toBe(400);
+	});
+
+	it('refuses a body over 1 MB (413) and one nested too deeply (400), and stores nothing', async () => {
+		const lastName = `Huge${uniqueSuffix()}`;
+		const huge = await api.call('POST', '/patients', {
+			rawBody: JSON.stringify({ first_name: 'x'.repeat(1_100_000), last_name: lastName })
+		});
+		expect(huge.status).toBe(413);
+		const deep = await api.call('POST', '/patients', {
+			rawBody: `{"first_name":${'['.repeat(100)}${']'.repeat(100)},"last_name":"${lastName}"}`
+		});
+		expect(deep.status).toBe(400);
+		expect(asJson(deep.body).message).toMatch(/nested too deeply/);
+		expect(await db.em().count(Patient, { lastName })).toBe(0);
 	});
 
 	it('answers 422 naming every bad field in Cliniko’s names, custom fields included', async () => {

@@ -3,6 +3,7 @@
 // values ("" for unset text and times, null where Cliniko shows null), and the endpoints.
 import { z } from 'zod';
 import {
+	DATE_FILTER_KINDS,
 	patientFields,
 	MAX_PHONE_NUMBERS,
 	recordId,
@@ -13,6 +14,7 @@ import { CUSTOM_FIELD_TYPES, PHONE_TYPES, REMINDER_TYPES } from '../../schemas/p
 import { phoneNumber } from '../../schemas/phone.ts';
 import { getConfig } from '../config.ts';
 import type { FieldErrors } from '../errors.ts';
+import { getCustomFieldDefinition } from '../patients/custom-fields.service.ts';
 import { addCustomFieldErrors } from '../patients/patient-form.ts';
 import { findPatientPage, type PatientRecordSortField } from '../patients/patients.queries.ts';
 import {
@@ -192,7 +194,7 @@ async function readPatientBody(
 	}
 	// The custom fields are checked against the clinic's definition in the same round.
 	const customFields = (body as Record<string, unknown>).custom_fields;
-	const merged = await addCustomFieldErrors(ctx.em, customFields, {});
+	const merged = await addCustomFieldErrors(() => getCustomFieldDefinition(ctx.em), customFields, {});
 	throw validationFailed(apiFieldErrors({ ...fieldErrors, ...merged }, renamePatientField));
 }
 
@@ -401,7 +403,8 @@ const PATIENT_SORTS = {
 
 const PATIENT_LIST: ListSpec<FilterField, PatientRecordSortField> = {
 	filters: PATIENT_FILTERS,
-	sorts: PATIENT_SORTS
+	sorts: PATIENT_SORTS,
+	dates: DATE_FILTER_KINDS
 };
 
 function listDoc(extra: string[] = []) {

@@ -5,9 +5,24 @@ import { AppError } from '../errors.ts';
 import { Notification } from '../notifications/notification.entity.ts';
 import { ClinicSettings } from '../settings/clinic-settings.entity.ts';
 import { updateStaff } from '../staff/staff.service.ts';
-import { actorFor, createTestUser, TEST_PASSWORD, uniqueIp, uniqueSuffix } from '../testing/factories.ts';
-import { openTestDb, type TestDb } from '../testing/harness.ts';
 import {
+	actorFor,
+	callerFor,
+	contextFor,
+	createTestUser,
+	TEST_PASSWORD,
+	uniqueIp,
+	uniqueSuffix
+} from '../testing/factories.ts';
+import { openTestDb, type TestDb } from '../testing/harness.ts';
+import { authenticateApiKey, createApiKey } from '../api-keys/api-keys.service.ts';
+import { failureOf } from '../testing/failures.ts';
+import { queuedJobs } from '../testing/queued-jobs.ts';
+import { statementsOf } from '../testing/sql-statements.ts';
+import { createCaller } from '../trpc/router.ts';
+import { passwordResetSendJob } from './auth.jobs.ts';
+import {
+	changePassword,
 	completeTwoFactor,
 	confirmTwoFactor,
 	createFirstAdmin,
@@ -15,10 +30,12 @@ import {
 	LIMITS,
 	requestPasswordReset,
 	resetPassword,
+	sendRequestedPasswordReset,
 	SIGN_IN_FAILED,
 	signIn,
 	startTwoFactor
 } from './auth.service.ts';
+import { OneTimeToken } from './one-time-token.entity.ts';
 import { SESSION_CACHE_MS } from './session-cache.ts';
 import { createSession, validateSession } from './sessions.service.ts';
 import { User } from './user.entity.ts';
@@ -87,41 +104,106 @@ describe('sign-in', () => {
 		expect(error.message).toBe(SIGN_IN_FAILED);
 	});
 
-	it('locks an account after repeated failures, even for the right password, with a retry time', async () => {
+	it('stops guessing from one address after five wrong passwords, and tells that person what to do', async () => {
+		const user = await createTestUser(db.em());
+		const guesser = actorFor(null, { ip: uniqueIp() });
+		for (let i = 0; i < LIMITS.signInFailuresPerAccountAndIp.points; i++) {
+			const error = await rejection(signIn(db.em(), guesser, { email: user.email, password: `wrong-${i}` }));
+			expect(error.message).toBe(SIGN_IN_FAILED);
+		}
+		const blocked = await rejection(signIn(db.em(), guesser, { email: user.email, password: TEST_PASSWORD }));
+		expect(blocked.code).toBe('TOO_MANY_REQUESTS');
+		expect(blocked.retryAfter).toBeGreaterThan(0);
+		expect(blocked.retryAfter).toBeLessThanOrEqual(LIMITS.signInFailuresPerAccountAndIp.windowSeconds);
+		// How long to wait, and the way out that needs no waiting.
+		expect(blocked.message).toMatch(/Try again in 15 minutes/);
+		expect(blocked.message).toMatch(/Forgot your password\?/);
+		expect(blocked.message).toMatch(/admin/);
+		expect(await auditFor(user.id, 'auth.sign_in')).toHaveLength(0);
+		// The window passes: the right password works again from there.
+		const later = new Date(Date.now() + (LIMITS.signInFailuresPerAccountAndIp.windowSeconds + 1) * 1000);
+		expect(
+			(await signIn(db.em(), guesser, { email: user.email, password: TEST_PASSWORD, now: later })).status
+		).toBe('signed_in');
+	});
+
+	it('lets the owner sign in from elsewhere while someone else is locked out of their account', async () => {
+		const user = await createTestUser(db.em());
+		const attacker = actorFor(null, { ip: uniqueIp() });
+		for (let i = 0; i < LIMITS.signInFailuresPerAccountAndIp.points + 2; i++) {
+			await rejection(signIn(db.em(), attacker, { email: user.email, password: `wrong-${i}` }));
+		}
+		const owner = await signIn(db.em(), actorFor(null, { ip: uniqueIp() }), {
+			email: user.email,
+			password: TEST_PASSWORD
+		});
+		expect(owner.status).toBe('signed_in');
+		// The owner signing in does not let the attacker start again.
+		const stillBlocked = await rejection(
+			signIn(db.em(), attacker, { email: user.email, password: TEST_PASSWORD })
+		);
+		expect(stillBlocked.code).toBe('TOO_MANY_REQUESTS');
+	});
+
+	it('locks an account for everyone after many failures from many addresses, until a password reset', async () => {
 		const user = await createTestUser(db.em());
 		for (let i = 0; i < LIMITS.signInFailuresPerAccount.points; i++) {
-			// Different IPs: the per-account limit holds across addresses.
 			await rejection(
 				signIn(db.em(), actorFor(null, { ip: uniqueIp() }), { email: user.email, password: `wrong-${i}` })
 			);
 		}
 		const blocked = await rejection(
-			signIn(db.em(), actorFor(null), { email: user.email, password: TEST_PASSWORD })
+			signIn(db.em(), actorFor(null, { ip: uniqueIp() }), { email: user.email, password: TEST_PASSWORD })
 		);
 		expect(blocked.code).toBe('TOO_MANY_REQUESTS');
-		expect(blocked.retryAfter).toBeGreaterThan(0);
-		expect(blocked.retryAfter).toBeLessThanOrEqual(LIMITS.signInFailuresPerAccount.windowSeconds);
-		// The window passes: the right password works again.
-		const later = new Date(Date.now() + (LIMITS.signInFailuresPerAccount.windowSeconds + 1) * 1000);
-		const again = await signIn(db.em(), actorFor(null), {
-			email: user.email,
-			password: TEST_PASSWORD,
-			now: later
-		});
-		expect(again.status).toBe('signed_in');
+		expect(blocked.message).toMatch(/Forgot your password\?/);
+		// Choosing a new password from an emailed link proves the mailbox: the lock is lifted.
+		const token = await db
+			.em()
+			.transactional((tx) =>
+				issueToken(tx, { purpose: 'password_reset', user: tx.getReference(User, user.id) })
+			);
+		await resetPassword(db.em(), actorFor(null), { token, password: 'a brand new password' });
+		expect(
+			(
+				await signIn(db.em(), actorFor(null, { ip: uniqueIp() }), {
+					email: user.email,
+					password: 'a brand new password'
+				})
+			).status
+		).toBe('signed_in');
 	});
 
-	it('limits attempts per IP address', async () => {
-		const ip = uniqueIp();
-		const actor = actorFor(null, { ip });
+	it('does not count successful sign-ins toward the limit of one address', async () => {
+		const user = await createTestUser(db.em());
+		const office = actorFor(null, { ip: uniqueIp() });
+		for (let i = 0; i <= LIMITS.signInFailuresPerIp.points; i++) {
+			const result = await signIn(db.em(), office, { email: user.email, password: TEST_PASSWORD });
+			expect(result.status, `sign-in ${i + 1}`).toBe('signed_in');
+		}
+	});
+
+	it('limits failed attempts per IP address, whatever the account', async () => {
+		const actor = actorFor(null, { ip: uniqueIp() });
 		let limited: AppError | null = null;
-		for (let i = 0; i <= LIMITS.signInPerIp.points && !limited; i++) {
+		for (let i = 0; i <= LIMITS.signInFailuresPerIp.points && !limited; i++) {
 			const error = await rejection(
 				signIn(db.em(), actor, { email: `spray-${i}-${uniqueSuffix()}@clinic.test`, password: 'guess' })
 			);
 			if (error.code === 'TOO_MANY_REQUESTS') limited = error;
 		}
 		expect(limited?.code).toBe('TOO_MANY_REQUESTS');
+		expect(limited?.message).toMatch(/Try again in \d+ minutes?/);
+	});
+
+	it('answers through the router with the session token and nothing else of the account', async () => {
+		const user = await createTestUser(db.em());
+		const answer = await callerFor(db.em(), null).account.signIn({
+			email: user.email,
+			password: TEST_PASSWORD
+		});
+		expect(Object.keys(answer).sort()).toEqual(['kind', 'status', 'token']);
+		expect(answer).toMatchObject({ status: 'signed_in', kind: 'staff' });
 	});
 });
 
@@ -259,7 +341,46 @@ describe('two-factor sign-in', () => {
 	});
 });
 
+describe('turning two-factor on', () => {
+	it('signs the user out everywhere else and keeps this session', async () => {
+		const user = await createTestUser(db.em());
+		const here = await createSession(db.em(), { user });
+		const elsewhere = await createSession(db.em(), { user });
+		const actor = actorFor(user, { sessionId: here.session.id });
+		const enrollment = await startTwoFactor(db.em(), actor);
+		const totp = new OTPAuth.TOTP({
+			secret: OTPAuth.Secret.fromBase32(enrollment.secret),
+			digits: 6,
+			period: 30
+		});
+		const now = new Date();
+		const result = await confirmTwoFactor(db.em(), actor, {
+			code: totp.generate({ timestamp: now.getTime() }),
+			now
+		});
+		expect(result).toEqual({ otherSessionsEnded: 1 });
+		expect(await validateSession(db.em(), here.token)).not.toBeNull();
+		expect(await validateSession(db.em(), elsewhere.token)).toBeNull();
+	});
+});
+
 describe('password reset', () => {
+	const resetJobsFor = (email: string) =>
+		queuedJobs<Parameters<typeof sendRequestedPasswordReset>[1]>(
+			db,
+			passwordResetSendJob.name,
+			'email',
+			email
+		);
+
+	/** "Forgot your password?" as the page asks it, then the job it enqueued, run as the worker would. */
+	async function requestReset(email: string): Promise<void> {
+		await requestPasswordReset(db.em(), actorFor(null), { email });
+		const job = (await resetJobsFor(email.toLowerCase())).at(-1);
+		if (!job) throw new Error(`no reset job for ${email}`);
+		await sendRequestedPasswordReset(db.em(), job);
+	}
+
 	async function resetLinkFor(email: string): Promise<string> {
 		const user = await db.em().findOneOrFail(User, { email });
 		const mail = await db
@@ -273,7 +394,7 @@ describe('password reset', () => {
 	it('emails a single-use link that sets a new password and ends existing sessions', async () => {
 		const user = await createTestUser(db.em());
 		const { token: sessionToken } = await createSession(db.em(), { user });
-		await requestPasswordReset(db.em(), actorFor(null), { email: user.email });
+		await requestReset(user.email);
 		const token = await resetLinkFor(user.email);
 		await resetPassword(db.em(), actorFor(null), { token, password: 'a brand new password' });
 		expect(await validateSession(db.em(), sessionToken)).toBeNull();
@@ -304,7 +425,156 @@ describe('password reset', () => {
 	it('answers the same for an unknown email and sends nothing', async () => {
 		const email = `ghost-${uniqueSuffix()}@clinic.test`;
 		await expect(requestPasswordReset(db.em(), actorFor(null), { email })).resolves.toBeUndefined();
+		const [job] = await resetJobsFor(email);
+		expect(await sendRequestedPasswordReset(db.em(), job!)).toBe(false);
 		expect(await db.em().count(Notification, { recipient: email })).toBe(0);
+		const audit = await db
+			.em()
+			.findOneOrFail(AuditEvent, { action: 'auth.password_reset_requested', actorLabel: email });
+		expect(audit.details).toEqual({ unknownEmail: true });
+	});
+
+	it('does the same work for a known and an unknown address while the person waits, and sends from the job', async () => {
+		const user = await createTestUser(db.em());
+		const unknown = `ghost-${uniqueSuffix()}@clinic.test`;
+		const tokensBefore = await db.em().count(OneTimeToken, { user: user.id });
+		const knownStatements = await statementsOf(db, () =>
+			requestPasswordReset(db.em(), actorFor(null), { email: user.email })
+		);
+		const unknownStatements = await statementsOf(db, () =>
+			requestPasswordReset(db.em(), actorFor(null), { email: unknown })
+		);
+		expect(knownStatements.length).toBeGreaterThan(0);
+		expect(knownStatements).toEqual(unknownStatements);
+		// Nothing is looked up, issued or queued to send before the answer: one job each, no link yet.
+		expect(await resetJobsFor(user.email)).toHaveLength(1);
+		expect(await resetJobsFor(unknown)).toHaveLength(1);
+		expect(await db.em().count(OneTimeToken, { user: user.id })).toBe(tokensBefore);
+		expect(await db.em().count(Notification, { recipient: { $in: [user.email, unknown] } })).toBe(0);
+
+		const [job] = await resetJobsFor(user.email);
+		expect(await sendRequestedPasswordReset(db.em(), job!)).toBe(true);
+		expect(await db.em().count(Notification, { recipient: user.email })).toBe(1);
+	});
+
+	it('ends an older link when a newer one is sent', async () => {
+		const user = await createTestUser(db.em());
+		await requestReset(user.email);
+		const older = await resetLinkFor(user.email);
+		await requestReset(user.email);
+		const newer = await resetLinkFor(user.email);
+		expect(newer).not.toBe(older);
+		const error = await rejection(
+			resetPassword(db.em(), actorFor(null), { token: older, password: 'from the old email' })
+		);
+		expect(error.message).toMatch(/expired or was already used/);
+		await resetPassword(db.em(), actorFor(null), { token: newer, password: 'from the new email' });
+	});
+
+	it('ends every other outstanding link once one is used', async () => {
+		const user = await createTestUser(db.em());
+		// Two links out at once (an admin's and the person's own, say).
+		const [first, second] = await db.em().transactional(async (tx) => {
+			const ref = tx.getReference(User, user.id);
+			return [
+				await issueToken(tx, { purpose: 'password_reset', user: ref }),
+				await issueToken(tx, { purpose: 'password_reset', user: ref })
+			];
+		});
+		await resetPassword(db.em(), actorFor(null), { token: second!, password: 'chosen with the second' });
+		const error = await rejection(
+			resetPassword(db.em(), actorFor(null), { token: first!, password: 'chosen with the first' })
+		);
+		expect(error.code).toBe('BAD_REQUEST');
+		expect(
+			(await signIn(db.em(), actorFor(null), { email: user.email, password: 'chosen with the second' }))
+				.status
+		).toBe('signed_in');
+	});
+
+	it('ends outstanding links when the password is changed in My account', async () => {
+		const user = await createTestUser(db.em());
+		await requestReset(user.email);
+		const link = await resetLinkFor(user.email);
+		await changePassword(db.em(), actorFor(user), {
+			currentPassword: TEST_PASSWORD,
+			newPassword: 'changed in my account'
+		});
+		const error = await rejection(
+			resetPassword(db.em(), actorFor(null), { token: link, password: 'from the link' })
+		);
+		expect(error.code).toBe('BAD_REQUEST');
+	});
+
+	it('says how many API keys still work after a reset, and lets the person revoke them all', async () => {
+		const user = await createTestUser(db.em());
+		const keys = await Promise.all(
+			['Website', 'Reports'].map((name) => createApiKey(db.em(), actorFor(user), { name, userId: user.id }))
+		);
+		await requestReset(user.email);
+		const token = await resetLinkFor(user.email);
+		const outcome = await callerFor(db.em(), null).account.resetPassword({
+			token,
+			password: 'a new password here'
+		});
+		expect(outcome.liveApiKeys).toBe(2);
+		expect(outcome.session).not.toBeNull();
+
+		const session = await validateSession(db.em(), outcome.session!.token);
+		const me = callerFor(db.em(), user, { sessionId: session!.sessionId });
+		expect(await me.account.revokeApiKeys()).toEqual({ revoked: 2 });
+		for (const { secret } of keys) expect(await authenticateApiKey(db.em(), secret)).toBeNull();
+	});
+});
+
+describe('checking the current password', () => {
+	it('limits wrong current passwords per user, with a retry time, and audits every check', async () => {
+		const user = await createTestUser(db.em());
+		const me = callerFor(db.em(), user);
+		const limit = LIMITS.passwordCheckFailuresPerUser;
+		for (let i = 0; i < limit.points; i++) {
+			const failure = await failureOf(
+				me.account.changePassword({ currentPassword: `wrong-${i}`, newPassword: 'a new password here' })
+			);
+			expect(failure.code).toBe('BAD_REQUEST');
+			expect(failure.fieldErrors.currentPassword).toEqual(['Your current password is not right']);
+		}
+		// Even the right password now waits: a stolen session cannot be used to guess it.
+		const context = contextFor(db.em(), user);
+		const blocked = await failureOf(
+			createCaller(context).account.changePassword({
+				currentPassword: TEST_PASSWORD,
+				newPassword: 'a new password here'
+			})
+		);
+		expect(blocked.code).toBe('TOO_MANY_REQUESTS');
+		expect(blocked.message).toMatch(/Try again in 15 minutes/);
+		expect(Number(context.responseHeaders.get('Retry-After'))).toBeGreaterThan(0);
+		// Turning two-factor off asks for the same password: the same limit applies.
+		expect((await failureOf(me.account.disableTwoFactor({ password: TEST_PASSWORD }))).code).toBe(
+			'TOO_MANY_REQUESTS'
+		);
+		expect(await auditFor(user.id, 'auth.password_check_failed')).toHaveLength(limit.points);
+		expect(await auditFor(user.id, 'auth.password_check_blocked')).toHaveLength(2);
+
+		const later = new Date(Date.now() + (limit.windowSeconds + 1) * 1000);
+		await changePassword(db.em(), actorFor(user), {
+			currentPassword: TEST_PASSWORD,
+			newPassword: 'a new password here',
+			now: later
+		});
+		const passed = await auditFor(user.id, 'auth.password_check_passed');
+		expect(passed.map((e) => e.details)).toEqual([{ for: 'change_password' }]);
+	});
+
+	it('audits a wrong password when turning two-factor off', async () => {
+		const user = await createTestUser(db.em());
+		const failure = await failureOf(
+			callerFor(db.em(), user).account.disableTwoFactor({ password: 'not it' })
+		);
+		expect(failure.fieldErrors.password).toEqual(['Your password is not right']);
+		const [event] = await auditFor(user.id, 'auth.password_check_failed');
+		expect(event?.details).toEqual({ for: 'disable_two_factor' });
 	});
 });
 

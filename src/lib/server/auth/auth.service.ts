@@ -1,28 +1,49 @@
 // Signing in and out, two-factor, password reset and the first admin. Every outcome is audited;
 // failures answer the same whatever the reason, so nobody can learn which emails have accounts.
+// Failed sign-ins are counted per account and source, per account and per IP: someone guessing from
+// elsewhere cannot lock the owner out, and signing in successfully never counts against anyone.
 import { LockMode } from '@mikro-orm/postgresql';
 import * as OTPAuth from 'otpauth';
 import QRCode from 'qrcode';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
+import { countLiveApiKeys } from '../api-keys/api-keys.service.ts';
 import { recordAudit, recordAuditNow } from '../audit/audit.service.ts';
+import { enqueue } from '../jobs/boss.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { ClinicSettings } from '../settings/clinic-settings.entity.ts';
 import type { Actor } from './actor.ts';
+import { passwordResetSendJob } from './auth.jobs.ts';
 import { OneTimeToken, type TokenPurpose } from './one-time-token.entity.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
-import { clearLimit, hitLimit, peekLimit, type Limit } from './rate-limit.ts';
+import {
+	clearLimit,
+	clearLimitsStartingWith,
+	hitLimit,
+	peekLimit,
+	peekLimits,
+	type Limit
+} from './rate-limit.ts';
 import { createSession, endSession, endUserSessions, toSessionUser } from './sessions.service.ts';
 import { hashToken, newToken } from './tokens.ts';
-import { User } from './user.entity.ts';
+import { User, type UserKind } from './user.entity.ts';
 
 export const SIGN_IN_FAILED = 'That email and password do not match an active account.';
 const LINK_INVALID = 'This link has expired or was already used. Ask for a new one.';
 
 export const LIMITS = {
-	signInPerIp: { points: 30, windowSeconds: 15 * 60 },
-	signInFailuresPerAccount: { points: 5, windowSeconds: 15 * 60 },
+	/** Failed sign-ins to one account from one IP address: someone guessing that person's password. */
+	signInFailuresPerAccountAndIp: { points: 5, windowSeconds: 15 * 60 },
+	/**
+	 * Failed sign-ins to one account from anywhere: high enough that nobody can lock its owner out at
+	 * will, low enough to stop guessing spread over many addresses.
+	 */
+	signInFailuresPerAccount: { points: 50, windowSeconds: 15 * 60 },
+	/** Failed sign-ins from one IP address, whatever the account (trying one password on many). */
+	signInFailuresPerIp: { points: 30, windowSeconds: 15 * 60 },
+	/** Wrong current passwords (changing it, turning two-factor off) per signed-in user. */
+	passwordCheckFailuresPerUser: { points: 5, windowSeconds: 15 * 60 },
 	resetPerAccount: { points: 3, windowSeconds: 60 * 60 },
 	resetPerIp: { points: 10, windowSeconds: 60 * 60 }
 } satisfies Record<string, Limit>;
@@ -35,13 +56,90 @@ const TOKEN_LIFETIME_MINUTES: Record<TokenPurpose, number> = {
 /** A new colleague's "set your password" link lives longer than a reset link. */
 const WELCOME_LINK_MINUTES = 72 * 60;
 
-function tooMany(retryAfter: number): AppError {
+function minutesText(retryAfter: number): string {
 	const minutes = Math.ceil(retryAfter / 60);
-	return new AppError(
-		'TOO_MANY_REQUESTS',
-		`Too many attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-		{ retryAfter }
+	return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+function tooMany(retryAfter: number): AppError {
+	return new AppError('TOO_MANY_REQUESTS', `Too many attempts. Try again in ${minutesText(retryAfter)}.`, {
+		retryAfter
+	});
+}
+
+type SignInScope = 'account_and_ip' | 'account' | 'ip';
+
+/** One account's failure counter for one source; the email is hashed to keep keys short. */
+function accountSourcePrefix(email: string): string {
+	return `signin:account-ip:${hashToken(email).slice(0, 32)}:`;
+}
+
+function signInCounters(email: string, ip: string | null) {
+	return [
+		{
+			scope: 'account_and_ip',
+			key: accountSourcePrefix(email) + (ip ?? 'unknown'),
+			limit: LIMITS.signInFailuresPerAccountAndIp
+		},
+		{ scope: 'account', key: `signin:account:${email}`, limit: LIMITS.signInFailuresPerAccount },
+		{ scope: 'ip', key: `signin:ip:${ip ?? 'unknown'}`, limit: LIMITS.signInFailuresPerIp }
+	] as const satisfies readonly { scope: SignInScope; key: string; limit: Limit }[];
+}
+
+/** Which counter (if any) stops this sign-in now, and for how long. */
+async function signInBlock(
+	em: Em,
+	email: string,
+	ip: string | null,
+	now: Date
+): Promise<{ scope: SignInScope; retryAfter: number } | null> {
+	const counters = signInCounters(email, ip);
+	const states = await peekLimits(em, counters, now);
+	const over = counters.flatMap((c, i) => (states[i]!.count >= c.limit.points ? [{ c, s: states[i]! }] : []));
+	if (over.length === 0) return null;
+	return { scope: over[0]!.c.scope, retryAfter: Math.max(...over.map((o) => o.s.retryAfter)) };
+}
+
+async function countSignInFailure(em: Em, email: string, ip: string | null, now: Date): Promise<void> {
+	for (const counter of signInCounters(email, ip)) await hitLimit(em, counter.key, counter.limit, now);
+}
+
+/** A locked-out person is told how long to wait, and what else they can do. */
+function signInLocked(scope: SignInScope, retryAfter: number): AppError {
+	const wait = minutesText(retryAfter);
+	const message =
+		scope === 'ip'
+			? `Too many failed sign-ins from your network. Try again in ${wait}, or ask a Casebook admin at your clinic for help.`
+			: `Too many failed sign-ins to this account. Try again in ${wait}, or choose a new password with “Forgot your password?” (an admin at your clinic can also send you a reset link).`;
+	return new AppError('TOO_MANY_REQUESTS', message, { retryAfter, details: { lockedOut: scope } });
+}
+
+/** A successful reset proves the person owns the account: its failure counters start again. */
+async function clearAccountSignInFailures(em: Em, email: string): Promise<void> {
+	await clearLimit(em, `signin:account:${email}`);
+	await clearLimitsStartingWith(em, accountSourcePrefix(email));
+}
+
+/**
+ * Ends a user's outstanding one-time tokens of these purposes: only the newest reset link works, and
+ * none works once the password has changed another way.
+ */
+export async function endOutstandingTokens(
+	em: Em,
+	userId: string,
+	purposes: TokenPurpose[],
+	now = new Date()
+): Promise<number> {
+	return em.nativeUpdate(
+		OneTimeToken,
+		{ user: userId, purpose: { $in: purposes }, usedAt: null, expiresAt: { $gt: now } },
+		{ expiresAt: now }
 	);
+}
+
+/** After a password change: no older reset link, and no sign-in half done with the old password. */
+export function endPasswordLinks(em: Em, userId: string, now = new Date()): Promise<number> {
+	return endOutstandingTokens(em, userId, ['password_reset', 'two_factor'], now);
 }
 
 export async function issueToken(
@@ -96,9 +194,8 @@ async function loadWithSecrets(em: Em, where: { email: string } | { id: string }
 	return em.findOne(User, where, { populate: ['passwordHash', 'totpSecret'] });
 }
 
-export type SignInResult =
-	| { status: 'signed_in'; token: string; user: User; sessionId: string }
-	| { status: 'needs_two_factor'; challenge: string };
+type SignedIn = { status: 'signed_in'; token: string; user: User; sessionId: string };
+export type SignInResult = SignedIn | { status: 'needs_two_factor'; challenge: string };
 
 export async function signIn(
 	em: Em,
@@ -107,17 +204,15 @@ export async function signIn(
 ): Promise<SignInResult> {
 	const now = input.now ?? new Date();
 	const email = input.email.trim().toLowerCase();
-	const accountKey = `signin:account:${email}`;
-	const ipState = await hitLimit(em, `signin:ip:${actor.ip ?? 'unknown'}`, LIMITS.signInPerIp, now);
-	const accountState = await peekLimit(em, accountKey, LIMITS.signInFailuresPerAccount, now);
-	if (ipState.isOver || accountState.count >= LIMITS.signInFailuresPerAccount.points) {
+	const block = await signInBlock(em, email, actor.ip, now);
+	if (block) {
 		await recordAuditNow(em, actor, {
 			action: 'auth.sign_in_blocked',
 			actorType: 'anonymous',
 			actorLabel: email,
-			details: { reason: ipState.isOver ? 'ip_rate_limit' : 'account_rate_limit' }
+			details: { reason: `${block.scope}_rate_limit` }
 		});
-		throw tooMany(ipState.isOver ? ipState.retryAfter : accountState.retryAfter);
+		throw signInLocked(block.scope, block.retryAfter);
 	}
 
 	const user = await loadWithSecrets(em, { email });
@@ -131,7 +226,7 @@ export async function signIn(
 		reason = 'inactive';
 	}
 	if (reason) {
-		await hitLimit(em, accountKey, LIMITS.signInFailuresPerAccount, now);
+		await countSignInFailure(em, email, actor.ip, now);
 		await recordAuditNow(em, actor, {
 			action: 'auth.sign_in_failed',
 			actorType: 'anonymous',
@@ -154,8 +249,10 @@ async function finishSignIn(
 	actor: Actor,
 	user: User,
 	options: { now: Date; userAgent?: string | null; method: string }
-): Promise<SignInResult> {
-	await clearLimit(em, `signin:account:${user.email}`);
+): Promise<SignedIn> {
+	// The owner got in from here: their typos from this source are forgotten. The account-wide count
+	// stays, so an attacker spread over many addresses gains nothing from the owner signing in.
+	await clearLimit(em, accountSourcePrefix(user.email) + (actor.ip ?? 'unknown'));
 	user.lastSignInAt = options.now;
 	const { token, session } = await createSession(em, {
 		user,
@@ -207,11 +304,10 @@ export async function completeTwoFactor(
 	);
 	if (!pending?.user) throw new AppError('UNAUTHORIZED', 'Your sign-in timed out. Please start again.');
 	const user = (await loadWithSecrets(em, { id: pending.user.id }))!;
-	const accountKey = `signin:account:${user.email}`;
-	const state = await peekLimit(em, accountKey, LIMITS.signInFailuresPerAccount, now);
-	if (state.count >= LIMITS.signInFailuresPerAccount.points) throw tooMany(state.retryAfter);
+	const block = await signInBlock(em, user.email, actor.ip, now);
+	if (block) throw signInLocked(block.scope, block.retryAfter);
 	if (!user.isActive || !acceptTotp(user, input.code, now)) {
-		await hitLimit(em, accountKey, LIMITS.signInFailuresPerAccount, now);
+		await countSignInFailure(em, user.email, actor.ip, now);
 		await recordAuditNow(em, actor, {
 			action: 'auth.sign_in_failed',
 			actorType: 'anonymous',
@@ -239,7 +335,11 @@ export async function signOut(em: Em, actor: Actor, now = new Date()): Promise<v
 	});
 }
 
-/** Emails a reset link when the address belongs to an active account; answers the same either way. */
+/**
+ * "Forgot your password?": answers the same, after the same work, whether or not the address has an
+ * account. It only enqueues a job; the job (sendRequestedPasswordReset) looks the account up and
+ * emails a link when there is one, so the answer's timing says nothing either.
+ */
 export async function requestPasswordReset(
 	em: Em,
 	actor: Actor,
@@ -250,22 +350,48 @@ export async function requestPasswordReset(
 	const perIp = await hitLimit(em, `reset:ip:${actor.ip ?? 'unknown'}`, LIMITS.resetPerIp, now);
 	const perAccount = await hitLimit(em, `reset:account:${email}`, LIMITS.resetPerAccount, now);
 	if (perIp.isOver || perAccount.isOver) throw tooMany(Math.max(perIp.retryAfter, perAccount.retryAfter));
-	const user = await em.findOne(User, { email, isActive: true });
 	await em.transactional(async (tx) => {
+		await enqueue(tx, passwordResetSendJob, {
+			email,
+			requestedAt: now.toISOString(),
+			requestId: actor.requestId,
+			ip: actor.ip
+		});
+	});
+}
+
+/**
+ * The job behind "Forgot your password?": emails a reset link when the address belongs to an active
+ * account, and audits the request either way. A request older than a link's lifetime is dropped:
+ * nobody is waiting for that email any more. Returns whether a link was sent.
+ */
+export async function sendRequestedPasswordReset(
+	em: Em,
+	data: { email: string; requestedAt: string; requestId: string | null; ip: string | null },
+	now = new Date()
+): Promise<boolean> {
+	const requestedAt = new Date(data.requestedAt);
+	if (now.getTime() - requestedAt.getTime() >= TOKEN_LIFETIME_MINUTES.password_reset * 60_000) return false;
+	const actor: Actor = { user: null, sessionId: null, requestId: data.requestId, ip: data.ip };
+	return em.transactional(async (tx) => {
+		const user = await tx.findOne(User, { email: data.email, isActive: true });
 		recordAudit(tx, actor, {
 			action: 'auth.password_reset_requested',
-			actorType: actor.user ? undefined : 'anonymous',
-			actorLabel: actor.user ? undefined : email,
+			actorType: 'anonymous',
+			actorLabel: data.email,
 			recordType: user ? 'user' : undefined,
 			recordId: user?.id,
 			details: user ? undefined : { unknownEmail: true }
 		});
 		if (user) await sendPasswordLink(tx, user, 'reset', now);
+		return Boolean(user);
 	});
 }
 
 /** Queues the "set your password" email for a new colleague or the reset email (inside a transaction). */
 export async function sendPasswordLink(em: Em, user: User, kind: 'welcome' | 'reset', now = new Date()) {
+	// Only the newest link works: an older email left in an inbox (or a backup) opens nothing.
+	await endOutstandingTokens(em, user.id, ['password_reset'], now);
 	const token = await issueToken(em, {
 		purpose: 'password_reset',
 		user,
@@ -303,6 +429,8 @@ export async function resetPassword(
 		user.passwordChangedAt = now;
 		await tx.flush();
 		const ended = await endUserSessions(tx, user.id, 'password_reset', { now });
+		await endPasswordLinks(tx, user.id, now);
+		await clearAccountSignInFailures(tx, user.email);
 		recordAudit(tx, actor, {
 			action: 'auth.password_reset',
 			actorType: 'anonymous',
@@ -317,24 +445,112 @@ export async function resetPassword(
 	});
 }
 
+export interface SignedInSession {
+	/** The session cookie's value: the caller sets it (HttpOnly) and never shows it. */
+	token: string;
+	kind: UserKind;
+}
+
+export interface PasswordResetOutcome {
+	/** Set when the person is signed straight in: no second factor to ask for. */
+	session: SignedInSession | null;
+	/** Live API keys: a new password does not stop them, so the confirmation offers to revoke them. */
+	liveApiKeys: number;
+}
+
+/** The reset-password page: a new password from a link, then signed in (unless two-factor is on). */
+export async function completePasswordReset(
+	em: Em,
+	actor: Actor,
+	input: { token: string; password: string; userAgent?: string | null; now?: Date }
+): Promise<PasswordResetOutcome> {
+	const now = input.now ?? new Date();
+	const { id } = await resetPassword(em, actor, { ...input, now });
+	const user = await em.findOneOrFail(User, { id });
+	const liveApiKeys = user.kind === 'staff' ? await countLiveApiKeys(em, user.id) : 0;
+	// Two-factor users sign in normally: the link proves the mailbox, not the second factor.
+	if (user.totpEnabledAt) return { session: null, liveApiKeys };
+	const { token } = await finishSignIn(em, actor, user, {
+		now,
+		userAgent: input.userAgent,
+		method: 'password_reset'
+	});
+	return { session: { token, kind: user.kind }, liveApiKeys };
+}
+
+type PasswordCheckPurpose = 'change_password' | 'disable_two_factor';
+
+/**
+ * Checks the signed-in user's current password before a sensitive change. Limited per user (a
+ * stolen session cannot be used to guess the password) and audited whether it passes or fails.
+ */
+async function checkCurrentPassword(
+	em: Em,
+	actor: Actor,
+	input: { password: string; purpose: PasswordCheckPurpose; field: string; now: Date }
+): Promise<User> {
+	const user = actor.user && (await loadWithSecrets(em, { id: actor.user.id }));
+	if (!user) throw new AppError('UNAUTHORIZED', 'Please sign in.');
+	const key = `password-check:user:${user.id}`;
+	const limit = LIMITS.passwordCheckFailuresPerUser;
+	const state = await peekLimit(em, key, limit, input.now);
+	if (state.count >= limit.points) {
+		await recordAuditNow(em, actor, {
+			action: 'auth.password_check_blocked',
+			recordType: 'user',
+			recordId: user.id,
+			details: { for: input.purpose }
+		});
+		throw new AppError(
+			'TOO_MANY_REQUESTS',
+			`Too many wrong passwords. Try again in ${minutesText(state.retryAfter)}. If you have forgotten your password, sign out and use “Forgot your password?”.`,
+			{ retryAfter: state.retryAfter }
+		);
+	}
+	let isRight = false;
+	if (user.passwordHash) isRight = await verifyPassword(user.passwordHash, input.password);
+	else await burnPasswordCheck(input.password);
+	if (!isRight) {
+		await hitLimit(em, key, limit, input.now);
+		await recordAuditNow(em, actor, {
+			action: 'auth.password_check_failed',
+			recordType: 'user',
+			recordId: user.id,
+			details: { for: input.purpose }
+		});
+		const message =
+			input.field === 'currentPassword' ? 'Your current password is not right' : 'Your password is not right';
+		throw new AppError('BAD_REQUEST', `${message}.`, { fieldErrors: { [input.field]: [message] } });
+	}
+	await clearLimit(em, key);
+	await recordAuditNow(em, actor, {
+		action: 'auth.password_check_passed',
+		recordType: 'user',
+		recordId: user.id,
+		details: { for: input.purpose }
+	});
+	return user;
+}
+
 export async function changePassword(
 	em: Em,
 	actor: Actor,
 	input: { currentPassword: string; newPassword: string; now?: Date }
 ): Promise<void> {
 	const now = input.now ?? new Date();
-	const user = actor.user && (await loadWithSecrets(em, { id: actor.user.id }));
-	if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.currentPassword))) {
-		throw new AppError('BAD_REQUEST', 'Your current password is not right.', {
-			fieldErrors: { currentPassword: ['Your current password is not right'] }
-		});
-	}
+	const user = await checkCurrentPassword(em, actor, {
+		password: input.currentPassword,
+		purpose: 'change_password',
+		field: 'currentPassword',
+		now
+	});
 	await em.transactional(async (tx) => {
 		const fresh = (await loadWithSecrets(tx, { id: user.id }))!;
 		fresh.passwordHash = await hashPassword(input.newPassword);
 		fresh.passwordChangedAt = now;
 		await tx.flush();
 		const ended = await endUserSessions(tx, user.id, 'password_changed', { except: actor.sessionId, now });
+		await endPasswordLinks(tx, user.id, now);
 		recordAudit(tx, actor, {
 			action: 'auth.password_changed',
 			recordType: 'user',
@@ -364,9 +580,17 @@ export async function startTwoFactor(em: Em, actor: Actor): Promise<TwoFactorEnr
 	return { secret, uri, qrSvg };
 }
 
-export async function confirmTwoFactor(em: Em, actor: Actor, input: { code: string; now?: Date }) {
+/**
+ * Turns two-factor on once the first code checks out, and signs the user out everywhere else: a
+ * session someone else may hold was started without the second factor. Returns how many ended.
+ */
+export async function confirmTwoFactor(
+	em: Em,
+	actor: Actor,
+	input: { code: string; now?: Date }
+): Promise<{ otherSessionsEnded: number }> {
 	const now = input.now ?? new Date();
-	await em.transactional(async (tx) => {
+	return em.transactional(async (tx) => {
 		const user = await loadWithSecrets(tx, { id: actor.user!.id });
 		if (!user?.totpSecret)
 			throw new AppError('BAD_REQUEST', 'Start setting up two-factor authentication first.');
@@ -377,27 +601,36 @@ export async function confirmTwoFactor(em: Em, actor: Actor, input: { code: stri
 			});
 		}
 		user.totpEnabledAt = now;
+		await tx.flush();
+		const otherSessionsEnded = await endUserSessions(tx, user.id, 'two_factor_enabled', {
+			except: actor.sessionId,
+			now
+		});
 		recordAudit(tx, actor, {
 			action: 'auth.two_factor_enabled',
 			recordType: 'user',
 			recordId: user.id,
-			changedFields: ['twoFactor']
+			changedFields: ['twoFactor'],
+			details: { otherSessionsEnded }
 		});
+		return { otherSessionsEnded };
 	});
 }
 
-export async function disableTwoFactor(em: Em, actor: Actor, input: { password: string }) {
+export async function disableTwoFactor(em: Em, actor: Actor, input: { password: string; now?: Date }) {
+	const now = input.now ?? new Date();
 	const settings = await em.findOneOrFail(ClinicSettings, { id: 1 });
 	if (settings.requireTwoFactor) {
 		throw new AppError('FORBIDDEN', 'Your clinic requires two-factor authentication for every account.');
 	}
+	const checked = await checkCurrentPassword(em, actor, {
+		password: input.password,
+		purpose: 'disable_two_factor',
+		field: 'password',
+		now
+	});
 	await em.transactional(async (tx) => {
-		const user = await loadWithSecrets(tx, { id: actor.user!.id });
-		if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, input.password))) {
-			throw new AppError('BAD_REQUEST', 'Your password is not right.', {
-				fieldErrors: { password: ['Your password is not right'] }
-			});
-		}
+		const user = (await loadWithSecrets(tx, { id: checked.id }))!;
 		user.totpSecret = null;
 		user.totpEnabledAt = null;
 		user.totpLastStep = null;
@@ -419,6 +652,30 @@ export async function hasActiveAdmin(em: Em): Promise<boolean> {
 export async function issueFirstAdminToken(em: Em, now = new Date()): Promise<string> {
 	await em.nativeUpdate(OneTimeToken, { purpose: 'first_admin', usedAt: null }, { usedAt: now });
 	return issueToken(em, { purpose: 'first_admin', now });
+}
+
+/** The setup page: creates the first admin from the setup link and signs them in. */
+export async function setUpFirstAdmin(
+	em: Em,
+	actor: Actor,
+	input: {
+		token: string;
+		name: string;
+		email: string;
+		password: string;
+		userAgent?: string | null;
+		now?: Date;
+	}
+): Promise<SignedInSession> {
+	const now = input.now ?? new Date();
+	const { id } = await createFirstAdmin(em, actor, { ...input, now });
+	const user = await em.findOneOrFail(User, { id });
+	const { token } = await finishSignIn(em, actor, user, {
+		now,
+		userAgent: input.userAgent,
+		method: 'setup_link'
+	});
+	return { token, kind: user.kind };
 }
 
 export async function createFirstAdmin(

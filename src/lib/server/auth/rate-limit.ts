@@ -1,5 +1,5 @@
-// Fixed-window counters in PostgreSQL, shared by every web instance: sign-in, password reset and
-// portal-link requests are limited per account and per IP.
+// Fixed-window counters in PostgreSQL, shared by every web instance: sign-in failures, password
+// checks, password reset and portal-link requests are limited per account, per source and per IP.
 import type { Em } from '../db/orm.ts';
 
 export interface Limit {
@@ -50,6 +50,31 @@ export async function peekLimit(em: Em, key: string, limit: Limit, now = new Dat
 	return row ? state(row.points, new Date(row.reset_at), limit, now) : state(0, now, limit, now);
 }
 
+/** The state of several keys in one query, in the order given. */
+export async function peekLimits(
+	em: Em,
+	entries: readonly { key: string; limit: Limit }[],
+	now = new Date()
+): Promise<LimitState[]> {
+	const rows = await em
+		.getConnection()
+		.execute<{ key: string; points: number; reset_at: Date }[]>(
+			`select key, points, reset_at from rate_limit where key in (${entries.map(() => '?').join(', ')}) and reset_at > ?`,
+			[...entries.map((e) => e.key), now]
+		);
+	const byKey = new Map(rows.map((row) => [row.key, row]));
+	return entries.map(({ key, limit }) => {
+		const row = byKey.get(key);
+		return row ? state(row.points, new Date(row.reset_at), limit, now) : state(0, now, limit, now);
+	});
+}
+
+// Clearing runs in the caller's transaction (em.execute): a reset that rolls back clears nothing.
 export async function clearLimit(em: Em, key: string): Promise<void> {
-	await em.getConnection().execute(`delete from rate_limit where key = ?`, [key]);
+	await em.execute(`delete from rate_limit where key = ?`, [key]);
+}
+
+/** Clears every key that starts with `prefix` (e.g. one account's counters for each source). */
+export async function clearLimitsStartingWith(em: Em, prefix: string): Promise<void> {
+	await em.execute(`delete from rate_limit where starts_with(key, ?)`, [prefix]);
 }

@@ -9,6 +9,7 @@ import {
 } from './case-templates.schemas.ts';
 import {
 	archiveCaseTemplate,
+	caseTemplateFormOptions,
 	createCaseTemplate,
 	deleteCaseTemplate,
 	findCaseTemplates,
@@ -23,6 +24,7 @@ export const caseTemplatesRouter = router({
 	get: staffProcedure
 		.input(caseTemplateIdInput)
 		.query(({ ctx, input }) => getCaseTemplate(ctx.em, ctx.actor, input.id)),
+	formOptions: adminProcedure.query(({ ctx }) => caseTemplateFormOptions(ctx.em)),
 	create: adminProcedure
 		.input(createCaseTemplateInput)
 		.mutation(({ ctx, input }) => createCaseTemplate(ctx.em, ctx.actor, input)),

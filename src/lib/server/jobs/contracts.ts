@@ -3,8 +3,10 @@ import {
 	appointmentRequestNotifyJob,
 	reservationExpireJob
 } from '../appointment-requests/appointment-request.jobs.ts';
+import { passwordResetSendJob } from '../auth/auth.jobs.ts';
 import { caseEscalateJob, caseWarningsJob } from '../cases/case.jobs.ts';
 import { notificationSend } from '../notifications/notification.jobs.ts';
+import { portalLinkSendJob } from '../portal/portal-auth.jobs.ts';
 import type { JobContract } from './contract.ts';
 
 export const jobContracts: JobContract[] = [
@@ -12,5 +14,7 @@ export const jobContracts: JobContract[] = [
 	caseWarningsJob,
 	caseEscalateJob,
 	appointmentRequestNotifyJob,
-	reservationExpireJob
+	reservationExpireJob,
+	passwordResetSendJob,
+	portalLinkSendJob
 ];

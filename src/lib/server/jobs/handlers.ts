@@ -9,11 +9,15 @@ import {
 } from '../appointment-requests/appointment-request.jobs.ts';
 import { notifyForRequest } from '../appointment-requests/appointment-requests.service.ts';
 import { releaseExpiredReservation } from '../appointments/reservations.service.ts';
+import { passwordResetSendJob } from '../auth/auth.jobs.ts';
+import { sendRequestedPasswordReset } from '../auth/auth.service.ts';
 import { caseEscalateJob, caseWarningsJob } from '../cases/case.jobs.ts';
 import { runEscalationStep } from '../cases/case-routing.service.ts';
 import { sendCaseWarnings } from '../cases/case-warnings.ts';
 import { notificationSend } from '../notifications/notification.jobs.ts';
 import { sendNotification } from '../notifications/notifications.service.ts';
+import { portalLinkSendJob } from '../portal/portal-auth.jobs.ts';
+import { sendRequestedPortalLinks } from '../portal/portal-auth.service.ts';
 import type { Transports } from '../notifications/transports.ts';
 import type { JobContract } from './contract.ts';
 
@@ -60,5 +64,14 @@ export const jobHandlers: JobHandler[] = [
 	handler(reservationExpireJob, async ({ data, em, log }) => {
 		const outcome = await releaseExpiredReservation(em, data);
 		log.info({ ...data, outcome }, 'reservation expiry checked');
+	}),
+	// The typed address stays out of the log: whether it has an account is what the job hides.
+	handler(passwordResetSendJob, async ({ data, em, log }) => {
+		await sendRequestedPasswordReset(em, data);
+		log.debug('password reset request handled');
+	}),
+	handler(portalLinkSendJob, async ({ data, em, log }) => {
+		await sendRequestedPortalLinks(em, data);
+		log.debug({ channel: data.channel }, 'portal link request handled');
 	})
 ];

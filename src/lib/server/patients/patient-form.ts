@@ -6,10 +6,8 @@ import { formatPhone } from '../../components/patients/phone.ts';
 import { PHONE_TYPES, REMINDER_TYPES } from '../../schemas/patient-enums.ts';
 import { MAX_MEDICAL_ALERTS, MAX_PHONE_NUMBERS, type PatientFieldsInput } from '../../schemas/patient.ts';
 import type { FieldErrors } from '../errors.ts';
-import type { Em } from '../db/orm.ts';
 import type { CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
 import { validateCustomFields } from './custom-fields.ts';
-import { getCustomFieldDefinition } from './custom-fields.service.ts';
 import type { PatientView } from './patients.service.ts';
 
 /** The plain text inputs, named as the tRPC input names them. */
@@ -405,14 +403,15 @@ export function timeZoneNames(): string[] {
  * definition from the database, after zod has passed). A form shows them all in one round.
  */
 export async function addCustomFieldErrors(
-	em: Em,
+	/** Read only when needed: pages pass the `customFields.get` procedure, REST the service. */
+	loadDefinition: () => Promise<{ definition: CustomFieldsDefinitionDoc }>,
 	customFields: unknown,
 	fieldErrors: FieldErrors
 ): Promise<FieldErrors> {
 	if (customFields === undefined || Object.keys(fieldErrors).some((k) => k.startsWith('customFields'))) {
 		return fieldErrors;
 	}
-	const { definition } = await getCustomFieldDefinition(em);
+	const { definition } = await loadDefinition();
 	const result = validateCustomFields(customFields, definition);
 	return result.ok ? fieldErrors : { ...fieldErrors, ...result.errors };
 }

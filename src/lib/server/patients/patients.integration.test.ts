@@ -8,6 +8,7 @@ import { callerFor, createTestUser, uniqueSuffix } from '../testing/factories.ts
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import { CustomFieldDefinition } from './custom-field-definition.entity.ts';
 import { Patient } from './patient.entity.ts';
+import { getCustomFieldDefinition } from './custom-fields.service.ts';
 import { addCustomFieldErrors } from './patient-form.ts';
 
 let db: TestDb;
@@ -249,7 +250,7 @@ describe('bad input', () => {
 
 	it('lets a form show custom-field errors together with the other fields, in one round', async () => {
 		const merged = await addCustomFieldErrors(
-			db.em(),
+			() => getCustomFieldDefinition(db.em()),
 			{ sections: [{ token: SECTION, fields: [{ token: POLICY, value: '' }] }] },
 			{ firstName: ['Enter a first name'] }
 		);

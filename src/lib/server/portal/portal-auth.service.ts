@@ -1,6 +1,7 @@
 // Portal sign-in (issue 8): a patient asks for a one-time link by email or mobile and gets it by the
 // same channel; opening it starts a portal session (own cookie, own idle timeout), apart from any
-// staff session. The answer to a link request never says whether the address is known.
+// staff session. The answer to a link request never says whether the address is known, nor takes
+// longer when it is: the request only enqueues a job, and the job looks for patients and sends.
 import { z } from 'zod';
 import { requestPortalLinkInput } from '../../schemas/portal.ts';
 import { toE164 } from '../../schemas/phone.ts';
@@ -12,11 +13,13 @@ import type { Appointment } from '../appointments/appointment.entity.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';
+import { enqueue } from '../jobs/boss.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { patientDisplayName } from '../patients/patient-name.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { forgetSessions, sessionCache } from '../auth/session-cache.ts';
+import { portalLinkSendJob } from './portal-auth.jobs.ts';
 import { PortalLink, PortalSession, type PortalLinkPurpose } from './portal.entity.ts';
 
 export const SIGN_IN_LINK_MINUTES = 15;
@@ -118,8 +121,9 @@ async function findPatientsByAddress(em: Em, channel: Channel, address: string):
 }
 
 /**
- * The public "send me a link" form. Answers the same whether or not anyone has this address;
- * limited per address and per IP (TOO_MANY_REQUESTS with a retry time either way).
+ * The public "send me a link" form. Answers the same, after the same work, whether or not anyone has
+ * this address: it enqueues the job that sends (sendRequestedPortalLinks) either way. Limited per
+ * address and per IP (TOO_MANY_REQUESTS with a retry time either way).
  */
 export async function requestPortalLink(
 	em: Em,
@@ -128,7 +132,6 @@ export async function requestPortalLink(
 	now = new Date()
 ): Promise<{ channel: Channel }> {
 	const input = requestPortalLinkInput.parse(raw);
-	const settings = await getClinicSettings(em);
 	const parsed = parseAddress(input.address, getConfig().CASEBOOK_DEFAULT_COUNTRY);
 	if (!parsed)
 		throw new AppError('BAD_REQUEST', 'Enter your email address or mobile number', {
@@ -146,15 +149,41 @@ export async function requestPortalLink(
 		);
 	}
 	await em.transactional(async (tx) => {
-		const patients = await findPatientsByAddress(tx, parsed.channel, parsed.address);
+		await enqueue(tx, portalLinkSendJob, {
+			channel: parsed.channel,
+			address: parsed.address,
+			requestedAt: now.toISOString(),
+			requestId: actor.requestId,
+			ip: actor.ip
+		});
+	});
+	return { channel: parsed.channel };
+}
+
+/**
+ * The job behind "send me a link": a one-time link to each patient with this address (none for an
+ * unknown one), valid for SIGN_IN_LINK_MINUTES from the request. A request whose links would already
+ * have expired is dropped. Returns how many links were sent.
+ */
+export async function sendRequestedPortalLinks(
+	em: Em,
+	data: z.output<typeof portalLinkSendJob.payload>,
+	now = new Date()
+): Promise<number> {
+	const expiresAt = new Date(new Date(data.requestedAt).getTime() + SIGN_IN_LINK_MINUTES * 60_000);
+	if (expiresAt.getTime() <= now.getTime()) return 0;
+	const settings = await getClinicSettings(em);
+	const actor: Actor = { user: null, sessionId: null, requestId: data.requestId, ip: data.ip };
+	return em.transactional(async (tx) => {
+		const patients = await findPatientsByAddress(tx, data.channel, data.address);
 		for (const patient of patients) {
 			await issuePortalLink(tx, {
 				patient,
-				channel: parsed.channel,
-				recipient: parsed.address,
+				channel: data.channel,
+				recipient: data.address,
 				purpose: 'sign_in',
-				expiresAt: new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60_000),
-				message: signInMessage(patient, settings.clinicName, parsed.channel),
+				expiresAt,
+				message: signInMessage(patient, settings.clinicName, data.channel),
 				now
 			});
 			recordAudit(tx, actor, {
@@ -164,11 +193,11 @@ export async function requestPortalLink(
 				actorType: 'anonymous',
 				actorId: null,
 				actorLabel: null,
-				details: { channel: parsed.channel }
+				details: { channel: data.channel }
 			});
 		}
+		return patients.length;
 	});
-	return { channel: parsed.channel };
 }
 
 /** Staff send a sign-in link from the patient's page, by the channel they choose. */

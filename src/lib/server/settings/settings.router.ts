@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { adminProcedure, router, staffProcedure } from '../trpc/init.ts';
+import { adminProcedure, publicProcedure, router, staffProcedure } from '../trpc/init.ts';
 import { getClinicSettings, updateClinicSettings } from './settings.service.ts';
 
 export const settingsRouter = router({
+	/** Public: what every page may show (the portal and sign-in pages name the clinic). */
+	clinic: publicProcedure
+		.output(z.object({ clinicName: z.string() }))
+		.query(async ({ ctx }) => ({ clinicName: (await getClinicSettings(ctx.em)).clinicName })),
 	get: staffProcedure
 		.meta({ allowWithoutTwoFactor: true })
 		.query(({ ctx }) => getClinicSettings(ctx.em, { fresh: true })),

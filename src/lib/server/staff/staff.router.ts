@@ -18,7 +18,9 @@ import {
 	setReferrerActive,
 	endStaffSessions,
 	findStaff,
+	findStaffApiKeys,
 	getStaff,
+	revokeStaffApiKeys,
 	sendStaffPasswordReset,
 	updateStaff
 } from './staff.service.ts';
@@ -38,6 +40,12 @@ export const staffRouter = router({
 	sendPasswordReset: adminProcedure
 		.input(staffIdInput)
 		.mutation(({ ctx, input }) => sendStaffPasswordReset(ctx.em, ctx.actor, input.id)),
+	findApiKeys: adminProcedure
+		.input(staffIdInput)
+		.query(({ ctx, input }) => findStaffApiKeys(ctx.em, ctx.actor, input.id)),
+	revokeApiKeys: adminProcedure
+		.input(staffIdInput)
+		.mutation(({ ctx, input }) => revokeStaffApiKeys(ctx.em, ctx.actor, input.id)),
 	findReferrers: adminProcedure
 		.input(findReferrersInput)
 		.query(({ ctx, input }) => findReferrers(ctx.em, input)),

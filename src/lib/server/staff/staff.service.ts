@@ -3,9 +3,10 @@
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import type { Role } from '../../schemas/staff.ts';
-import { changedFields, recordAudit } from '../audit/audit.service.ts';
+import { changedFields, recordAudit, recordAuditNow } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
-import { sendPasswordLink } from '../auth/auth.service.ts';
+import { findLiveApiKeysOf, revokeApiKeysOf } from '../api-keys/api-keys.service.ts';
+import { endPasswordLinks, sendPasswordLink } from '../auth/auth.service.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { endUserSessions, listUserSessions } from '../auth/sessions.service.ts';
 import { User } from '../auth/user.entity.ts';
@@ -227,7 +228,23 @@ export async function sendStaffPasswordReset(em: Em, actor: Actor, id: string) {
 	});
 }
 
-/** For the CLI: set a password directly (ends the user's sessions). */
+/**
+ * A staff member's live API keys, for the admin's page: a deactivation or a reset link does not stop
+ * a key for good (reactivating brings it back), so the page offers to revoke them.
+ */
+export async function findStaffApiKeys(em: Em, actor: Actor, id: string) {
+	const user = await loadStaff(em, id);
+	const keys = await findLiveApiKeysOf(em, user.id);
+	await recordAuditNow(em, actor, { action: 'api_key.list', recordType: 'user', recordId: user.id });
+	return keys;
+}
+
+export async function revokeStaffApiKeys(em: Em, actor: Actor, id: string) {
+	const user = await loadStaff(em, id);
+	return revokeApiKeysOf(em, actor, user.id);
+}
+
+/** For the CLI: set a password directly (ends the user's sessions and outstanding reset links). */
 export async function setStaffPassword(em: Em, actor: Actor, email: string, password: string) {
 	return em.transactional(async (tx) => {
 		const user = await tx.findOne(User, { email: email.toLowerCase() }, { populate: ['passwordHash'] });
@@ -236,6 +253,7 @@ export async function setStaffPassword(em: Em, actor: Actor, email: string, pass
 		user.passwordChangedAt = new Date();
 		await tx.flush();
 		await endUserSessions(tx, user.id, 'password_reset');
+		await endPasswordLinks(tx, user.id);
 		recordAudit(tx, actor, {
 			action: 'auth.password_reset',
 			recordType: 'user',

@@ -17,10 +17,18 @@ export const INCIDENTAL_TABLES = [
 
 export type Digest = Record<string, string>;
 
+/** Runs a statement without parameters: for a database reached with plain `pg` (e2e). */
+export type SqlQuery = (sql: string) => Promise<Record<string, unknown>[]>;
+
 /** md5 of every table of the public schema but `exclude`, keyed by table name. */
-export async function digestTables(em: Em, exclude: readonly string[] = INCIDENTAL_TABLES): Promise<Digest> {
+export async function digestTables(
+	db: Em | SqlQuery,
+	exclude: readonly string[] = INCIDENTAL_TABLES
+): Promise<Digest> {
+	const query = <T>(sql: string) =>
+		(typeof db === 'function' ? db(sql) : db.execute<Record<string, unknown>[]>(sql)) as Promise<T>;
 	const tables = (
-		await em.execute<{ name: string }[]>(
+		await query<{ name: string }[]>(
 			`select tablename as name from pg_tables where schemaname = 'public' order by tablename`
 		)
 	)
@@ -31,7 +39,7 @@ export async function digestTables(em: Em, exclude: readonly string[] = INCIDENT
 		(name) =>
 			`select '${name}' as name, md5(coalesce(string_agg(t::text, ',' order by t::text), '')) as digest from public."${name}" t`
 	);
-	const rows = await em.execute<{ name: string; digest: string }[]>(parts.join(' union all '));
+	const rows = await query<{ name: string; digest: string }[]>(parts.join(' union all '));
 	return Object.fromEntries(rows.map((r) => [r.name, r.digest]));
 }
 

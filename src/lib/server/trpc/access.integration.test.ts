@@ -11,7 +11,19 @@ import type { Meta } from './init.ts';
 import { appRouter } from './router.ts';
 
 /** The only procedures anyone may call without signing in. Adding one here is a security decision. */
-const PUBLIC_ALLOW_LIST = new Set(['health.get', 'portal.requestLink']);
+const PUBLIC_ALLOW_LIST = new Set([
+	'health.get',
+	'portal.requestLink',
+	'settings.clinic',
+	// Page-only (never over /api/trpc): the sign-in, forgotten-password and setup pages.
+	'account.signIn',
+	'account.completeTwoFactor',
+	'account.requestPasswordReset',
+	'account.checkLink',
+	'account.resetPassword',
+	'account.setupStatus',
+	'account.setUp'
+]);
 
 interface ProcedureInfo {
 	path: string;

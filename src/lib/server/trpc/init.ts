@@ -2,27 +2,17 @@
 // the procedure builders every router uses. Access is always decided here, on the server, and every
 // procedure declares it in its meta (the router-walk test checks that none is left out).
 import { initTRPC, TRPCError } from '@trpc/server';
+import type { Role } from '../../schemas/staff.ts';
 import superjson from 'superjson';
 import { ZodError } from 'zod';
-import type { Role } from '../../schemas/staff.ts';
-import { hasRole } from '../auth/actor.ts';
 import { pathOfUnstorableText, UNSTORABLE_TEXT } from '../db/storable-text.ts';
 import { AppError, fieldError, toTRPCError, type FieldErrors } from '../errors.ts';
 import { logger } from '../logger.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import type { Context } from './context.ts';
+import { refusalFor, type Access } from './access-rules.ts';
 
-export interface Meta {
-	/**
-	 * Who may call: anyone, clinic staff, referrers (outside the clinic), either of those (senders),
-	 * or a patient signed in to the portal.
-	 */
-	access?: 'public' | 'staff' | 'referrer' | 'sender' | 'patient';
-	/** For staff procedures: any one of these roles (admin counts as every role). */
-	roles?: Role[];
-	/** Usable by staff who still have to set up a required second factor. */
-	allowWithoutTwoFactor?: boolean;
-}
+export type Meta = Access;
 
 const t = initTRPC
 	.context<Context>()
@@ -87,63 +77,50 @@ const baseProcedure = t.procedure.use(errorMapping).use(refuseUnstorableText);
 /** Anyone may call. Every use must be on the public allow-list of the router-walk test. */
 export const publicProcedure = baseProcedure.meta({ access: 'public' });
 
-/** A signed-in, active clinic staff member (any role). */
+/** Public, but only for pages through the server caller: /api/trpc answers NOT_FOUND. */
+export const pageOnlyProcedure = publicProcedure.meta({ pageOnly: true });
+
+/** Refuses a caller that `meta` (the procedure's whole, merged meta) does not admit. */
+async function refuseUnlessAllowed(ctx: Context, meta: Meta | undefined, access: Access['access']) {
+	const refusal = await refusalFor(
+		{ ...meta, access: meta?.access ?? access },
+		ctx.actor,
+		async () => (await getClinicSettings(ctx.em)).requireTwoFactor
+	);
+	if (refusal) throw new TRPCError({ code: refusal.code, message: refusal.message });
+}
+
+/** A signed-in, active clinic staff member (any role, unless the meta names roles). */
 export const staffProcedure = baseProcedure.meta({ access: 'staff' }).use(async ({ ctx, meta, next }) => {
-	const user = ctx.actor.user;
-	if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
-	if (user.kind !== 'staff')
-		throw new TRPCError({ code: 'FORBIDDEN', message: 'This is for clinic staff only.' });
-	if (!user.hasTwoFactor && !meta?.allowWithoutTwoFactor) {
-		const settings = await getClinicSettings(ctx.em);
-		if (settings.requireTwoFactor) {
-			throw new TRPCError({
-				code: 'FORBIDDEN',
-				message: 'Your clinic requires two-factor authentication. Set it up in My account to continue.'
-			});
-		}
-	}
-	return next({ ctx: { ...ctx, user } });
+	await refuseUnlessAllowed(ctx, meta, 'staff');
+	return next({ ctx: { ...ctx, user: ctx.actor.user! } });
 });
 
 /** Staff holding at least one of `roles` (admin holds them all). */
 export function roleProcedure(...roles: Role[]) {
-	return staffProcedure.meta({ roles }).use(({ ctx, next }) => {
-		if (!roles.some((role) => hasRole(ctx.user, role))) {
-			throw new TRPCError({ code: 'FORBIDDEN', message: 'You do not have permission to do that.' });
-		}
-		return next();
-	});
+	return staffProcedure.meta({ roles });
 }
 
 export const adminProcedure = roleProcedure('admin');
 
 /** A signed-in referrer: someone outside the clinic who sends cases and sees only those. */
-export const referrerProcedure = baseProcedure.meta({ access: 'referrer' }).use(({ ctx, next }) => {
-	const user = ctx.actor.user;
-	if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
-	if (user.kind !== 'referrer') throw new TRPCError({ code: 'FORBIDDEN', message: 'This is for referrers.' });
-	return next({ ctx: { ...ctx, user } });
-});
+export const referrerProcedure = baseProcedure
+	.meta({ access: 'referrer' })
+	.use(async ({ ctx, meta, next }) => {
+		await refuseUnlessAllowed(ctx, meta, 'referrer');
+		return next({ ctx: { ...ctx, user: ctx.actor.user! } });
+	});
 
 /** Staff or a referrer: anyone who may send a case to teams. */
-export const senderProcedure = baseProcedure.meta({ access: 'sender' }).use(async ({ ctx, next }) => {
-	const user = ctx.actor.user;
-	if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in.' });
-	if (user.kind === 'staff' && !user.hasTwoFactor) {
-		const settings = await getClinicSettings(ctx.em);
-		if (settings.requireTwoFactor)
-			throw new TRPCError({
-				code: 'FORBIDDEN',
-				message: 'Your clinic requires two-factor authentication. Set it up in My account to continue.'
-			});
-	}
-	return next({ ctx: { ...ctx, user } });
+export const senderProcedure = baseProcedure.meta({ access: 'sender' }).use(async ({ ctx, meta, next }) => {
+	await refuseUnlessAllowed(ctx, meta, 'sender');
+	return next({ ctx: { ...ctx, user: ctx.actor.user! } });
 });
 
 /** A patient signed in to the portal: every portal procedure scopes by this patient. */
-export const patientProcedure = baseProcedure.meta({ access: 'patient' }).use(({ ctx, next }) => {
-	const patient = ctx.actor.patient;
-	if (!patient) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Please sign in to the portal.' });
+export const patientProcedure = baseProcedure.meta({ access: 'patient' }).use(async ({ ctx, meta, next }) => {
+	await refuseUnlessAllowed(ctx, meta, 'patient');
+	const patient = ctx.actor.patient!;
 	// A browser may also hold a staff session: portal calls act as the patient alone.
 	return next({ ctx: { ...ctx, actor: { ...ctx.actor, user: null, sessionId: null }, patient } });
 });

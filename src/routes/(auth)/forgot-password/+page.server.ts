@@ -1,18 +1,15 @@
-import { z } from 'zod';
-import { requestPasswordReset } from '$lib/server/auth/auth.service';
 import { formAction, formValues, isFailure } from '$lib/server/forms';
-import { actorFromEvent } from '$lib/server/trpc/http';
-import { email } from '$lib/schemas/staff';
+import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions } from './$types';
 
 export const actions = {
 	default: async (event) => {
 		const values = await formValues(event.request);
+		const email = typeof values.email === 'string' ? values.email : '';
 		const result = await formAction(
 			async () => {
-				const input = z.object({ email }).parse(values);
-				await requestPasswordReset(event.locals.em, actorFromEvent(event), input);
-				return { sent: true as const, email: input.email };
+				await serverCaller(event).account.requestPasswordReset({ email });
+				return { sent: true as const, email: email.trim().toLowerCase() };
 			},
 			{ email: values.email }
 		);

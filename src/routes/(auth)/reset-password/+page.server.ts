@@ -1,38 +1,54 @@
-import { redirect } from '@sveltejs/kit';
-import { z } from 'zod';
-import { isTokenUsable, resetPassword, signIn } from '$lib/server/auth/auth.service';
+import { fail, redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { formAction, formValues, isFailure } from '$lib/server/forms';
-import { actorFromEvent } from '$lib/server/trpc/http';
-import { newPassword } from '$lib/schemas/staff';
+import { formAction, formValues, isFailure, type FormFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url, locals }) => {
-	const token = url.searchParams.get('token') ?? '';
-	return { token, isValid: await isTokenUsable(locals.em, token, 'password_reset') };
+export const load: PageServerLoad = async (event) => {
+	const token = event.url.searchParams.get('token') ?? '';
+	const { isUsable } = await serverCaller(event).account.checkLink({
+		token: token.slice(0, 200),
+		purpose: 'password_reset'
+	});
+	return { token, isValid: isUsable };
 };
 
-const schema = z
-	.object({ token: z.string().min(1).max(100), password: newPassword, confirm: z.string() })
-	.refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords do not match' });
+/** Where someone with live API keys confirms them: a new password does not stop a key. */
+const API_KEYS_AFTER_RESET = '/account/api-keys?after=password-reset';
+
+function text(values: Record<string, string | string[]>, name: string): string {
+	const value = values[name];
+	return typeof value === 'string' ? value : '';
+}
 
 export const actions = {
+	// The session cookie is set here, from the token the procedure returns: only a page can set it.
 	default: async (event) => {
 		const values = await formValues(event.request);
-		const actor = actorFromEvent(event);
-		const result = await formAction(async () => {
-			const input = schema.parse(values);
-			const user = await resetPassword(event.locals.em, actor, input);
-			// Signing straight in saves typing the new password again (two-factor users sign in normally).
-			return user.totpEnabledAt
-				? null
-				: signIn(event.locals.em, actor, { email: user.email, password: input.password });
-		});
-		if (isFailure(result)) return result;
-		if (result?.status === 'signed_in') {
-			setSessionCookie(event.cookies, result.token);
-			redirect(303, result.user.kind === 'referrer' ? '/referrer' : '/');
+		const password = text(values, 'password');
+		if (password !== text(values, 'confirm')) {
+			const mismatch: FormFailure = {
+				message: 'The two passwords do not match.',
+				fieldErrors: { confirm: ['The two passwords do not match'] }
+			};
+			return fail(400, mismatch);
 		}
-		redirect(303, '/sign-in');
+		const result = await formAction(() =>
+			serverCaller(event).account.resetPassword({ token: text(values, 'token'), password })
+		);
+		if (isFailure(result)) return result;
+		const { session, liveApiKeys } = result;
+		if (session) {
+			setSessionCookie(event.cookies, session.token);
+			if (session.kind === 'referrer') redirect(303, '/referrer');
+			redirect(303, liveApiKeys > 0 ? API_KEYS_AFTER_RESET : '/');
+		}
+		// Two-factor users sign in normally, then see their keys.
+		redirect(
+			303,
+			liveApiKeys > 0
+				? `/sign-in?reset=1&next=${encodeURIComponent(API_KEYS_AFTER_RESET)}`
+				: '/sign-in?reset=1'
+		);
 	}
 } satisfies Actions;

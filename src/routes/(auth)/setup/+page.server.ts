@@ -1,43 +1,49 @@
 // The first admin: reached from the one-time link Casebook prints at start-up on an empty database.
-import { redirect } from '@sveltejs/kit';
-import { z } from 'zod';
-import { createFirstAdmin, hasActiveAdmin, isTokenUsable, signIn } from '$lib/server/auth/auth.service';
+import { fail, redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { formAction, formValues, isFailure } from '$lib/server/forms';
-import { actorFromEvent } from '$lib/server/trpc/http';
-import { email, newPassword, personName } from '$lib/schemas/staff';
+import { formAction, formValues, isFailure, type FormFailure } from '$lib/server/forms';
+import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ url, locals }) => {
-	if (await hasActiveAdmin(locals.em)) redirect(303, '/sign-in');
-	const token = url.searchParams.get('token') ?? '';
-	return { token, isValid: await isTokenUsable(locals.em, token, 'first_admin') };
+export const load: PageServerLoad = async (event) => {
+	const caller = serverCaller(event);
+	if ((await caller.account.setupStatus()).hasAdmin) redirect(303, '/sign-in');
+	const token = event.url.searchParams.get('token') ?? '';
+	const { isUsable } = await caller.account.checkLink({ token: token.slice(0, 200), purpose: 'first_admin' });
+	return { token, isValid: isUsable };
 };
 
-const schema = z
-	.object({
-		token: z.string().min(1).max(100),
-		name: personName,
-		email,
-		password: newPassword,
-		confirm: z.string()
-	})
-	.refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'The two passwords do not match' });
+function text(values: Record<string, string | string[]>, name: string): string {
+	const value = values[name];
+	return typeof value === 'string' ? value : '';
+}
 
 export const actions = {
+	// The session cookie is set here, from the token the procedure returns: only a page can set it.
 	default: async (event) => {
 		const values = await formValues(event.request);
-		const actor = actorFromEvent(event);
+		const typed = { name: values.name, email: values.email };
+		const password = text(values, 'password');
+		if (password !== text(values, 'confirm')) {
+			const mismatch: FormFailure = {
+				message: 'The two passwords do not match.',
+				fieldErrors: { confirm: ['The two passwords do not match'] },
+				values: typed
+			};
+			return fail(400, mismatch);
+		}
 		const result = await formAction(
-			async () => {
-				const input = schema.parse(values);
-				await createFirstAdmin(event.locals.em, actor, input);
-				return signIn(event.locals.em, actor, { email: input.email, password: input.password });
-			},
-			{ name: values.name, email: values.email }
+			() =>
+				serverCaller(event).account.setUp({
+					token: text(values, 'token'),
+					name: text(values, 'name'),
+					email: text(values, 'email'),
+					password
+				}),
+			typed
 		);
 		if (isFailure(result)) return result;
-		if (result.status === 'signed_in') setSessionCookie(event.cookies, result.token);
+		setSessionCookie(event.cookies, result.token);
 		redirect(303, '/admin/staff');
 	}
 } satisfies Actions;

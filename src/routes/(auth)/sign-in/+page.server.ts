@@ -1,16 +1,9 @@
 import { redirect } from '@sveltejs/kit';
-import { z } from 'zod';
-import { completeTwoFactor, hasActiveAdmin, signIn } from '$lib/server/auth/auth.service';
 import { setSessionCookie } from '$lib/server/auth/cookies';
 import { formAction, formValues, isFailure } from '$lib/server/forms';
-import { actorFromEvent } from '$lib/server/trpc/http';
-import { totpCode } from '$lib/schemas/staff';
+import { serverCaller } from '$lib/server/trpc/http';
+import { safeNext } from '$lib/server/web/safe-next';
 import type { Actions, PageServerLoad } from './$types';
-
-/** Only same-site paths: never redirect off to somewhere a link chose. */
-function safeNext(value: string | null): string {
-	return value && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : '/';
-}
 
 /**
  * Where a signed-in person goes: referrers have their own area (/referrer) and nothing else, so a
@@ -23,32 +16,34 @@ function landingFor(kind: 'staff' | 'referrer', next: string): string {
 	return isReferrerPath ? '/' : next;
 }
 
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async (event) => {
+	const { locals, url } = event;
 	if (locals.user) redirect(303, landingFor(locals.user.kind, safeNext(url.searchParams.get('next'))));
-	return { needsSetup: !(await hasActiveAdmin(locals.em)), next: safeNext(url.searchParams.get('next')) };
+	const { hasAdmin } = await serverCaller(event).account.setupStatus();
+	return {
+		needsSetup: !hasAdmin,
+		next: safeNext(url.searchParams.get('next')),
+		wasPasswordReset: url.searchParams.get('reset') === '1'
+	};
 };
 
-const passwordStep = z.object({
-	email: z.string().trim().min(1, 'Enter your email').max(254),
-	password: z.string().min(1, 'Enter your password').max(200)
-});
-const codeStep = z.object({ challenge: z.string().min(10).max(100), code: totpCode });
+function text(values: Record<string, string | string[]>, name: string): string {
+	const value = values[name];
+	return typeof value === 'string' ? value : '';
+}
 
 export const actions = {
+	// The session cookie is set here, from the token the procedure returns: only a page can set it.
 	default: async (event) => {
 		const values = await formValues(event.request);
-		const next = safeNext(typeof values.next === 'string' ? values.next : null);
-		const actor = actorFromEvent(event);
-		const userAgent = event.request.headers.get('user-agent');
+		const next = safeNext(text(values, 'next') || null);
+		const caller = serverCaller(event);
+		const challenge = text(values, 'challenge');
 		const result = await formAction(
-			async () => {
-				if (values.challenge) {
-					const input = codeStep.parse(values);
-					return completeTwoFactor(event.locals.em, actor, { ...input, userAgent });
-				}
-				const input = passwordStep.parse(values);
-				return signIn(event.locals.em, actor, { ...input, userAgent });
-			},
+			() =>
+				challenge
+					? caller.account.completeTwoFactor({ challenge, code: text(values, 'code') })
+					: caller.account.signIn({ email: text(values, 'email'), password: text(values, 'password') }),
 			{ email: values.email, challenge: values.challenge }
 		);
 		if (isFailure(result)) {
@@ -57,6 +52,6 @@ export const actions = {
 		}
 		if (result.status === 'needs_two_factor') return { challenge: result.challenge, email: values.email };
 		setSessionCookie(event.cookies, result.token);
-		redirect(303, landingFor(result.user.kind, next));
+		redirect(303, landingFor(result.kind, next));
 	}
 } satisfies Actions;

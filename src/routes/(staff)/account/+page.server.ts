@@ -1,5 +1,5 @@
 // "My account": what every staff member may do for themselves (password, two-factor, devices).
-import { fail, redirect, type ActionFailure } from '@sveltejs/kit';
+import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
 import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,17 +10,20 @@ export const load: PageServerLoad = async (event) => {
 	const sessions = await caller.account.sessions();
 	const settings = await caller.settings.get();
 	const notice = event.url.searchParams.get('two-factor');
+	const ended = Number(event.url.searchParams.get('ended'));
 	return {
 		me,
 		sessions,
 		isTwoFactorRequired: settings.requireTwoFactor,
 		wasSentHereToSetUpTwoFactor: event.url.searchParams.get('required') === 'two-factor',
-		twoFactorNotice: notice === 'on' || notice === 'off' ? notice : null
+		twoFactorNotice: notice === 'on' || notice === 'off' ? notice : null,
+		otherSessionsEnded: Number.isInteger(ended) && ended > 0 ? ended : 0
 	};
 };
 
-/** This page has several forms: a failure says which one it belongs to. */
-function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>) {
+/** This page has several forms: a failure says which one it belongs to (and when to retry a 429). */
+function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>, event?: RequestEvent) {
+	if (event && failure.data.retryAfter) event.setHeaders({ 'Retry-After': String(failure.data.retryAfter) });
 	return fail(failure.status, { ...failure.data, intent });
 }
 
@@ -44,7 +47,7 @@ export const actions = {
 		const result = await formAction(() =>
 			serverCaller(event).account.changePassword({ currentPassword, newPassword })
 		);
-		if (isFailure(result)) return failed('changePassword', result);
+		if (isFailure(result)) return failed('changePassword', result, event);
 		return { intent: 'changePassword' as const, changed: true };
 	},
 	startTwoFactor: async (event) => {
@@ -59,14 +62,14 @@ export const actions = {
 		);
 		if (isFailure(result)) return failed('confirmTwoFactor', result);
 		// A fresh page: this request's user (and the layout's two-factor check) predate the change.
-		redirect(303, '/account?two-factor=on');
+		redirect(303, `/account?two-factor=on&ended=${result.otherSessionsEnded}`);
 	},
 	disableTwoFactor: async (event) => {
 		const data = await event.request.formData();
 		const result = await formAction(() =>
 			serverCaller(event).account.disableTwoFactor({ password: text(data, 'password') })
 		);
-		if (isFailure(result)) return failed('disableTwoFactor', result);
+		if (isFailure(result)) return failed('disableTwoFactor', result, event);
 		redirect(303, '/account?two-factor=off');
 	},
 	endSession: async (event) => {

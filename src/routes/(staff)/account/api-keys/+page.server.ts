@@ -7,7 +7,12 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const keys = await serverCaller(event).apiKeys.find();
-	return { keys, apiBase: `${event.url.origin}/api/v1` };
+	return {
+		keys,
+		apiBase: `${event.url.origin}/api/v1`,
+		// Reached from the reset-password page: a new password does not stop a key, so say so.
+		isAfterPasswordReset: event.url.searchParams.get('after') === 'password-reset'
+	};
 };
 
 function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>) {
@@ -32,5 +37,10 @@ export const actions = {
 		const result = await formAction(() => serverCaller(event).apiKeys.revoke({ id: text(data, 'id') }));
 		if (isFailure(result)) return failed('revoke', result);
 		return { intent: 'revoke' as const, revoked: result.name };
+	},
+	revokeAll: async (event) => {
+		const result = await formAction(() => serverCaller(event).account.revokeApiKeys());
+		if (isFailure(result)) return failed('revokeAll', result);
+		return { intent: 'revokeAll' as const, revokedCount: result.revoked };
 	}
 } satisfies Actions;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { findCaseTemplates } from '$lib/server/case-templates/case-templates.service';
-import { actorFromEvent } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/trpc/http';
 import type { PageServerLoad } from './$types';
 
 const query = z.object({
@@ -11,7 +10,7 @@ const query = z.object({
 
 export const load: PageServerLoad = async (event) => {
 	const params = query.parse(Object.fromEntries(event.url.searchParams));
-	const result = await findCaseTemplates(event.locals.em, actorFromEvent(event), {
+	const result = await serverCaller(event).admin.caseTemplates.find({
 		search: params.q || undefined,
 		includeArchived: params.archived === '1',
 		perPage: 100

@@ -1,16 +1,15 @@
-// The clinic's patient custom fields. The action calls the service directly (with the same rules
-// as the `customFields.update` procedure) until that router is registered in the app router.
+// The clinic's patient custom fields, read and saved through the `customFields` procedures.
 import { fail } from '@sveltejs/kit';
 import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import {
-	getCustomFieldDefinition,
-	updateCustomFieldDefinition
-} from '$lib/server/patients/custom-fields.service';
-import { actorFromEvent } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/trpc/http';
+import type { inferRouterInputs } from '@trpc/server';
+import type { AppRouter } from '$lib/server/trpc/router';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
-	return { custom: await getCustomFieldDefinition(locals.em) };
+type UpdateInput = inferRouterInputs<AppRouter>['customFields']['update'];
+
+export const load: PageServerLoad = async (event) => {
+	return { custom: await serverCaller(event).customFields.get() };
 };
 
 export const actions = {
@@ -30,7 +29,8 @@ export const actions = {
 		}
 		const version = Number(data.get('version'));
 		const result = await formAction(() =>
-			updateCustomFieldDefinition(event.locals.em, actorFromEvent(event), { definition, version })
+			// Whatever arrived: the procedure's input schema checks it, field by field.
+			serverCaller(event).customFields.update({ definition, version } as UpdateInput)
 		);
 		if (isFailure(result)) {
 			// A conflict gets its own way out on the page: load the newer definition.

@@ -2,7 +2,6 @@
 // save anyway (the form posts allowDuplicates=on), so nobody is blocked by a false match.
 import { fail, redirect } from '@sveltejs/kit';
 import { formAction, isFailure } from '$lib/server/forms';
-import { getCustomFieldDefinition } from '$lib/server/patients/custom-fields.service';
 import {
 	addCustomFieldErrors,
 	duplicatesOf,
@@ -14,9 +13,10 @@ import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const { definition } = await getCustomFieldDefinition(event.locals.em);
+	const caller = serverCaller(event);
+	const { definition } = await caller.customFields.get();
 	return {
-		options: await loadPatientFormOptions(serverCaller(event), definition),
+		options: await loadPatientFormOptions(caller, definition),
 		values: emptyPatientFormValues()
 	};
 };
@@ -27,7 +27,11 @@ export const actions = {
 		if (Object.keys(read.fieldErrors).length) {
 			return fail(400, {
 				message: 'Some fields need attention',
-				fieldErrors: await addCustomFieldErrors(event.locals.em, read.input.customFields, read.fieldErrors),
+				fieldErrors: await addCustomFieldErrors(
+					serverCaller(event).customFields.get,
+					read.input.customFields,
+					read.fieldErrors
+				),
 				values: read.values,
 				duplicates: null
 			});
@@ -38,7 +42,11 @@ export const actions = {
 				message: result.data.message,
 				fieldErrors:
 					result.status === 400
-						? await addCustomFieldErrors(event.locals.em, read.input.customFields, result.data.fieldErrors)
+						? await addCustomFieldErrors(
+								serverCaller(event).customFields.get,
+								read.input.customFields,
+								result.data.fieldErrors
+							)
 						: result.data.fieldErrors,
 				values: read.values,
 				duplicates: result.status === 409 ? duplicatesOf(result.data.details) : null

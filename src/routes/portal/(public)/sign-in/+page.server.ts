@@ -18,7 +18,10 @@ export const actions = {
 		const data = await event.request.formData();
 		const address = String(data.get('address') ?? '');
 		const result = await formAction(() => serverCaller(event).portal.requestLink({ address }), { address });
-		if (isFailure(result)) return result;
+		if (isFailure(result)) {
+			if (result.data.retryAfter) event.setHeaders({ 'Retry-After': String(result.data.retryAfter) });
+			return result;
+		}
 		return { sent: true as const, channel: result.channel, address };
 	}
 } satisfies Actions;

@@ -1,13 +1,7 @@
 import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
-import {
-	caseTemplateFormOptions,
-	deleteCaseTemplate,
-	getCaseTemplate,
-	updateCaseTemplate
-} from '$lib/server/case-templates/case-templates.service';
-import { AppError } from '$lib/server/errors';
+import { TRPCError } from '@trpc/server';
 import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { actorFromEvent } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
 import { errorsByType, readTemplateForm } from '../new/form-data';
 
@@ -15,13 +9,12 @@ const TEMPLATE_ID = /^\d{1,18}$/;
 
 export const load: PageServerLoad = async (event) => {
 	if (!TEMPLATE_ID.test(event.params.id)) error(404, 'Case template not found');
-	const template = await getCaseTemplate(event.locals.em, actorFromEvent(event), event.params.id).catch(
-		(e: unknown) => {
-			if (e instanceof AppError && e.code === 'NOT_FOUND') error(404, 'Case template not found');
-			throw e;
-		}
-	);
-	const options = await caseTemplateFormOptions(event.locals.em);
+	const caller = serverCaller(event);
+	const template = await caller.admin.caseTemplates.get({ id: event.params.id }).catch((e: unknown) => {
+		if (e instanceof TRPCError && e.code === 'NOT_FOUND') error(404, 'Case template not found');
+		throw e;
+	});
+	const options = await caller.admin.caseTemplates.formOptions();
 	// Keep the template's own services listed even if one has since been deactivated.
 	const services = [
 		...options.services,
@@ -44,7 +37,7 @@ export const actions = {
 		const { values, input, allowedIds } = readTemplateForm(data);
 		const version = Number(data.get('version'));
 		const result = await formAction(() =>
-			updateCaseTemplate(event.locals.em, actorFromEvent(event), { ...input, id: event.params.id, version })
+			serverCaller(event).admin.caseTemplates.update({ ...input, id: event.params.id, version })
 		);
 		if (isFailure(result)) {
 			return failed('update', result, {
@@ -55,10 +48,10 @@ export const actions = {
 		return { intent: 'update' as const, saved: true };
 	},
 	delete: async (event) => {
-		const actor = actorFromEvent(event);
+		const caller = serverCaller(event);
 		const result = await formAction(async () => {
-			const { name } = await getCaseTemplate(event.locals.em, actor, event.params.id);
-			return { ...(await deleteCaseTemplate(event.locals.em, actor, event.params.id)), name };
+			const { name } = await caller.admin.caseTemplates.get({ id: event.params.id });
+			return { ...(await caller.admin.caseTemplates.delete({ id: event.params.id })), name };
 		});
 		if (isFailure(result)) return failed('delete', result);
 		if (result.outcome === 'deleted') {

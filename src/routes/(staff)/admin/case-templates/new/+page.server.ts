@@ -1,21 +1,17 @@
 import { fail, redirect } from '@sveltejs/kit';
-import {
-	caseTemplateFormOptions,
-	createCaseTemplate
-} from '$lib/server/case-templates/case-templates.service';
 import { formAction, isFailure } from '$lib/server/forms';
-import { actorFromEvent } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/trpc/http';
 import type { Actions, PageServerLoad } from './$types';
 import { errorsByType, readTemplateForm } from './form-data';
 
 export const load: PageServerLoad = async (event) => {
-	return { options: await caseTemplateFormOptions(event.locals.em) };
+	return { options: await serverCaller(event).admin.caseTemplates.formOptions() };
 };
 
 export const actions = {
 	default: async (event) => {
 		const { values, input, allowedIds } = readTemplateForm(await event.request.formData());
-		const result = await formAction(() => createCaseTemplate(event.locals.em, actorFromEvent(event), input));
+		const result = await formAction(() => serverCaller(event).admin.caseTemplates.create(input));
 		if (isFailure(result)) {
 			return fail(result.status, {
 				...result.data,

@@ -1,4 +1,4 @@
-// One staff account: edit it, send a password link, end its sessions.
+// One staff account: edit it, send a password link, end its sessions, revoke its API keys.
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { ROLES, type Role } from '$lib/schemas/staff';
@@ -10,13 +10,13 @@ const STAFF_ID = /^\d{1,18}$/;
 
 export const load: PageServerLoad = async (event) => {
 	if (!STAFF_ID.test(event.params.id)) error(404, 'Staff member not found');
-	const staff = await serverCaller(event)
-		.staff.get({ id: event.params.id })
-		.catch((e: unknown) => {
-			if (e instanceof TRPCError && e.code === 'NOT_FOUND') error(404, 'Staff member not found');
-			throw e;
-		});
-	return { staff, isNew: event.url.searchParams.get('created') === '1' };
+	const caller = serverCaller(event);
+	const staff = await caller.staff.get({ id: event.params.id }).catch((e: unknown) => {
+		if (e instanceof TRPCError && e.code === 'NOT_FOUND') error(404, 'Staff member not found');
+		throw e;
+	});
+	const apiKeys = await caller.staff.findApiKeys({ id: event.params.id });
+	return { staff, apiKeys, isNew: event.url.searchParams.get('created') === '1' };
 };
 
 /** This page has several forms: a failure says which one it belongs to. */
@@ -54,7 +54,7 @@ export const actions = {
 			isActive: input.isActive
 		});
 		if (isFailure(result)) return failed('update', result);
-		return { intent: 'update' as const, saved: true };
+		return { intent: 'update' as const, saved: true, isActive: result.isActive };
 	},
 	sendPasswordReset: async (event) => {
 		const result = await formAction(() =>
@@ -67,5 +67,10 @@ export const actions = {
 		const result = await formAction(() => serverCaller(event).staff.endSessions({ id: event.params.id }));
 		if (isFailure(result)) return failed('endSessions', result);
 		return { intent: 'endSessions' as const, ended: result.ended };
+	},
+	revokeApiKeys: async (event) => {
+		const result = await formAction(() => serverCaller(event).staff.revokeApiKeys({ id: event.params.id }));
+		if (isFailure(result)) return failed('revokeApiKeys', result);
+		return { intent: 'revokeApiKeys' as const, revoked: result.revoked };
 	}
 } satisfies Actions;

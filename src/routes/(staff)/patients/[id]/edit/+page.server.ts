@@ -4,7 +4,6 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getConfig } from '$lib/server/config';
 import { formAction, isFailure } from '$lib/server/forms';
-import { getCustomFieldDefinition } from '$lib/server/patients/custom-fields.service';
 import {
 	loadPatientFormOptions,
 	patientFormValues,
@@ -23,7 +22,7 @@ export const load: PageServerLoad = async (event) => {
 		if (e instanceof TRPCError && e.code === 'NOT_FOUND') error(404, 'Patient not found');
 		throw e;
 	});
-	const { definition } = await getCustomFieldDefinition(event.locals.em);
+	const { definition } = await caller.customFields.get();
 	return {
 		patient: {
 			id: patient.id,
@@ -43,7 +42,11 @@ export const actions = {
 		if (Object.keys(read.fieldErrors).length) {
 			return fail(400, {
 				message: 'Some fields need attention',
-				fieldErrors: await addCustomFieldErrors(event.locals.em, read.input.customFields, read.fieldErrors),
+				fieldErrors: await addCustomFieldErrors(
+					serverCaller(event).customFields.get,
+					read.input.customFields,
+					read.fieldErrors
+				),
 				values: read.values,
 				isConflict: false
 			});
@@ -56,7 +59,11 @@ export const actions = {
 				message: result.data.message,
 				fieldErrors:
 					result.status === 400
-						? await addCustomFieldErrors(event.locals.em, read.input.customFields, result.data.fieldErrors)
+						? await addCustomFieldErrors(
+								serverCaller(event).customFields.get,
+								read.input.customFields,
+								result.data.fieldErrors
+							)
 						: result.data.fieldErrors,
 				values: read.values,
 				isConflict: result.status === 409
