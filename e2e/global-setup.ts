@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../db/embedded.ts';
+import { freePort, removeAbandonedTestClusters, removeEmbeddedData } from '../db/embedded.ts';
 import { findChromium } from './browser.ts';
 
 declare module 'vitest' {
@@ -19,8 +19,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
 	findChromium(); // fail early, with the install hint, before building anything
 	const root = path.resolve(import.meta.dirname, '..');
+	removeAbandonedTestClusters(); // of earlier runs that were killed before their clean-up
+	// Private (mode 0700) like a person's folder: the launcher copes with that by itself as root.
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-e2e-'));
-	fs.chmodSync(dataDir, 0o755);
 	const port = await freePort();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const logPath = path.join(dataDir, 'app.log');
@@ -74,6 +75,6 @@ export default async function setup(project: TestProject) {
 		await exited;
 		clearTimeout(timer);
 		fs.closeSync(log);
-		if (process.env.KEEP_E2E_DATA !== '1') fs.rmSync(dataDir, { recursive: true, force: true });
+		if (process.env.KEEP_E2E_DATA !== '1') removeEmbeddedData(dataDir);
 	};
 }

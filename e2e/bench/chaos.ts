@@ -17,7 +17,12 @@ import { parseArgs } from 'node:util';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import type { PgBoss } from 'pg-boss';
-import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../../db/embedded.ts';
+import {
+	freePort,
+	removeEmbeddedData,
+	startEmbeddedPostgres,
+	type EmbeddedDatabase
+} from '../../db/embedded.ts';
 import { buildIfNeeded } from '../../src/cli/build.ts';
 import { defaultEscalationPolicy } from '../../src/lib/schemas/team.ts';
 import { Appointment } from '../../src/lib/server/appointments/appointment.entity.ts';
@@ -79,9 +84,8 @@ export interface ChaosEnv {
 
 export async function openChaosEnv(log: (line: string) => void = () => undefined): Promise<ChaosEnv> {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-chaos-'));
-	// The postgres OS user (when we run as root) must be able to reach the data dir.
-	fs.chmodSync(dataDir, 0o755);
-	let db: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir });
+	const owner = { role: 'test' as const, command: 'the fault-injection run' };
+	let db: EmbeddedDatabase = await startEmbeddedPostgres({ dataDir, owner });
 	const url = db.url;
 	let orm: MikroORM | undefined;
 	let boss: PgBoss | undefined;
@@ -100,7 +104,7 @@ export async function openChaosEnv(log: (line: string) => void = () => undefined
 		await boss?.stop({ graceful: false }).catch(() => undefined);
 		await orm?.close().catch(() => undefined);
 		await db.stop();
-		fs.rmSync(dataDir, { recursive: true, force: true });
+		removeEmbeddedData(dataDir);
 		throw error;
 	}
 	log(`PostgreSQL on port ${db.port}, data in ${dataDir}`);
@@ -114,7 +118,7 @@ export async function openChaosEnv(log: (line: string) => void = () => undefined
 			await db.stop();
 			const stoppedAt = Date.now();
 			await sleep(downMs);
-			db = await startEmbeddedPostgres({ dataDir, port: db.port });
+			db = await startEmbeddedPostgres({ dataDir, port: db.port, owner });
 			return { stoppedAt, backAt: Date.now() };
 		},
 		async close() {
@@ -125,7 +129,7 @@ export async function openChaosEnv(log: (line: string) => void = () => undefined
 			setOrm(undefined);
 			await db.stop();
 			if (process.env.KEEP_CHAOS_DATA === '1') log(`kept ${dataDir}`);
-			else fs.rmSync(dataDir, { recursive: true, force: true });
+			else removeEmbeddedData(dataDir);
 		}
 	};
 }

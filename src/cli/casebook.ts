@@ -1,8 +1,12 @@
 // `npm run casebook -- <command>`: operational commands that work on the configured database
-// (or the embedded one when DATABASE_URL is not set).
+// (or the embedded one when DATABASE_URL is not set). While `npm start` runs on the same data dir,
+// a command uses that running PostgreSQL and never stops it; otherwise it starts the embedded
+// server for itself and stops it when done (and a second command or `npm start` meanwhile is
+// refused with a sentence saying which command holds the data dir).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { EmbeddedPostgresError } from '../../db/embedded.ts';
 import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
 import { initOrm } from '../lib/server/db/orm.ts';
 import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
@@ -104,7 +108,20 @@ async function main(argv: string[]): Promise<number> {
 		}
 		throw error;
 	}
-	const db = await openDatabase(config, (line) => console.error(line));
+	let db: OpenDatabase;
+	try {
+		db = await openDatabase(config, (line) => console.error(line), {
+			owner: { role: 'command', command: `npm run casebook -- ${name}` },
+			attach: true
+		});
+	} catch (error) {
+		// One sentence (a data dir in use, a folder it cannot write); a stack only for the unexpected.
+		console.error(error instanceof EmbeddedPostgresError ? error.message : error);
+		return 1;
+	}
+	// Ctrl-C: stop the PostgreSQL we started (never a running launcher's) rather than orphan it.
+	for (const signal of ['SIGINT', 'SIGTERM'] as const)
+		process.once(signal, () => void db.stop().finally(() => process.exit(130)));
 	try {
 		// Every command works on an up-to-date schema.
 		const applied = await prepareDatabase(db.url);

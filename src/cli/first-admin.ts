@@ -5,7 +5,7 @@ import { createFirstAdmin, hasActiveAdmin, issueFirstAdminToken } from '../lib/s
 import { initOrm } from '../lib/server/db/orm.ts';
 import type { AfterMigrateContext } from './hooks.ts';
 
-export async function ensureFirstAdmin({ url, config, say }: AfterMigrateContext): Promise<void> {
+export async function ensureFirstAdmin({ url, config, say, announce }: AfterMigrateContext): Promise<void> {
 	const orm = await initOrm(url);
 	try {
 		const em = orm.em.fork();
@@ -22,10 +22,10 @@ export async function ensureFirstAdmin({ url, config, say }: AfterMigrateContext
 			return;
 		}
 		const token = await issueFirstAdminToken(em);
-		say('Casebook has no admin yet. Open this one-time link to create the first admin account:');
-		say('');
-		say(`    ${config.ORIGIN}/setup?token=${token}`);
-		say('');
+		announce([
+			'Casebook has no admin yet. Open this one-time link to create the first admin account:',
+			`    ${config.ORIGIN}/setup?token=${token}`
+		]);
 	} finally {
 		await orm.close();
 	}

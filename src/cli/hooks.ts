@@ -9,15 +9,19 @@ export interface AfterMigrateContext {
 	config: Config;
 	demo: boolean;
 	say: (line: string) => void;
+	/** Lines printed with the address once Casebook is up, as the last lines of start-up. */
+	announce: (lines: string[]) => void;
 }
 
-async function demoClinic({ url, demo, say }: AfterMigrateContext): Promise<void> {
+async function demoClinic({ url, demo, announce }: AfterMigrateContext): Promise<void> {
 	if (!demo) return;
 	const orm = await initOrm(url);
 	try {
 		const people = await seedDemo(orm.em.fork());
-		say('demo clinic ready. Sign in as any of these, password "' + DEMO_PASSWORD + '":');
-		for (const p of people) say(`    ${p.email.padEnd(34)} ${p.roles.join(', ')}`);
+		announce([
+			`Demo clinic: sign in as any of these, password "${DEMO_PASSWORD}":`,
+			...people.map((p) => `    ${p.email.padEnd(34)} ${p.roles.join(', ')}`)
+		]);
 	} finally {
 		await orm.close();
 	}

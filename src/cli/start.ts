@@ -1,14 +1,16 @@
-// `npm start` / `npm run dev`: the whole product on one machine. Starts (or connects to) PostgreSQL,
-// applies migrations, builds the web app when its sources changed, then runs the web server and the
-// worker as supervised child processes. Ctrl-C / SIGTERM stops the web app and worker first, then
-// PostgreSQL, and leaves no process behind.
+// `npm start` / `npm run dev` / `npm run demo`: the whole product on one machine. Starts (or connects
+// to) PostgreSQL, applies migrations, builds the web app when its sources changed, then runs the web
+// server and the worker as supervised child processes, and PostgreSQL too: any of the three that dies
+// is started again. Ctrl-C / SIGTERM stops the web app and worker first, then PostgreSQL, and leaves
+// no process behind. The address (and a new database's setup link) are the last lines printed.
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { dataDirInUse, EmbeddedPostgresError } from '../../db/embedded.ts';
 import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
 import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
-import { buildIfNeeded } from './build.ts';
-import { afterMigrateHooks } from './hooks.ts';
+import { BuildError, buildIfNeeded } from './build.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const viteBin = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
@@ -18,10 +20,31 @@ function say(line: string): void {
 	process.stdout.write(`[casebook] ${line}\n`);
 }
 
+/** The lines a person came for, framed so they stand out from the logs above them. */
+function frame(lines: string[]): void {
+	const rule = '─'.repeat(Math.min(100, Math.max(...lines.map((l) => l.length)) + 4));
+	process.stdout.write(`\n${rule}\n${lines.map((l) => (l ? `  ${l}` : '')).join('\n')}\n${rule}\n\n`);
+}
+
 interface Supervised {
 	name: string;
 	child?: ChildProcess;
 	restarts: number[];
+}
+
+/** Why the web server could not listen on host:port, in a sentence, or undefined when it can. */
+function portProblem(host: string, port: number): Promise<string | undefined> {
+	return new Promise((resolve) => {
+		const server = net.createServer();
+		server.once('error', (error: NodeJS.ErrnoException) =>
+			resolve(
+				error.code === 'EADDRINUSE'
+					? `Port ${port} on ${host} is already in use by another program: stop it, or start Casebook with another PORT (e.g. PORT=${port + 1} npm start).`
+					: `Casebook cannot listen on ${host}:${port} (${error.code ?? error.message}): set HOST and PORT to an address of this machine.`
+			)
+		);
+		server.listen(port, host, () => server.close(() => resolve(undefined)));
+	});
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
@@ -57,6 +80,13 @@ async function main(): Promise<number> {
 		throw error;
 	}
 
+	const busy = await portProblem(config.HOST, config.PORT);
+	if (busy) {
+		// Most often: Casebook itself, already running on this data dir. Say that rather than "port".
+		say((!config.DATABASE_URL && dataDirInUse(config.dataDir)) || busy);
+		return 1;
+	}
+
 	let db: OpenDatabase | undefined;
 	const processes: Supervised[] = [
 		{ name: 'web', restarts: [] },
@@ -66,7 +96,8 @@ async function main(): Promise<number> {
 
 	const shutdown = (code: number, reason: string): Promise<number> => {
 		shuttingDown ??= (async () => {
-			say(`stopping (${reason})…`);
+			const started = Boolean(db) || processes.some((p) => p.child);
+			if (started) say(`stopping (${reason})…`);
 			await Promise.all(
 				processes.map(async (p) => {
 					const child = p.child;
@@ -79,11 +110,12 @@ async function main(): Promise<number> {
 				})
 			);
 			if (db) await db.stop();
-			say('stopped');
+			if (started) say('stopped');
 			return code;
 		})();
 		return shuttingDown;
 	};
+	const fail = (reason: string) => void shutdown(1, reason).then((c) => process.exit(c));
 
 	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		process.on(signal, () => {
@@ -91,11 +123,40 @@ async function main(): Promise<number> {
 		});
 	}
 
+	// The ORM, entities and services load while PostgreSQL starts (both take a second or two).
+	const loading = Promise.all([import('./hooks.ts'), import('../lib/server/db/orm.ts')]);
+	loading.catch(() => undefined); // awaited below; a failure surfaces there
+
 	try {
-		db = await openDatabase(config, say);
+		const command = values.demo ? 'npm run demo' : values.dev ? 'npm run dev' : 'npm start';
+		db = await openDatabase(config, say, {
+			owner: { role: 'launcher', command },
+			supervise: {
+				onGiveUp(error) {
+					say(`PostgreSQL could not be started again: ${error.message}`);
+					fail('PostgreSQL failed');
+				}
+			}
+		});
+		const [{ afterMigrateHooks }] = await loading;
 		const applied = await prepareDatabase(db.url);
-		say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
-		for (const hook of afterMigrateHooks) await hook({ url: db.url, config, demo: values.demo, say });
+		say(
+			applied.length
+				? `applied ${applied.length} migration${applied.length === 1 ? '' : 's'} (latest: ${applied.at(-1)})`
+				: 'database schema is up to date'
+		);
+		const notices: string[] = [];
+		for (const hook of afterMigrateHooks) {
+			await hook({
+				url: db.url,
+				config,
+				demo: values.demo,
+				say,
+				announce: (lines) => notices.push('', ...lines)
+			});
+		}
+		// From here on a CLI command on the same data dir uses this database instead of refusing.
+		db.markReady({ appUrl: config.ORIGIN });
 
 		const env: NodeJS.ProcessEnv = {
 			...process.env,
@@ -117,22 +178,33 @@ async function main(): Promise<number> {
 			worker: [path.join(root, 'worker', 'index.ts')]
 		};
 
+		// The worker's "worker ready" line, so that the address is printed after it (when logged).
+		let workerReady: () => void = () => undefined;
+		const workerLogsReady = ['info', 'debug', 'trace'].includes(config.LOG_LEVEL);
+		const workerIsReady = new Promise<void>((resolve) => (workerReady = resolve));
+
 		const launch = (p: Supervised) => {
 			const child = spawn(process.execPath, commands[p.name]!, {
 				cwd: root,
 				env: { ...env, CASEBOOK_SERVICE: p.name },
 				// Own process group: a terminal Ctrl-C reaches only us, and we stop children in order.
 				detached: true,
-				stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+				stdio: ['ignore', 'pipe', 'pipe', 'ipc']
 			});
 			p.child = child;
+			child.stdout!.on('data', (chunk: Buffer) => {
+				process.stdout.write(chunk);
+				if (p.name === 'worker' && chunk.includes('"worker ready"')) workerReady();
+			});
+			child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+			child.on('error', (error) => say(`${p.name} could not be started: ${error.message}`));
 			child.on('exit', (code, signal) => {
 				if (shuttingDown) return;
 				const now = Date.now();
 				p.restarts = [...p.restarts.filter((t) => now - t < 60_000), now];
 				if (p.restarts.length > 5) {
 					say(`${p.name} keeps exiting (last: ${signal ?? code}); giving up`);
-					void shutdown(1, `${p.name} failed`).then((c) => process.exit(c));
+					fail(`${p.name} failed`);
 					return;
 				}
 				say(`${p.name} exited (${signal ?? code}); restarting in 1 s`);
@@ -143,12 +215,19 @@ async function main(): Promise<number> {
 
 		const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 		const healthy = await waitForHealth(`http://${host}:${config.PORT}/healthz`, 60_000);
+		if (workerLogsReady) await Promise.race([workerIsReady, new Promise((r) => setTimeout(r, 10_000))]);
 		if (shuttingDown) return await shuttingDown;
-		if (healthy) say(`Casebook is running at ${config.ORIGIN} (Ctrl-C to stop)`);
-		else say(`Casebook started but /healthz is not OK yet; see the logs above (${config.ORIGIN}/healthz)`);
+		if (healthy) frame([`Casebook is running at ${config.ORIGIN}   (Ctrl-C to stop)`, ...notices]);
+		else
+			frame([
+				`Casebook started at ${config.ORIGIN}, but ${config.ORIGIN}/healthz is not OK yet: see the logs above.`,
+				...notices
+			]);
 		return await new Promise<number>(() => undefined);
 	} catch (error) {
-		console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+		// Problems a person can fix are one sentence; anything else is a bug and keeps its stack.
+		if (error instanceof EmbeddedPostgresError || error instanceof BuildError) say(error.message);
+		else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
 		return shutdown(1, 'start-up failed');
 	}
 }
