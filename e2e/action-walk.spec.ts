@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { appRouter } from '../src/lib/server/trpc/router.ts';
+import { appRouter } from '../src/lib/server/app/router.ts';
 import { refusalFor, type Access, type Caller } from '../src/lib/server/trpc/access-rules.ts';
 import { routeAccess } from '../src/lib/server/web/route-guard.ts';
 import { changedTables, digestTables, INCIDENTAL_TABLES } from '../src/lib/server/testing/db-digest.ts';

@@ -8,7 +8,7 @@ import { getOrm } from '$lib/server/db/orm';
 import { clearPortalCookie, portalCookieName } from '$lib/server/portal/portal-cookie';
 import { validatePortalSession } from '$lib/server/portal/portal-auth.service';
 import { logger } from '$lib/server/logger';
-import { startWebRuntime, trackRequest } from '$lib/server/runtime';
+import { startWebRuntime, trackRequest } from '$lib/server/app/runtime';
 import { getClinicSettings } from '$lib/server/settings/settings.service';
 import { guardRoute } from '$lib/server/web/route-guard';
 
@@ -41,6 +41,8 @@ function isCrossSitePost(event: Parameters<Handle>[0]['event']): boolean {
 	if (SAFE_METHODS.includes(event.request.method)) return false;
 	if (event.url.pathname.startsWith('/webhooks/')) return false;
 	if (/^\/api\/v1(\/|$)/.test(event.url.pathname)) return false;
+	// tRPC checks Origin and content type itself, and answers in JSON (routes/api/trpc).
+	if (event.url.pathname.startsWith('/api/trpc/')) return false;
 	const origin = event.request.headers.get('origin');
 	if (origin !== null) return origin !== event.url.origin && origin !== getConfig().ORIGIN;
 	const type = (event.request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();

@@ -1,7 +1,9 @@
 // The worker process: works every pg-boss queue (escalations, notifications, ...) on the same
 // database as the web app, and stops gracefully on SIGTERM / SIGINT or when its launcher goes away.
 import { ConfigError, getConfig } from '../src/lib/server/config.ts';
-import { initOrm, setOrm } from '../src/lib/server/db/orm.ts';
+import { setOrm } from '../src/lib/server/db/orm.ts';
+import { initOrm } from '../src/lib/server/app/orm.ts';
+import { jobs } from '../src/lib/server/app/jobs.ts';
 import { startRunner } from '../src/lib/server/jobs/runner.ts';
 import { applyLogLevel, logger } from '../src/lib/server/logger.ts';
 import { createTransports } from '../src/lib/server/notifications/transports.ts';
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
 	const transports = createTransports(config);
 	const runner = await startRunner({
 		url: config.DATABASE_URL,
+		jobs,
 		orm,
 		transports,
 		pollSeconds: config.WORKER_POLL_SECONDS,

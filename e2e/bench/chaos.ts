@@ -29,10 +29,12 @@ import { Appointment } from '../../src/lib/server/appointments/appointment.entit
 import { AppointmentType } from '../../src/lib/server/appointment-types/appointment-type.entity.ts';
 import { createSession } from '../../src/lib/server/auth/sessions.service.ts';
 import { User } from '../../src/lib/server/auth/user.entity.ts';
-import { sendCase } from '../../src/lib/server/cases/case-routing.service.ts';
+import { sendCase } from '../../src/lib/server/routing/routing.service.ts';
 import { Case } from '../../src/lib/server/cases/case.entity.ts';
 import { mergeCases } from '../../src/lib/server/cases/cases.service.ts';
-import { initOrm, migrate, setOrm } from '../../src/lib/server/db/orm.ts';
+import { setOrm } from '../../src/lib/server/db/orm.ts';
+import { initOrm, migrate } from '../../src/lib/server/app/orm.ts';
+import { jobContracts } from '../../src/lib/server/app/jobs.ts';
 import { createBoss, installJobSchema, setBoss } from '../../src/lib/server/jobs/boss.ts';
 import { logger } from '../../src/lib/server/logger.ts';
 import { Patient } from '../../src/lib/server/patients/patient.entity.ts';
@@ -94,7 +96,7 @@ export async function openChaosEnv(log: (line: string) => void = () => undefined
 		// What the CLI's prepareDatabase does, without the migrator's progress lines.
 		orm = await initOrm(url, { pool: { min: 0, max: 6 }, logger: () => undefined });
 		await migrate(orm);
-		await installJobSchema(url);
+		await installJobSchema(url, jobContracts);
 		setOrm(orm);
 		boss = createBoss(url, { supervise: false, schedule: false, migrate: false, max: 3 });
 		await boss.start();

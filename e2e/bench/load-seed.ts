@@ -12,7 +12,8 @@ import {
 	CaseTemplate,
 	CaseTemplateRequestType
 } from '../../src/lib/server/case-templates/case-template.entity.ts';
-import { initOrm, type Em } from '../../src/lib/server/db/orm.ts';
+import { type Em } from '../../src/lib/server/db/orm.ts';
+import { initOrm } from '../../src/lib/server/app/orm.ts';
 import { Service } from '../../src/lib/server/services/service.entity.ts';
 import { Team, TeamMember } from '../../src/lib/server/teams/team.entity.ts';
 import { seedPatients } from './patients.ts';

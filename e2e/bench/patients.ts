@@ -7,7 +7,7 @@ import superjson from 'superjson';
 import { findPatientsInput, type FindPatientsInput } from '../../src/lib/schemas/patient.ts';
 import { createSession } from '../../src/lib/server/auth/sessions.service.ts';
 import { User } from '../../src/lib/server/auth/user.entity.ts';
-import { initOrm } from '../../src/lib/server/db/orm.ts';
+import { initOrm } from '../../src/lib/server/app/orm.ts';
 import { buildFindPatientsSql, encodeCursor } from '../../src/lib/server/patients/patients.queries.ts';
 import { buildSearchText } from '../../src/lib/server/patients/patients.service.ts';
 import { hashPassword } from '../../src/lib/server/auth/passwords.ts';

@@ -1,9 +1,9 @@
 // `api-key:create --email <staff email> [--name <label>]`: a key for scripts, printed once.
 import { parseArgs } from 'node:util';
-import { createApiKey } from '../lib/server/api-keys/api-keys.service.ts';
+import { createApiKey } from '../lib/server/auth/api-keys.service.ts';
 import { SYSTEM_ACTOR } from '../lib/server/auth/actor.ts';
 import { User } from '../lib/server/auth/user.entity.ts';
-import { initOrm } from '../lib/server/db/orm.ts';
+import { initOrm } from '../lib/server/app/orm.ts';
 import type { OpenDatabase } from './database.ts';
 
 export async function apiKeyCreate(db: OpenDatabase, args: string[]): Promise<void> {

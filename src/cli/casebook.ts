@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmbeddedPostgresError } from '../../db/embedded.ts';
 import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
-import { initOrm } from '../lib/server/db/orm.ts';
+import { initOrm } from '../lib/server/app/orm.ts';
 import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
 import { apiKeyCreate } from './api-keys.ts';
 import { userCreate, userResetPassword } from './users.ts';

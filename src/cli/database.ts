@@ -51,15 +51,16 @@ export async function openDatabase(
 export async function prepareDatabase(url: string): Promise<string[]> {
 	// Imported here, not above: loading the ORM and every entity takes a second or two, which the
 	// launcher spends while PostgreSQL starts (see start.ts) rather than before.
-	const [{ initOrm, migrate }, { installJobSchema }] = await Promise.all([
-		import('../lib/server/db/orm.ts'),
-		import('../lib/server/jobs/boss.ts')
+	const [{ initOrm, migrate }, { installJobSchema }, { jobContracts }] = await Promise.all([
+		import('../lib/server/app/orm.ts'),
+		import('../lib/server/jobs/boss.ts'),
+		import('../lib/server/app/jobs.ts')
 	]);
 	// Quiet: the caller reports what was applied in one line, not two lines per migration.
 	const orm = await initOrm(url, { logger: () => undefined });
 	try {
 		const applied = await migrate(orm);
-		await installJobSchema(url);
+		await installJobSchema(url, jobContracts);
 		return applied;
 	} finally {
 		await orm.close(true);

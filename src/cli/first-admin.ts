@@ -2,7 +2,7 @@
 // print a one-time setup link (like Jupyter's token) that opens the first-admin page.
 import { SYSTEM_ACTOR } from '../lib/server/auth/actor.ts';
 import { createFirstAdmin, hasActiveAdmin, issueFirstAdminToken } from '../lib/server/auth/auth.service.ts';
-import { initOrm } from '../lib/server/db/orm.ts';
+import { initOrm } from '../lib/server/app/orm.ts';
 import type { AfterMigrateContext } from './hooks.ts';
 
 export async function ensureFirstAdmin({ url, config, say, announce }: AfterMigrateContext): Promise<void> {

@@ -1,7 +1,7 @@
 // Steps `npm start` runs after migrations and before the servers start (demo data, first admin).
 import { DEMO_PASSWORD, seedDemo } from '../../db/seeders/demo.ts';
 import type { Config } from '../lib/server/config.ts';
-import { initOrm } from '../lib/server/db/orm.ts';
+import { initOrm } from '../lib/server/app/orm.ts';
 import { ensureFirstAdmin } from './first-admin.ts';
 
 export interface AfterMigrateContext {

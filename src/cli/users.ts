@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { SYSTEM_ACTOR } from '../lib/server/auth/actor.ts';
-import { initOrm } from '../lib/server/db/orm.ts';
+import { initOrm } from '../lib/server/app/orm.ts';
 import { createBoss, setBoss } from '../lib/server/jobs/boss.ts';
 import { zodFieldErrors } from '../lib/server/errors.ts';
 import { createStaffInput } from '../lib/server/staff/staff.schemas.ts';

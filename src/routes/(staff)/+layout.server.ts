@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {

@@ -1,6 +1,6 @@
 // The patient portal's frame: the clinic's name, and who is signed in (if anyone). Portal sessions
 // use their own cookie (see hooks.server.ts); a staff session gives no access here.
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {

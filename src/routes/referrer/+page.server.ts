@@ -1,5 +1,5 @@
 // A referrer's home: the cases they sent, newest first, with where each stands.
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,7 @@
 import { redirect, type RequestHandler } from '@sveltejs/kit';
 import { signOut } from '$lib/server/auth/auth.service';
 import { clearSessionCookie } from '$lib/server/auth/cookies';
-import { actorFromEvent } from '$lib/server/trpc/http';
+import { actorFromEvent } from '$lib/server/app/caller';
 
 // A form POST (SvelteKit's CSRF check applies), never a GET: a link cannot sign anyone out.
 export const POST: RequestHandler = async (event) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CustomFieldView } from '$lib/server/patients/custom-fields';
+import type { CustomFieldView } from '$lib/server/patients/custom-fields.rules';
 import { customFieldAnswer } from './custom-field-answer.ts';
 
 const field = (overrides: Partial<CustomFieldView>): CustomFieldView => ({

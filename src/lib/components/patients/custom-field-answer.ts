@@ -1,5 +1,5 @@
 // What a custom-field answer reads as: the typed value, the chosen options, and any "Other" text.
-import type { CustomFieldView } from '$lib/server/patients/custom-fields';
+import type { CustomFieldView } from '$lib/server/patients/custom-fields.rules';
 import { formatCalendarDate } from './dates.ts';
 
 export function customFieldAnswer(field: CustomFieldView): string[] {

@@ -1,7 +1,7 @@
 // For the REST API's integration tests: a staff member with a key, and requests sent straight to
 // handleApiRequest (the same function the SvelteKit endpoint calls) on the test database.
 import type { Role } from '../../schemas/staff.ts';
-import { createApiKey } from '../api-keys/api-keys.service.ts';
+import { createApiKey } from '../auth/api-keys.service.ts';
 import type { Limit } from '../auth/rate-limit.ts';
 import type { User } from '../auth/user.entity.ts';
 import { logger } from '../logger.ts';

@@ -1,6 +1,6 @@
 // Who is calling the REST API: HTTP Basic with an API key as the user name and an empty password,
 // as Cliniko does (`curl -u KEY:`). Staff session cookies are never used here.
-import { authenticateApiKey, type ApiKeyIdentity } from '../api-keys/api-keys.service.ts';
+import { authenticateApiKey, type ApiKeyIdentity } from '../auth/api-keys.service.ts';
 import type { Em } from '../db/orm.ts';
 import { ApiError } from './http.ts';
 

@@ -3,7 +3,7 @@
 // filter operator, pagination links, sorting, and the errors (400, 401, 404, 422, 429).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent } from '../audit/audit-event.entity.ts';
-import { revokeApiKey, createApiKey } from '../api-keys/api-keys.service.ts';
+import { revokeApiKey, createApiKey } from '../auth/api-keys.service.ts';
 import { User } from '../auth/user.entity.ts';
 import { Contact } from '../contacts/contact.entity.ts';
 import { ConcessionType } from '../patients/concession-type.entity.ts';
@@ -12,7 +12,7 @@ import { Patient } from '../patients/patient.entity.ts';
 import { deletePatient } from '../patients/patients.service.ts';
 import { actorFor, uniqueIp, uniqueSuffix } from '../testing/factories.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
-import { ApiKey } from '../api-keys/api-key.entity.ts';
+import { ApiKey } from '../auth/api-key.entity.ts';
 import { apiClient, ORIGIN, type ApiClient } from './api-test-client.ts';
 import { AUTH_FAILURE_LIMIT } from './handler.ts';
 

@@ -14,8 +14,8 @@ import { CUSTOM_FIELD_TYPES, PHONE_TYPES, REMINDER_TYPES } from '../../schemas/p
 import { phoneNumber } from '../../schemas/phone.ts';
 import { getConfig } from '../config.ts';
 import type { FieldErrors } from '../errors.ts';
+import { addCustomFieldErrors } from '../patients/custom-fields.rules.ts';
 import { getCustomFieldDefinition } from '../patients/custom-fields.service.ts';
-import { addCustomFieldErrors } from '../patients/patient-form.ts';
 import { findPatientPage, type PatientRecordSortField } from '../patients/patients.queries.ts';
 import {
 	archivePatient,

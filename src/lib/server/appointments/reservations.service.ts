@@ -10,7 +10,7 @@ import { AppointmentType } from '../appointment-types/appointment-type.entity.ts
 import { reservationExpireJob } from '../appointment-requests/appointment-request.jobs.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
-import { loadVisibleCase } from '../cases/case-access.ts';
+import { loadVisibleCase } from '../cases/case-access.queries.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';

@@ -2,7 +2,7 @@
 // (signing in, a forgotten password, the first admin's setup), which the (auth) pages call.
 import { z } from 'zod';
 import { email, newPassword, personName, totpCode } from '../../schemas/staff.ts';
-import { revokeApiKeysOf } from '../api-keys/api-keys.service.ts';
+import { revokeApiKeysOf } from './api-keys.service.ts';
 import { AppError } from '../errors.ts';
 import { pageOnlyProcedure, router, staffProcedure } from '../trpc/init.ts';
 import {

@@ -15,11 +15,11 @@ import {
 	uniqueSuffix
 } from '../testing/factories.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
-import { authenticateApiKey, createApiKey } from '../api-keys/api-keys.service.ts';
+import { authenticateApiKey, createApiKey } from './api-keys.service.ts';
 import { failureOf } from '../testing/failures.ts';
 import { queuedJobs } from '../testing/queued-jobs.ts';
 import { statementsOf } from '../testing/sql-statements.ts';
-import { createCaller } from '../trpc/router.ts';
+import { createCaller } from '../app/router.ts';
 import { passwordResetSendJob } from './auth.jobs.ts';
 import {
 	changePassword,

@@ -8,7 +8,7 @@ import QRCode from 'qrcode';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import { countLiveApiKeys } from '../api-keys/api-keys.service.ts';
+import { countLiveApiKeys } from './api-keys.service.ts';
 import { recordAudit, recordAuditNow } from '../audit/audit.service.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';

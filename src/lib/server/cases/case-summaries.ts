@@ -3,7 +3,7 @@
 // services and body parts cost a dozen queries and most of a request's CPU; these read the same
 // facts with json sub-selects and map them straight to views.
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
-import type { UsageAppointment } from './case-rules.ts';
+import type { UsageAppointment } from './case.rules.ts';
 import type { Em } from '../db/orm.ts';
 import type { CaseLimitKind, CaseStatus } from './case.entity.ts';
 

@@ -6,8 +6,8 @@ import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { Case, type CaseWarningKind } from './case.entity.ts';
-import { computeCaseUsage, reachedWarningThresholds } from './case-rules.ts';
-import { loadUsageAppointments } from './case-usage.ts';
+import { computeCaseUsage, reachedWarningThresholds } from './case.rules.ts';
+import { loadUsageAppointments } from './case-usage.rules.ts';
 
 const SUBJECTS: Record<CaseWarningKind, string> = {
 	'referral-30': 'Referral expires in 30 days',

@@ -1,5 +1,5 @@
 // The jobs of cases: contracts only (queue name, payload, options). Services enqueue them; the
-// handlers live in jobs/handlers.ts, so this file imports nothing that imports the queue.
+// handlers live in app/jobs.ts, so this file imports nothing that imports the queue.
 import { z } from 'zod';
 import { jobContract } from '../jobs/contract.ts';
 
@@ -12,24 +12,3 @@ export const caseWarningsJob = jobContract(
 	{ singletonKey: 'case.warnings' },
 	'0 7 * * *'
 );
-
-/** One escalation step of one team for one case (case-routing.service.ts runs it). */
-export const caseEscalateJob = jobContract(
-	'case.escalate',
-	z.object({
-		caseId: z.string().regex(/^\d+$/),
-		teamId: z.string().regex(/^\d+$/),
-		generation: z.number().int().min(1),
-		round: z.number().int().min(0),
-		stepIndex: z.number().int().min(0)
-	}),
-	{
-		retryLimit: 10,
-		retryDelay: 2,
-		retryBackoff: true,
-		retryDelayMax: 60,
-		heartbeatSeconds: 10,
-		expireInSeconds: 60
-	}
-);
-export type EscalationJobData = z.infer<typeof caseEscalateJob.payload>;

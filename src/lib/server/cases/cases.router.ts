@@ -1,4 +1,5 @@
-// Treatment cases (issue 6). Any staff role may work with cases; which cases a practitioner sees
+// Treatment cases (issue 6); cases sent to teams are routing/routing.router.ts, merged into the
+// same `cases` path by app/router.ts. Any staff role may work with cases; which cases a practitioner sees
 // is decided in the service (case-access.ts), so a hidden case answers NOT_FOUND.
 import { z } from 'zod';
 import {
@@ -15,23 +16,6 @@ import {
 import { recordId } from '../../schemas/patient.ts';
 import { AppError } from '../errors.ts';
 import { router, senderProcedure, staffProcedure } from '../trpc/init.ts';
-import {
-	caseRoutingIdInput,
-	commentCaseInput,
-	inboxInput,
-	retriageCaseInput,
-	sendCaseInput
-} from '../../schemas/team.ts';
-import {
-	acknowledgeCase,
-	commentOnCase,
-	countInbox,
-	findInbox,
-	getCaseRouting,
-	retriageCase,
-	sendCase,
-	takeOverCase
-} from './case-routing.service.ts';
 import { MAX_ATTACHMENT_BYTES } from './attachment-storage.ts';
 import {
 	addAppointmentToCase,
@@ -97,24 +81,5 @@ export const casesRouter = router({
 	}),
 	removeAttachment: staffProcedure
 		.input(removeAttachmentInput)
-		.mutation(({ ctx, input }) => removeCaseAttachment(ctx.em, ctx.actor, input)),
-	// Routing and triage (issue 7)
-	send: senderProcedure.input(sendCaseInput).mutation(({ ctx, input }) => sendCase(ctx.em, ctx.actor, input)),
-	acknowledge: staffProcedure
-		.input(caseRoutingIdInput)
-		.mutation(({ ctx, input }) => acknowledgeCase(ctx.em, ctx.actor, input)),
-	takeOver: staffProcedure
-		.input(caseRoutingIdInput)
-		.mutation(({ ctx, input }) => takeOverCase(ctx.em, ctx.actor, input)),
-	retriage: staffProcedure
-		.input(retriageCaseInput)
-		.mutation(({ ctx, input }) => retriageCase(ctx.em, ctx.actor, input)),
-	comment: staffProcedure
-		.input(commentCaseInput)
-		.mutation(({ ctx, input }) => commentOnCase(ctx.em, ctx.actor, input)),
-	inbox: staffProcedure.input(inboxInput).query(({ ctx, input }) => findInbox(ctx.em, ctx.actor, input)),
-	inboxCount: staffProcedure.query(({ ctx }) => countInbox(ctx.em, ctx.actor)),
-	routing: staffProcedure
-		.input(caseRoutingIdInput)
-		.query(({ ctx, input }) => getCaseRouting(ctx.em, ctx.actor, input))
+		.mutation(({ ctx, input }) => removeCaseAttachment(ctx.em, ctx.actor, input))
 });

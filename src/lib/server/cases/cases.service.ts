@@ -30,13 +30,12 @@ import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import type { FilterOperator } from '../../schemas/patient.ts';
-import { columnFilterToSql, type FilterKind } from '../patients/patient-filters.ts';
+import { columnFilterToSql, type FilterKind } from '../patients/patient-filters.queries.ts';
 import { Patient } from '../patients/patient.entity.ts';
-import { patientDisplayName } from '../patients/patient-name.ts';
+import { patientDisplayName } from '../patients/patient-name.rules.ts';
 import { deleteAttachmentBytes, inspectUpload, storeAttachmentBytes } from './attachment-storage.ts';
 import { BodyPart } from './body-part.entity.ts';
-import { assertCaseOpen, caseVisibilitySql, isCaseVisible, loadVisibleCase } from './case-access.ts';
-import { onRoutedCaseClosed, onRoutedCaseReopened } from './case-routing.service.ts';
+import { assertCaseOpen, caseVisibilitySql, isCaseVisible, loadVisibleCase } from './case-access.queries.ts';
 import { Case, CaseAttachment, type CaseLimitKind, type CaseStatus } from './case.entity.ts';
 import {
 	caseWarnings,
@@ -44,8 +43,8 @@ import {
 	countsTowardsCase,
 	describeWarning,
 	type CaseUsage
-} from './case-rules.ts';
-import { assertCaseHasRoom, capMessage, loadUsageAppointments } from './case-usage.ts';
+} from './case.rules.ts';
+import { assertCaseHasRoom, capMessage, loadUsageAppointments } from './case-usage.rules.ts';
 import {
 	loadCaseDetailRow,
 	loadCaseSummaryPage,
@@ -56,6 +55,23 @@ import {
 
 // ---------------------------------------------------------------------------------------------
 // Views: plain objects, never entities.
+
+/**
+ * Hears of a case's close and re-open inside the transaction that makes them (routing keeps a sent
+ * case's escalation and its sender's timeline in step). Registered by app/wiring.ts: cases does not
+ * know who listens, so no feature has to call back into cases' callers.
+ */
+export interface CaseStatusListener {
+	closed(tx: Em, actor: Actor, caseRow: Case): Promise<void>;
+	reopened(tx: Em, actor: Actor, caseRow: Case, now: Date): Promise<void>;
+}
+
+const statusListeners = new Map<string, CaseStatusListener>();
+
+/** Registers (or replaces) the listener called `name`. */
+export function listenToCaseStatus(name: string, listener: CaseStatusListener): void {
+	statusListeners.set(name, listener);
+}
 
 export interface CaseUsageView extends Omit<CaseUsage, 'numbers'> {
 	limitKind: CaseLimitKind;
@@ -562,7 +578,7 @@ export async function closeCase(
 		caseRow.status = 'closed';
 		caseRow.closedAt = now;
 		await tx.flush();
-		await onRoutedCaseClosed(tx, actor, caseRow);
+		for (const listener of statusListeners.values()) await listener.closed(tx, actor, caseRow);
 		recordAudit(tx, actor, {
 			action: 'case.close',
 			recordType: 'case',
@@ -589,7 +605,7 @@ export async function reopenCase(
 		caseRow.status = 'open';
 		caseRow.closedAt = null;
 		await tx.flush();
-		await onRoutedCaseReopened(tx, actor, caseRow, now);
+		for (const listener of statusListeners.values()) await listener.reopened(tx, actor, caseRow, now);
 		recordAudit(tx, actor, {
 			action: 'case.reopen',
 			recordType: 'case',

@@ -1,7 +1,7 @@
 // What /healthz and the home page report: can we reach the database, which migration is applied,
 // and when a worker last said it was alive.
 import type { Em } from '../db/orm.ts';
-import { WorkerHeartbeat } from './worker-heartbeat.entity.ts';
+import { WorkerHeartbeat } from '../jobs/worker-heartbeat.entity.ts';
 
 /** A worker that has not beaten for this long is considered down. */
 export const WORKER_STALE_SECONDS = 30;

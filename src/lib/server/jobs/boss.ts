@@ -6,7 +6,6 @@ import type { z } from 'zod';
 import type { Em } from '../db/orm.ts';
 import { logger } from '../logger.ts';
 import type { JobContract } from './contract.ts';
-import { jobContracts } from './contracts.ts';
 import { throttledErrors } from './error-throttle.ts';
 
 export const JOB_SCHEMA = 'pgboss';
@@ -31,19 +30,19 @@ export function createBoss(url: string, options: Partial<ConstructorOptions> = {
 	return boss;
 }
 
-/** Creates pg-boss's schema and every queue, and brings queue options up to date. */
-export async function installJobSchema(url: string): Promise<void> {
+/** Creates pg-boss's schema and a queue per contract, and brings queue options up to date. */
+export async function installJobSchema(url: string, contracts: readonly JobContract[]): Promise<void> {
 	const boss = createBoss(url, { supervise: false, schedule: false, migrate: true });
 	await boss.start();
 	try {
-		await ensureQueues(boss);
+		await ensureQueues(boss, contracts);
 	} finally {
 		await boss.stop({ graceful: false });
 	}
 }
 
-export async function ensureQueues(boss: PgBoss): Promise<void> {
-	for (const contract of jobContracts) {
+export async function ensureQueues(boss: PgBoss, contracts: readonly JobContract[]): Promise<void> {
+	for (const contract of contracts) {
 		await boss.createQueue(contract.name, contract.queue);
 		await boss.updateQueue(contract.name, contract.queue);
 	}

@@ -1,5 +1,5 @@
 // A job's contract: its queue name, the zod schema of its payload and its queue options. Services
-// import contracts to enqueue; the worker pairs each contract with its handler (handlers.ts).
+// import contracts to enqueue; app/jobs.ts pairs each contract with its handler.
 import type { QueueOptions, SendOptions } from 'pg-boss';
 import type { z } from 'zod';
 

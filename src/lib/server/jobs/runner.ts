@@ -4,15 +4,16 @@ import os from 'node:os';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { JobResult, JobWithMetadata, PgBoss } from 'pg-boss';
 import { getConfig } from '../config.ts';
-import { WorkerHeartbeat } from '../health/worker-heartbeat.entity.ts';
+import { WorkerHeartbeat } from './worker-heartbeat.entity.ts';
 import { logger } from '../logger.ts';
 import type { Transports } from '../notifications/transports.ts';
 import { createBoss, ensureQueues, setBoss } from './boss.ts';
-import { jobContracts } from './contracts.ts';
-import { jobHandlers, type JobHandler } from './handlers.ts';
+import type { JobHandler } from './handler.ts';
 
 export interface RunnerOptions {
 	url: string;
+	/** Every job this worker works: contract and handler (app/jobs.ts). */
+	jobs: readonly JobHandler[];
 	orm: MikroORM;
 	transports: Transports;
 	pollSeconds: number;
@@ -70,18 +71,19 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 		...(options.bossSchema ? { schema: options.bossSchema } : {})
 	});
 	await boss.start();
-	await ensureQueues(boss);
+	await ensureQueues(
+		boss,
+		options.jobs.map((j) => j.contract)
+	);
 	if (options.sendWithThisBoss) setBoss(boss);
 	const timeZone = getConfig().CASEBOOK_TIME_ZONE;
-	for (const contract of jobContracts) {
+	for (const { contract } of options.jobs) {
 		if (contract.cron)
 			await boss.schedule(contract.name, contract.cron, null, { tz: timeZone, missed: 'once' });
 	}
 
-	const handlers = new Map(jobHandlers.map((h) => [h.contract.name, h]));
-	for (const contract of jobContracts) {
-		const handler = handlers.get(contract.name);
-		if (!handler) throw new Error(`no handler for job ${contract.name}`);
+	for (const handler of options.jobs) {
+		const { contract } = handler;
 		await boss.work(
 			contract.name,
 			{

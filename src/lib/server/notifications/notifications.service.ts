@@ -4,7 +4,6 @@ import { e164 } from '../../schemas/phone.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { enqueue } from '../jobs/boss.ts';
-import { fallBackToEmail } from '../cases/case-paging.ts';
 import { logger } from '../logger.ts';
 import {
 	Notification,
@@ -137,7 +136,17 @@ function hideSecrets(notification: Notification, transport: NotificationTranspor
  */
 export async function sendNotification(
 	em: Em,
-	options: { notificationId: string; transports: Transports; isLastAttempt: boolean }
+	options: {
+		notificationId: string;
+		transports: Transports;
+		isLastAttempt: boolean;
+		/**
+		 * What to do, in the transaction that records it, when an SMS has failed for good: the
+		 * caller decides (app/jobs.ts sends a team page by email instead). Notifications know no
+		 * feature.
+		 */
+		onSmsFailed?: (tx: Em, notification: Notification) => Promise<unknown>;
+	}
 ): Promise<Notification | null> {
 	const notification = await em.findOne(Notification, { id: options.notificationId });
 	if (!notification || FINISHED.has(notification.status)) return notification;
@@ -190,7 +199,7 @@ export async function sendNotification(
 					{ id: notification.id },
 					{ status: 'failed', failedAt: notification.failedAt, error: notification.error }
 				);
-				await fallBackToEmail(tx, notification);
+				if (notification.channel === 'sms') await options.onSmsFailed?.(tx, notification);
 			});
 			// After the fallback, which hands the same text to the same person by email.
 			hideSecrets(notification, transport, notification.failedAt);

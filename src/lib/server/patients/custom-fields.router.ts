@@ -2,7 +2,7 @@
 // admins change it.
 import { z } from 'zod';
 import { adminProcedure, router, staffProcedure } from '../trpc/init.ts';
-import { customFieldsDefinitionInput } from './custom-fields.ts';
+import { customFieldsDefinitionInput } from './custom-fields.rules.ts';
 import { getCustomFieldDefinition, updateCustomFieldDefinition } from './custom-fields.service.ts';
 
 export const updateCustomFieldDefinitionInput = z.object({

@@ -11,7 +11,7 @@ import {
 	checkDefinitionChange,
 	customFieldsDefinitionInput,
 	describeDefinitionChanges
-} from './custom-fields.ts';
+} from './custom-fields.rules.ts';
 
 const DEFINITION_ID = 1;
 

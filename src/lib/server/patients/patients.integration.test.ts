@@ -8,8 +8,8 @@ import { callerFor, createTestUser, uniqueSuffix } from '../testing/factories.ts
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import { CustomFieldDefinition } from './custom-field-definition.entity.ts';
 import { Patient } from './patient.entity.ts';
+import { addCustomFieldErrors } from './custom-fields.rules.ts';
 import { getCustomFieldDefinition } from './custom-fields.service.ts';
-import { addCustomFieldErrors } from './patient-form.ts';
 
 let db: TestDb;
 let staff: User;

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { findPatientsInput, PatientFilter, SortField } from '../../schemas/patient.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
-import { escapeLike, filterToSql } from './patient-filters.ts';
+import { escapeLike, filterToSql } from './patient-filters.queries.ts';
 
 export type PatientListStatus = 'active' | 'archived';
 

@@ -13,7 +13,7 @@ import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import { ConcessionType } from './concession-type.entity.ts';
 import { CustomFieldDefinition, type CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
-import { presentCustomFields, validateCustomFields, type CustomFieldsView } from './custom-fields.ts';
+import { presentCustomFields, validateCustomFields, type CustomFieldsView } from './custom-fields.rules.ts';
 import { Patient, type MedicalAlert, type PhoneNumber } from './patient.entity.ts';
 import {
 	findLikelyDuplicates,

@@ -16,7 +16,7 @@ import { AppError, notFound } from '../errors.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { Patient } from '../patients/patient.entity.ts';
-import { patientDisplayName } from '../patients/patient-name.ts';
+import { patientDisplayName } from '../patients/patient-name.rules.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { forgetSessions, sessionCache } from '../auth/session-cache.ts';
 import { portalLinkSendJob } from './portal-auth.jobs.ts';

@@ -5,7 +5,7 @@
 // router fails when a procedure taking a record id is neither probed here nor exempt with a reason.
 // (Portal patients reaching other patients' records: portal.integration.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../api-keys/api-keys.service.ts';
+import { createApiKey } from '../auth/api-keys.service.ts';
 import { createSession } from '../auth/sessions.service.ts';
 import { User as UserEntity, type User } from '../auth/user.entity.ts';
 import { CaseTemplate } from '../case-templates/case-template.entity.ts';
@@ -18,7 +18,7 @@ import { actorFor, callerFor, createTestUser, uniqueSuffix } from '../testing/fa
 import { failureOf } from '../testing/failures.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import type { Meta } from '../trpc/init.ts';
-import { appRouter } from '../trpc/router.ts';
+import { appRouter } from '../app/router.ts';
 
 let db: TestDb;
 let clinic: Clinic;

@@ -14,7 +14,7 @@ import { callerFor, callerForPatient, uniqueSuffix } from '../testing/factories.
 import { inputKeys } from '../testing/fuzz-inputs.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import type { Meta } from '../trpc/init.ts';
-import { appRouter } from '../trpc/router.ts';
+import { appRouter } from '../app/router.ts';
 import { TRPCError } from '@trpc/server';
 
 const HOSTILE = [

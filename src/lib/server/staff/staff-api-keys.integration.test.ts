@@ -1,7 +1,7 @@
 // An admin deactivating a colleague or sending them a reset link sees their live API keys and can
 // revoke them (issue 15): neither a deactivation nor a new password stops a key for good.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticateApiKey, createApiKey } from '../api-keys/api-keys.service.ts';
+import { authenticateApiKey, createApiKey } from '../auth/api-keys.service.ts';
 import { AuditEvent } from '../audit/audit-event.entity.ts';
 import { actorFor, callerFor, createTestUser } from '../testing/factories.ts';
 import { failureOf } from '../testing/failures.ts';

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Role } from '../../schemas/staff.ts';
 import { changedFields, recordAudit, recordAuditNow } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
-import { findLiveApiKeysOf, revokeApiKeysOf } from '../api-keys/api-keys.service.ts';
+import { findLiveApiKeysOf, revokeApiKeysOf } from '../auth/api-keys.service.ts';
 import { endPasswordLinks, sendPasswordLink } from '../auth/auth.service.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { endUserSessions, listUserSessions } from '../auth/sessions.service.ts';

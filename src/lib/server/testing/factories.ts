@@ -7,7 +7,7 @@ import { User } from '../auth/user.entity.ts';
 import type { Em } from '../db/orm.ts';
 import { logger } from '../logger.ts';
 import type { Context } from '../trpc/context.ts';
-import { createCaller } from '../trpc/router.ts';
+import { createCaller } from '../app/router.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 let hashed: Promise<string> | undefined;

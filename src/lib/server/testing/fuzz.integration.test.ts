@@ -15,7 +15,7 @@ import { User as UserEntity, type User } from '../auth/user.entity.ts';
 import { CaseTemplate, CaseTemplateRequestType } from '../case-templates/case-template.entity.ts';
 import { Service } from '../services/service.entity.ts';
 import type { Meta } from '../trpc/init.ts';
-import { appRouter } from '../trpc/router.ts';
+import { appRouter } from '../app/router.ts';
 import { createClinic, createPatient, nextSlot, type Clinic } from './clinic-fixtures.ts';
 import { changedTables, digestTables, INCIDENTAL_TABLES, type Digest } from './db-digest.ts';
 import { callerFor, callerForPatient, uniqueSuffix } from './factories.ts';

@@ -2,7 +2,9 @@
 // database, config for the local stand-ins, and a worker run in-process.
 import { inject } from 'vitest';
 import { parseConfig, type Config } from '../config.ts';
-import { initOrm, setOrm } from '../db/orm.ts';
+import { setOrm } from '../db/orm.ts';
+import { initOrm } from '../app/orm.ts';
+import { jobContracts, jobs } from '../app/jobs.ts';
 import { createBoss, ensureQueues, setBoss } from '../jobs/boss.ts';
 import { startRunner, type Runner } from '../jobs/runner.ts';
 import { createTransports, type Transports } from '../notifications/transports.ts';
@@ -24,7 +26,7 @@ export async function openTestDb() {
 		schema: bossSchema
 	});
 	await boss.start();
-	await ensureQueues(boss);
+	await ensureQueues(boss, jobContracts);
 	setBoss(boss);
 	return {
 		url,
@@ -62,6 +64,7 @@ export function standinTransports(options: { smtp?: SmtpCatcher; twilio?: Twilio
 export async function startTestWorker(db: TestDb, transports: Transports): Promise<Runner> {
 	return startRunner({
 		url: db.url,
+		jobs,
 		orm: db.orm,
 		transports,
 		pollSeconds: 0.5,

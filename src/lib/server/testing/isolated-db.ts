@@ -4,7 +4,9 @@
 // migrated like the shared one, and dropped when the file is done.
 import pg from 'pg';
 import { inject } from 'vitest';
-import { initOrm, migrate, setOrm } from '../db/orm.ts';
+import { setOrm } from '../db/orm.ts';
+import { initOrm, migrate } from '../app/orm.ts';
+import { jobContracts } from '../app/jobs.ts';
 import { createBoss, installJobSchema, JOB_SCHEMA, setBoss } from '../jobs/boss.ts';
 import type { TestDb } from './harness.ts';
 
@@ -30,7 +32,7 @@ export async function openIsolatedTestDb(prefix: string): Promise<TestDb> {
 	// What the CLI's prepareDatabase does, without the migrator's progress lines.
 	const orm = await initOrm(url, { pool: { min: 0, max: 4 }, logger: () => undefined });
 	await migrate(orm);
-	await installJobSchema(url);
+	await installJobSchema(url, jobContracts);
 	setOrm(orm);
 	// Nobody else uses this database, so pg-boss's default schema (made by prepareDatabase) is ours.
 	const boss = createBoss(url, { supervise: false, schedule: false, migrate: false, max: 2 });

@@ -8,7 +8,7 @@ import { callerFor, callerForPatient, createTestUser } from '../testing/factorie
 import { createPatient } from '../testing/clinic-fixtures.ts';
 import { User as UserEntity, type User } from '../auth/user.entity.ts';
 import type { Meta } from './init.ts';
-import { appRouter } from './router.ts';
+import { appRouter } from '../app/router.ts';
 
 /** The only procedures anyone may call without signing in. Adding one here is a security decision. */
 const PUBLIC_ALLOW_LIST = new Set([

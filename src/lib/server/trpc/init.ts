@@ -71,6 +71,7 @@ const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
 });
 
 export const router = t.router;
+export const mergeRouters = t.mergeRouters;
 export const createCallerFactory = t.createCallerFactory;
 const baseProcedure = t.procedure.use(errorMapping).use(refuseUnstorableText);
 

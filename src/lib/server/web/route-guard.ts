@@ -71,7 +71,8 @@ function wantsPage(event: RequestEvent): boolean {
 function refuse(event: RequestEvent, refusal: Refusal, refusedMessage?: string): never {
 	const isRead = event.request.method === 'GET' || event.request.method === 'HEAD';
 	if (refusal.code === 'UNAUTHORIZED') {
-		if (!wantsPage(event)) error(401, refusal.message);
+		// A link followed (any GET) or a page's form goes to sign in; a script's call gets a 401.
+		if (!isRead && !wantsPage(event)) error(401, refusal.message);
 		if (refusal.signIn === 'portal') {
 			redirect(303, event.url.pathname === '/portal' ? '/portal/sign-in' : '/portal/sign-in?expired=1');
 		}

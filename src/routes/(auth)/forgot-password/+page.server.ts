@@ -1,5 +1,5 @@
-import { formAction, formValues, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, formValues, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions } from './$types';
 
 export const actions = {

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { formAction, formValues, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, formValues, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import { safeNext } from '$lib/server/web/safe-next';
 import type { Actions, PageServerLoad } from './$types';
 

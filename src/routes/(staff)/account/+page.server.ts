@@ -1,7 +1,7 @@
 // "My account": what every staff member may do for themselves (password, two-factor, devices).
 import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

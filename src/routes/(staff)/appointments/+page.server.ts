@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { isoDate, recordId } from '$lib/schemas/patient';
 import { getConfig } from '$lib/server/config';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import { todayIn } from '$lib/time';
 import { CALENDAR_VIEWS, visibleDays, visibleRange } from './calendar';
 import type { PageServerLoad } from './$types';

@@ -1,6 +1,6 @@
 // The cases list: open, closed or all cases, filtered by practitioner, service, template, referral
 // expiry and a search, all from the URL so any view can be bookmarked and works without JavaScript.
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import { isFiltered, parseCaseListParams, toFindCasesInput } from './list-params';
 import type { PageServerLoad } from './$types';
 

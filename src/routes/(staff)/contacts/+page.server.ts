@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { CONTACT_TYPES } from '$lib/schemas/patient-enums';
 import { getConfig } from '$lib/server/config';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 const query = z.object({

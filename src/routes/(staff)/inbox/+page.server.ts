@@ -1,8 +1,8 @@
 // The team inbox: cases sent to the signed-in member's teams, unactioned first, then by priority and
 // age. The page polls (invalidate 'casebook:inbox'), and each unactioned row can be acknowledged here.
 import { recordId } from '$lib/schemas/patient';
-import { routingActions } from '$lib/server/cases/routing-actions';
-import { serverCaller } from '$lib/server/trpc/http';
+import { routingActions } from '$lib/server/web/routing-actions';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -9,7 +9,7 @@ import {
 } from '$lib/components/patients/list-params';
 import type { FindPatientsInput } from '$lib/schemas/patient';
 import { getConfig } from '$lib/server/config';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 const CURSOR_ERRORS: ReadonlySet<TRPCError['code']> = new Set(['BAD_REQUEST', 'INTERNAL_SERVER_ERROR']);

@@ -6,7 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { recordId } from '$lib/schemas/patient';
 import { REQUEST_STATUSES } from '$lib/schemas/portal';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 const PER_PAGE = 25;

@@ -1,9 +1,9 @@
 // A referrer sends a case to the teams that accept cases from outside the clinic. There is no
 // patient field: referrers cannot browse the clinic's patients, so they describe the patient.
 import { redirect } from '@sveltejs/kit';
-import { isFailure } from '$lib/server/forms';
-import { sendCaseFromForm, type SendCaseValues } from '$lib/server/cases/routing-actions';
-import { serverCaller } from '$lib/server/trpc/http';
+import { isFailure } from '$lib/server/web/forms';
+import { sendCaseFromForm, type SendCaseValues } from '$lib/server/web/routing-actions';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

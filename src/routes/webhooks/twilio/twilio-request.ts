@@ -2,7 +2,7 @@
 // public URL (ORIGIN + path + query, as Twilio signed it).
 import type { RequestEvent } from '@sveltejs/kit';
 import { getConfig } from '$lib/server/config';
-import { isTwilioSignatureValid } from '$lib/server/notifications/twilio-webhooks';
+import { isTwilioSignatureValid } from '$lib/server/routing/twilio-webhooks';
 
 export async function readTwilioRequest(
 	event: RequestEvent

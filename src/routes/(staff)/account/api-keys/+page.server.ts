@@ -1,8 +1,8 @@
 // "My account → API keys": create, see and revoke your own keys for the REST API. A new key comes
 // back once, in the create action's result, and is never stored or shown again.
 import { fail, type ActionFailure } from '@sveltejs/kit';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,6 +1,6 @@
 // The audit trail, filtered by GET parameters. Dates are calendar days in the clinic's time zone.
 import { z } from 'zod';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 const day = z.iso.date().optional().catch(undefined);

@@ -2,8 +2,8 @@
 // and brought back on the same page. Every action calls the bodyParts procedures (same access checks).
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 const query = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 const query = z.object({

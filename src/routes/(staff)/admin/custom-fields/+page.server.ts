@@ -1,9 +1,9 @@
 // The clinic's patient custom fields, read and saved through the `customFields` procedures.
 import { fail } from '@sveltejs/kit';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { inferRouterInputs } from '@trpc/server';
-import type { AppRouter } from '$lib/server/trpc/router';
+import type { AppRouter } from '$lib/server/app/router';
 import type { Actions, PageServerLoad } from './$types';
 
 type UpdateInput = inferRouterInputs<AppRouter>['customFields']['update'];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NOTIFICATION_CHANNELS, NOTIFICATION_STATUSES } from '$lib/server/notifications/notification.entity';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 const query = z.object({

@@ -2,8 +2,8 @@
 // deactivated and reactivated from the list.
 import { fail, type ActionFailure } from '@sveltejs/kit';
 import { z } from 'zod';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 const query = z.object({

@@ -1,10 +1,10 @@
 // Services the clinic offers: searched by the URL, with an add form on the same page.
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { formAction, isFailure } from '$lib/server/forms';
+import { formAction, isFailure } from '$lib/server/web/forms';
 import { servicesRouter } from '$lib/server/services/services.router';
 import { createCallerFactory } from '$lib/server/trpc/init';
-import { createContextFromEvent } from '$lib/server/trpc/http';
+import { createContextFromEvent } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 // The services router is not in the app router yet: call it on its own, with the same access checks.

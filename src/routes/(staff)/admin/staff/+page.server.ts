@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '$lib/schemas/staff';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 const query = z.object({

@@ -1,6 +1,6 @@
 // Clinical teams: searched by the URL; each row links to the team page.
 import { z } from 'zod';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
 const query = z.object({

@@ -8,8 +8,8 @@ import { createAppointmentInput } from '$lib/schemas/appointment';
 import { recordId } from '$lib/schemas/patient';
 import { getConfig } from '$lib/server/config';
 import { zodFieldErrors } from '$lib/server/errors';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import { nextQuarterHour, parseLocalDateTime } from '../calendar';
 import { emptyBookingFormValues, type MatchingCase } from './booking-form';
 import {

@@ -2,9 +2,9 @@
 // out; and the API's field errors (paths like `case.case.name`) back onto the form's fields.
 import { z } from 'zod';
 import type { CreateAppointmentInput } from '$lib/schemas/appointment';
-import { readCaseForm } from '$lib/server/cases/case-form';
+import { readCaseForm } from '$lib/server/web/case-form';
 import type { FieldErrors } from '$lib/server/errors';
-import type { serverCaller } from '$lib/server/trpc/http';
+import type { serverCaller } from '$lib/server/app/caller';
 import { zonedToInstant } from '$lib/time';
 import { parseLocalDateTime } from '../calendar';
 import {

@@ -4,9 +4,9 @@
 import { error, fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { recordId } from '$lib/schemas/patient';
-import { routingActions } from '$lib/server/cases/routing-actions';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { routingActions } from '$lib/server/web/routing-actions';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 const CASE_ID = /^\d{1,18}$/;

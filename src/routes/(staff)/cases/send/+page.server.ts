@@ -2,10 +2,10 @@
 // with a triage priority, optionally for a patient (`?patientId=` starts with one), with files.
 import { TRPCError } from '@trpc/server';
 import { redirect } from '@sveltejs/kit';
-import { isFailure } from '$lib/server/forms';
+import { isFailure } from '$lib/server/web/forms';
 import { recordId } from '$lib/schemas/patient';
-import { sendCaseFromForm, type SendCaseValues } from '$lib/server/cases/routing-actions';
-import { serverCaller } from '$lib/server/trpc/http';
+import { sendCaseFromForm, type SendCaseValues } from '$lib/server/web/routing-actions';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -2,8 +2,8 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getConfig } from '$lib/server/config';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import { contactFormValues, readContactForm } from '../new/contact-form';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { sendPortalLinkInput } from '$lib/schemas/portal';
 import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 const PATIENT_ID = /^\d{1,18}$/;

@@ -1,15 +1,15 @@
 // A new patient. The first save stops at likely duplicates and lists them; the person can then
 // save anyway (the form posts allowDuplicates=on), so nobody is blocked by a false match.
 import { fail, redirect } from '@sveltejs/kit';
-import { formAction, isFailure } from '$lib/server/forms';
+import { addCustomFieldErrors } from '$lib/server/patients/custom-fields.rules';
+import { formAction, isFailure } from '$lib/server/web/forms';
 import {
-	addCustomFieldErrors,
 	duplicatesOf,
 	emptyPatientFormValues,
 	loadPatientFormOptions,
 	readPatientForm
-} from '$lib/server/patients/patient-form';
-import { serverCaller } from '$lib/server/trpc/http';
+} from '$lib/server/web/patient-form';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -7,8 +7,8 @@ import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
 import { getConfig } from '$lib/server/config';
 import { getClinicSettings } from '$lib/server/settings/settings.service';
 import { refusalFor, type Access } from '$lib/server/trpc/access-rules';
-import { createContextFromEvent } from '$lib/server/trpc/http';
-import { appRouter } from '$lib/server/trpc/router';
+import { createContextFromEvent } from '$lib/server/app/caller';
+import { appRouter } from '$lib/server/app/router';
 import { assertShallowJson, BodyRefused, JSON_BODY_LIMIT, readLimitedText } from '$lib/server/request-body';
 
 /** Attachments (the one multipart call) keep their own limit: 25 MB of file plus the form around it. */

@@ -1,8 +1,8 @@
 // "Email or mobile" → a one-time sign-in link by the same channel. The answer never says whether
 // the address belongs to a patient.
 import { redirect } from '@sveltejs/kit';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

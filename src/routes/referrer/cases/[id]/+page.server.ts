@@ -3,8 +3,8 @@
 import { error, fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { recordId } from '$lib/schemas/patient';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,7 @@
 // Replies to our SMS: "1" or "ACK" acknowledges the case the member was last paged for. Answered
 // with TwiML, so the confirmation goes back through Twilio to the same phone.
 import { text, type RequestHandler } from '@sveltejs/kit';
-import { handleInboundSms, twimlMessage } from '$lib/server/notifications/twilio-webhooks';
+import { handleInboundSms, twimlMessage } from '$lib/server/routing/twilio-webhooks';
 import { readTwilioRequest } from '../twilio-request';
 
 export const POST: RequestHandler = async (event) => {

@@ -1,6 +1,6 @@
 // Delivery statuses of our SMS. Unsigned or wrongly signed requests get 403 and change nothing.
 import { text, type RequestHandler } from '@sveltejs/kit';
-import { handleStatusCallback } from '$lib/server/notifications/twilio-webhooks';
+import { handleStatusCallback } from '$lib/server/routing/twilio-webhooks';
 import { readTwilioRequest } from '../twilio-request';
 
 export const POST: RequestHandler = async (event) => {

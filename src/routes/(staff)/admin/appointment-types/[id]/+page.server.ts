@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { formAction, isFailure } from '$lib/server/forms';
+import { formAction, isFailure } from '$lib/server/web/forms';
 import {
 	appointmentTypeFormValues,
 	appointmentTypesCaller,

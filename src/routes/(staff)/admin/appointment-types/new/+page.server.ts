@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { formAction, isFailure } from '$lib/server/forms';
+import { formAction, isFailure } from '$lib/server/web/forms';
 import {
 	appointmentTypesCaller,
 	emptyAppointmentTypeFormValues,

@@ -6,7 +6,7 @@ import { centsToDollars, dollarsToCents } from '$lib/server/appointment-types/ap
 import type { AppointmentTypeView } from '$lib/server/appointment-types/appointment-types.service';
 import { servicesRouter } from '$lib/server/services/services.router';
 import { createCallerFactory } from '$lib/server/trpc/init';
-import { createContextFromEvent } from '$lib/server/trpc/http';
+import { createContextFromEvent } from '$lib/server/app/caller';
 
 // These routers are not in the app router yet: call them on their own, with the same access checks.
 export const appointmentTypesCaller = (event: RequestEvent) =>

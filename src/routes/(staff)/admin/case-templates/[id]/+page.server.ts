@@ -1,7 +1,7 @@
 import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 import { errorsByType, readTemplateForm } from '../new/form-data';
 

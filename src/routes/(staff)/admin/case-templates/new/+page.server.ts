@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 import { errorsByType, readTemplateForm } from './form-data';
 

@@ -2,8 +2,8 @@
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { ROLES, type Role } from '$lib/schemas/staff';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 const STAFF_ID = /^\d{1,18}$/;

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { ROLES, type Role } from '$lib/schemas/staff';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions } from './$types';
 
 function text(data: FormData, name: string): string {

@@ -1,8 +1,8 @@
 // One team: its details, its members (and leads), and its escalation policy, each saved by its own form.
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { formAction, isFailure, type FormFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import { readPolicyForm } from './policy-form';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 // A new team starts with seed 004's escalation policy; the team page changes it.
 import { redirect } from '@sveltejs/kit';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions } from './$types';
 
 function text(data: FormData, name: string): string {

@@ -3,7 +3,7 @@ import { error, json } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { recordId } from '$lib/schemas/patient';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import { openCaseOption } from '../booking-form';
 import type { RequestHandler } from './$types';
 

@@ -2,7 +2,7 @@
 import { error, json } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 import { patientOption } from '../booking-form';
 import type { RequestHandler } from './$types';
 

@@ -3,9 +3,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { caseFormValuesFrom } from '$lib/components/cases/case-form';
-import { keepCurrentChoices, readCaseForm } from '$lib/server/cases/case-form';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { keepCurrentChoices, readCaseForm } from '$lib/server/web/case-form';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 const CASE_ID = /^\d{1,18}$/;

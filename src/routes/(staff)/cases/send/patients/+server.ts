@@ -3,7 +3,7 @@
 import { json, type RequestHandler } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { serverCaller } from '$lib/server/trpc/http';
+import { serverCaller } from '$lib/server/app/caller';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 

@@ -3,14 +3,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getConfig } from '$lib/server/config';
-import { formAction, isFailure } from '$lib/server/forms';
-import {
-	loadPatientFormOptions,
-	patientFormValues,
-	readPatientForm,
-	addCustomFieldErrors
-} from '$lib/server/patients/patient-form';
-import { serverCaller } from '$lib/server/trpc/http';
+import { addCustomFieldErrors } from '$lib/server/patients/custom-fields.rules';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { loadPatientFormOptions, patientFormValues, readPatientForm } from '$lib/server/web/patient-form';
+import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 const PATIENT_ID = /^\d{1,18}$/;

@@ -5,7 +5,7 @@ import { portalLinkTokenInput } from '$lib/schemas/portal';
 import { beginPortalSession } from '$lib/server/portal/portal-auth.service';
 import { setPortalCookie } from '$lib/server/portal/portal-cookie';
 import { toAppError } from '$lib/server/errors';
-import { actorFromEvent } from '$lib/server/trpc/http';
+import { actorFromEvent } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {

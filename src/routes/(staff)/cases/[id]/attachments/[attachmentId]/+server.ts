@@ -6,7 +6,7 @@ import { openAttachmentStream } from '$lib/server/cases/attachment-storage';
 import { getCaseAttachment } from '$lib/server/cases/cases.service';
 import { toAppError } from '$lib/server/errors';
 import { getClinicSettings } from '$lib/server/settings/settings.service';
-import { actorFromEvent } from '$lib/server/trpc/http';
+import { actorFromEvent } from '$lib/server/app/caller';
 import type { RequestHandler } from './$types';
 
 const RECORD_ID = /^\d{1,18}$/;

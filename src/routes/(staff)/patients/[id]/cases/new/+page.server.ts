@@ -2,10 +2,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { emptyCaseFormValues } from '$lib/components/cases/case-form';
-import { readCaseForm } from '$lib/server/cases/case-form';
+import { readCaseForm } from '$lib/server/web/case-form';
 import { getConfig } from '$lib/server/config';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import { todayIn } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -2,8 +2,8 @@
 // to three preferred times (in the patient's time zone) and a note.
 import { error, fail, redirect } from '@sveltejs/kit';
 import { MAX_WINDOWS } from '$lib/schemas/portal';
-import { formAction, isFailure } from '$lib/server/forms';
-import { serverCaller } from '$lib/server/trpc/http';
+import { formAction, isFailure } from '$lib/server/web/forms';
+import { serverCaller } from '$lib/server/app/caller';
 import { todayIn, zonedToInstant } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -5,8 +5,8 @@ import type { Em } from '../db/orm.ts';
 import { User } from '../auth/user.entity.ts';
 import type { Notification } from '../notifications/notification.entity.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
-import { CaseEvent } from './case-routing.entity.ts';
-import { Case } from './case.entity.ts';
+import { CaseEvent } from './routing.entity.ts';
+import { Case } from '../cases/case.entity.ts';
 
 export interface PageKey {
 	caseId: string;

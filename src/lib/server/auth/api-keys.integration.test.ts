@@ -3,9 +3,9 @@
 import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditEvent } from '../audit/audit-event.entity.ts';
-import { SYSTEM_ACTOR } from '../auth/actor.ts';
-import { hashToken } from '../auth/tokens.ts';
-import { User } from '../auth/user.entity.ts';
+import { SYSTEM_ACTOR } from './actor.ts';
+import { hashToken } from './tokens.ts';
+import { User } from './user.entity.ts';
 import { actorFor, callerFor, createTestUser } from '../testing/factories.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import { ApiKey } from './api-key.entity.ts';

@@ -5,7 +5,7 @@ import type { AppointmentStatus } from '../../schemas/appointment.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { Case } from './case.entity.ts';
-import { computeCaseUsage, countsTowardsCase, type CaseUsage, type UsageAppointment } from './case-rules.ts';
+import { computeCaseUsage, countsTowardsCase, type CaseUsage, type UsageAppointment } from './case.rules.ts';
 
 interface AppointmentUsageRow {
 	id: string;

@@ -7,7 +7,7 @@ import {
 	presentCustomFields,
 	validateCustomFields,
 	type CustomFieldsValidation
-} from './custom-fields.ts';
+} from './custom-fields.rules.ts';
 import type { CustomFieldAnswers } from './patient.entity.ts';
 
 // Tokens from Cliniko's example where it has them, so the fixture reads like the documentation.

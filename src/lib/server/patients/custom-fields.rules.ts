@@ -829,3 +829,21 @@ export function describeDefinitionChanges(
 	if (order(previous) !== order(next)) changes.push('order changed');
 	return changes;
 }
+
+/**
+ * The API checks custom fields only once every other field is valid (they need the clinic's
+ * definition from the database, after zod has passed). A form shows them all in one round.
+ */
+export async function addCustomFieldErrors(
+	/** Read only when needed: pages pass the `customFields.get` procedure, REST the service. */
+	loadDefinition: () => Promise<{ definition: CustomFieldsDefinitionDoc }>,
+	customFields: unknown,
+	fieldErrors: FieldErrors
+): Promise<FieldErrors> {
+	if (customFields === undefined || Object.keys(fieldErrors).some((k) => k.startsWith('customFields'))) {
+		return fieldErrors;
+	}
+	const { definition } = await loadDefinition();
+	const result = validateCustomFields(customFields, definition);
+	return result.ok ? fieldErrors : { ...fieldErrors, ...result.errors };
+}

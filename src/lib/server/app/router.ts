@@ -1,12 +1,12 @@
 // The whole API: one router per feature.
 import { appointmentTypesRouter } from '../appointment-types/appointment-types.router.ts';
 import { appointmentsRouter } from '../appointments/appointments.router.ts';
-import { apiKeysRouter } from '../api-keys/api-keys.router.ts';
+import { apiKeysRouter } from '../auth/api-keys.router.ts';
 import { casesRouter } from '../cases/cases.router.ts';
 import { auditRouter } from '../audit/audit.router.ts';
 import { caseTemplatesRouter } from '../case-templates/case-templates.router.ts';
 import { bodyPartsRouter } from '../cases/body-parts.router.ts';
-import { referrerRouter } from '../cases/referrer.router.ts';
+import { referrerRouter } from '../routing/referrer.router.ts';
 import { teamsRouter } from '../teams/teams.router.ts';
 import { servicesRouter } from '../services/services.router.ts';
 import { accountRouter } from '../auth/account.router.ts';
@@ -19,7 +19,8 @@ import { settingsRouter } from '../settings/settings.router.ts';
 import { staffRouter } from '../staff/staff.router.ts';
 import { appointmentRequestsRouter } from '../appointment-requests/appointment-requests.router.ts';
 import { portalLinksRouter, portalRouter } from '../portal/portal.router.ts';
-import { createCallerFactory, router } from './init.ts';
+import { createCallerFactory, mergeRouters, router } from '../trpc/init.ts';
+import { routingRouter } from '../routing/routing.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
@@ -35,7 +36,7 @@ export const appRouter = router({
 	services: servicesRouter,
 	appointmentTypes: appointmentTypesRouter,
 	bodyParts: bodyPartsRouter,
-	cases: casesRouter,
+	cases: mergeRouters(casesRouter, routingRouter),
 	appointments: appointmentsRouter,
 	teams: teamsRouter,
 	referrer: referrerRouter,

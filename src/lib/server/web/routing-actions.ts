@@ -6,8 +6,8 @@ import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { recordId } from '../../schemas/patient.ts';
 import { PRIORITIES, sendCaseInput } from '../../schemas/team.ts';
-import { formAction, isFailure, type FormFailure } from '../forms.ts';
-import { serverCaller } from '../trpc/http.ts';
+import { formAction, isFailure, type FormFailure } from './forms.ts';
+import { serverCaller } from '../app/caller.ts';
 
 export type RoutingIntent = 'acknowledge' | 'takeOver' | 'retriage' | 'comment';
 

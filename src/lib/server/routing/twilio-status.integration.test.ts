@@ -4,13 +4,13 @@
 // the reports are what the signed /webhooks/twilio/status endpoint hands to handleStatusCallback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../auth/user.entity.ts';
-import { runEscalationStep, sendCase } from '../cases/case-routing.service.ts';
+import { runEscalationStep, sendCase } from './routing.service.ts';
 import { actorFor, callerFor, createTestUser, uniqueSuffix } from '../testing/factories.ts';
 import { openTestDb, standinTransports, type TestDb } from '../testing/harness.ts';
 import { startSmtpCatcher, type SmtpCatcher } from '../testing/smtp-catcher.ts';
 import { startTwilioStandin, type TwilioStandin } from '../testing/twilio-standin.ts';
-import { Notification } from './notification.entity.ts';
-import { sendNotification } from './notifications.service.ts';
+import { Notification } from '../notifications/notification.entity.ts';
+import { sendNotification } from '../notifications/notifications.service.ts';
 import { handleStatusCallback } from './twilio-webhooks.ts';
 
 let db: TestDb;

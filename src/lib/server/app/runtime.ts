@@ -1,10 +1,11 @@
 // Start-up and shutdown of the web process's shared resources: the ORM and a send-only pg-boss.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PgBoss } from 'pg-boss';
-import { getConfig } from './config.ts';
-import { initOrm, setOrm } from './db/orm.ts';
-import { createBoss, setBoss } from './jobs/boss.ts';
-import { applyLogLevel, logger } from './logger.ts';
+import { getConfig } from '../config.ts';
+import { setOrm } from '../db/orm.ts';
+import { initOrm } from '../app/orm.ts';
+import { createBoss, setBoss } from '../jobs/boss.ts';
+import { applyLogLevel, logger } from '../logger.ts';
 
 let started: Promise<{ orm: MikroORM; boss: PgBoss }> | undefined;
 let inFlight = 0;

@@ -6,12 +6,12 @@ import { LockMode } from '@mikro-orm/postgresql';
 import twilio from 'twilio';
 import { z } from 'zod';
 import { User } from '../auth/user.entity.ts';
-import { parsePagePurpose, fallBackToEmail, PAGE_PREFIX } from '../cases/case-paging.ts';
-import { acknowledgeCaseBySms } from '../cases/case-routing.service.ts';
+import { parsePagePurpose, fallBackToEmail, PAGE_PREFIX } from './paging.service.ts';
+import { acknowledgeCaseBySms } from './routing.service.ts';
 import type { Config } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { logger } from '../logger.ts';
-import { isStatusForward, Notification } from './notification.entity.ts';
+import { isStatusForward, Notification } from '../notifications/notification.entity.ts';
 
 /** True when `signature` is Twilio's HMAC of `url` and `params` with our auth token. */
 export function isTwilioSignatureValid(

@@ -6,20 +6,20 @@ import { CaseTemplateRequestTypeSchema, CaseTemplateSchema } from '../case-templ
 import { AppointmentSchema } from '../appointments/appointment.entity.ts';
 import { BodyPartSchema } from '../cases/body-part.entity.ts';
 import { CaseAttachmentSchema, CaseSchema, CaseWarningSchema } from '../cases/case.entity.ts';
-import { CaseEscalationStepSchema, CaseEventSchema, CaseTeamSchema } from '../cases/case-routing.entity.ts';
+import { CaseEscalationStepSchema, CaseEventSchema, CaseTeamSchema } from '../routing/routing.entity.ts';
 import { TeamMemberSchema, TeamSchema } from '../teams/team.entity.ts';
 import { ServiceSchema } from '../services/service.entity.ts';
 import { OneTimeTokenSchema } from '../auth/one-time-token.entity.ts';
 import { SessionSchema } from '../auth/session.entity.ts';
 import { UserSchema } from '../auth/user.entity.ts';
-import { WorkerHeartbeatSchema } from '../health/worker-heartbeat.entity.ts';
+import { WorkerHeartbeatSchema } from '../jobs/worker-heartbeat.entity.ts';
 import { NotificationSchema } from '../notifications/notification.entity.ts';
 import { ClinicSettingsSchema } from '../settings/clinic-settings.entity.ts';
 import { ContactSchema } from '../contacts/contact.entity.ts';
 import { ConcessionTypeSchema } from '../patients/concession-type.entity.ts';
 import { CustomFieldDefinitionSchema } from '../patients/custom-field-definition.entity.ts';
 import { PatientSchema } from '../patients/patient.entity.ts';
-import { ApiKeySchema } from '../api-keys/api-key.entity.ts';
+import { ApiKeySchema } from '../auth/api-key.entity.ts';
 import { AppointmentRequestSchema } from '../appointment-requests/appointment-request.entity.ts';
 import { PortalLinkSchema, PortalSessionSchema } from '../portal/portal.entity.ts';
 

@@ -1,7 +1,7 @@
 // A staff member's key for the REST API (/api/v1). The key itself is shown once, at creation; only
 // its SHA-256 is stored (like session tokens), with a short prefix so a person can tell keys apart.
 import { defineEntity, p } from '@mikro-orm/postgresql';
-import { User } from '../auth/user.entity.ts';
+import { User } from './user.entity.ts';
 
 const ApiKeySchema = defineEntity({
 	name: 'ApiKey',

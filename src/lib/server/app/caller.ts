@@ -1,7 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { Actor } from '../auth/actor.ts';
 import { appRouter, createCaller } from './router.ts';
-import type { Context } from './context.ts';
+import type { Context } from '../trpc/context.ts';
 
 export function actorFromEvent(event: RequestEvent): Actor {
 	return {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { caseRoutingIdInput } from '../../schemas/team.ts';
 import { referrerProcedure, router } from '../trpc/init.ts';
-import { findSentCases, getSentCase } from './case-routing.service.ts';
+import { findSentCases, getSentCase } from './routing.service.ts';
 
 export const referrerRouter = router({
 	cases: referrerProcedure

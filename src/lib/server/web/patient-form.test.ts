@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPatientInput, updatePatientInput } from '../../schemas/patient.ts';
-import type { PatientView } from './patients.service.ts';
+import type { PatientView } from '../patients/patients.service.ts';
 import {
 	duplicatesOf,
 	emptyPatientFormValues,
@@ -10,7 +10,7 @@ import {
 	readPatientForm,
 	type PatientFormCaller
 } from './patient-form.ts';
-import type { CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
+import type { CustomFieldsDefinitionDoc } from '../patients/custom-field-definition.entity.ts';
 
 function form(entries: [string, string][]): FormData {
 	const data = new FormData();

@@ -3,8 +3,8 @@
 import { error as httpError, fail, isActionFailure, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { isStorableText, UNSTORABLE_TEXT } from './db/storable-text.ts';
-import { AppError, HTTP_STATUS, toAppError, type FieldErrors } from './errors.ts';
+import { isStorableText, UNSTORABLE_TEXT } from '../db/storable-text.ts';
+import { AppError, HTTP_STATUS, toAppError, type FieldErrors } from '../errors.ts';
 
 export interface FormFailure {
 	message: string;

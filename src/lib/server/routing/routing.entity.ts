@@ -5,7 +5,7 @@ import { defineEntity, p } from '@mikro-orm/postgresql';
 import type { PriorityPolicy } from '../../schemas/team.ts';
 import { User } from '../auth/user.entity.ts';
 import { Team } from '../teams/team.entity.ts';
-import { Case } from './case.entity.ts';
+import { Case } from '../cases/case.entity.ts';
 
 const CaseTeamSchema = defineEntity({
 	name: 'CaseTeam',

@@ -24,15 +24,15 @@ import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import { enqueue } from '../jobs/boss.ts';
-import { caseEscalateJob, type EscalationJobData } from './case.jobs.ts';
+import { caseEscalateJob, type EscalationJobData } from './routing.jobs.ts';
 import { Notification } from '../notifications/notification.entity.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { Team, TeamMember } from '../teams/team.entity.ts';
-import { loadVisibleCase } from './case-access.ts';
-import { CaseEvent, CaseTeam } from './case-routing.entity.ts';
-import { Case } from './case.entity.ts';
-import { pagePurpose } from './case-paging.ts';
+import { loadVisibleCase } from '../cases/case-access.queries.ts';
+import { CaseEvent, CaseTeam } from './routing.entity.ts';
+import { Case } from '../cases/case.entity.ts';
+import { pagePurpose } from './paging.service.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The escalation job

@@ -7,11 +7,7 @@ import type { Priority } from '../../schemas/team.ts';
 import type { User } from '../auth/user.entity.ts';
 import type { Runner } from '../jobs/runner.ts';
 import { Notification } from '../notifications/notification.entity.ts';
-import {
-	handleInboundSms,
-	handleStatusCallback,
-	isTwilioSignatureValid
-} from '../notifications/twilio-webhooks.ts';
+import { handleInboundSms, handleStatusCallback, isTwilioSignatureValid } from './twilio-webhooks.ts';
 import { actorFor, callerFor, createTestUser, uniqueSuffix } from '../testing/factories.ts';
 import { failureOf } from '../testing/failures.ts';
 import { openTestDb, standinTransports, startTestWorker, type TestDb } from '../testing/harness.ts';
@@ -19,9 +15,9 @@ import { startSmtpCatcher, waitFor, type SmtpCatcher } from '../testing/smtp-cat
 import { startTwilioStandin, type TwilioStandin } from '../testing/twilio-standin.ts';
 import { Team, TeamMember } from '../teams/team.entity.ts';
 import { User as UserEntity } from '../auth/user.entity.ts';
-import { Case } from './case.entity.ts';
-import { CaseEscalationStep, CaseEvent } from './case-routing.entity.ts';
-import { runEscalationStep, sendCase } from './case-routing.service.ts';
+import { Case } from '../cases/case.entity.ts';
+import { CaseEscalationStep, CaseEvent } from './routing.entity.ts';
+import { runEscalationStep, sendCase } from './routing.service.ts';
 
 let db: TestDb;
 let smtp: SmtpCatcher;

@@ -1,8 +1,7 @@
-// Pairs every job contract with its handler. Only the worker (and worker tests) import this.
-import type { JobWithMetadata, WorkOptions } from 'pg-boss';
-import type { z } from 'zod';
-import type { Em } from '../db/orm.ts';
-import type { Logger } from '../logger.ts';
+// Every job the product knows, each contract with its handler, in one list: the worker creates
+// one queue per entry and works it; the web app and the CLI create the queues. Only app/ pairs
+// features with the job machinery (jobs/ imports no feature).
+import { handler, type JobHandler } from '../jobs/handler.ts';
 import {
 	appointmentRequestNotifyJob,
 	reservationExpireJob
@@ -11,43 +10,25 @@ import { notifyForRequest } from '../appointment-requests/appointment-requests.s
 import { releaseExpiredReservation } from '../appointments/reservations.service.ts';
 import { passwordResetSendJob } from '../auth/auth.jobs.ts';
 import { sendRequestedPasswordReset } from '../auth/auth.service.ts';
-import { caseEscalateJob, caseWarningsJob } from '../cases/case.jobs.ts';
-import { runEscalationStep } from '../cases/case-routing.service.ts';
+import { caseWarningsJob } from '../cases/case.jobs.ts';
+import { caseEscalateJob } from '../routing/routing.jobs.ts';
+import { fallBackToEmail } from '../routing/paging.service.ts';
+import { runEscalationStep } from '../routing/routing.service.ts';
 import { sendCaseWarnings } from '../cases/case-warnings.ts';
 import { notificationSend } from '../notifications/notification.jobs.ts';
 import { sendNotification } from '../notifications/notifications.service.ts';
 import { portalLinkSendJob } from '../portal/portal-auth.jobs.ts';
 import { sendRequestedPortalLinks } from '../portal/portal-auth.service.ts';
-import type { Transports } from '../notifications/transports.ts';
-import type { JobContract } from './contract.ts';
 
-export interface JobContext<T> {
-	data: T;
-	em: Em;
-	job: JobWithMetadata<T>;
-	log: Logger;
-	transports: Transports;
-	/** True when a failure now would not be retried. */
-	isLastAttempt: boolean;
-}
-
-export interface JobHandler<S extends z.ZodType = z.ZodType> {
-	contract: JobContract<S>;
-	work?: WorkOptions;
-	handle(ctx: JobContext<z.output<S>>): Promise<void>;
-}
-
-function handler<S extends z.ZodType>(
-	contract: JobContract<S>,
-	handle: JobHandler<S>['handle'],
-	work?: WorkOptions
-): JobHandler {
-	return { contract, handle, work } as unknown as JobHandler;
-}
-
-export const jobHandlers: JobHandler[] = [
+export const jobs: JobHandler[] = [
 	handler(notificationSend, async ({ data, em, transports, isLastAttempt }) => {
-		await sendNotification(em, { notificationId: data.notificationId, transports, isLastAttempt });
+		await sendNotification(em, {
+			notificationId: data.notificationId,
+			transports,
+			isLastAttempt,
+			// A page that could not be sent by SMS goes to the same person by email.
+			onSmsFailed: fallBackToEmail
+		});
 	}),
 	handler(caseWarningsJob, async ({ data, em, log }) => {
 		const result = await sendCaseWarnings(em, { now: data?.now ? new Date(data.now) : undefined });
@@ -75,3 +56,6 @@ export const jobHandlers: JobHandler[] = [
 		log.debug({ channel: data.channel }, 'portal link request handled');
 	})
 ];
+
+/** The contracts alone, for creating the queues. */
+export const jobContracts = jobs.map((j) => j.contract);

@@ -2,10 +2,10 @@
 // is 256 random bits, shown once; only its SHA-256 is stored. A request authenticates with a key
 // that is not revoked and whose user is still active staff, and then acts as that user.
 import { recordAudit, recordAuditNow } from '../audit/audit.service.ts';
-import type { Actor, SessionUser } from '../auth/actor.ts';
-import { toSessionUser } from '../auth/sessions.service.ts';
-import { hashToken, newToken } from '../auth/tokens.ts';
-import { User } from '../auth/user.entity.ts';
+import type { Actor, SessionUser } from './actor.ts';
+import { toSessionUser } from './sessions.service.ts';
+import { hashToken, newToken } from './tokens.ts';
+import { User } from './user.entity.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';
 import { ApiKey } from './api-key.entity.ts';

@@ -6,9 +6,8 @@ import { formatPhone } from '../../components/patients/phone.ts';
 import { PHONE_TYPES, REMINDER_TYPES } from '../../schemas/patient-enums.ts';
 import { MAX_MEDICAL_ALERTS, MAX_PHONE_NUMBERS, type PatientFieldsInput } from '../../schemas/patient.ts';
 import type { FieldErrors } from '../errors.ts';
-import type { CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
-import { validateCustomFields } from './custom-fields.ts';
-import type { PatientView } from './patients.service.ts';
+import type { CustomFieldsDefinitionDoc } from '../patients/custom-field-definition.entity.ts';
+import type { PatientView } from '../patients/patients.service.ts';
 
 /** The plain text inputs, named as the tRPC input names them. */
 export const PATIENT_TEXT_FIELDS = [
@@ -396,22 +395,4 @@ let zones: string[] | undefined;
 export function timeZoneNames(): string[] {
 	zones ??= [...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])].sort();
 	return zones;
-}
-
-/**
- * The API checks custom fields only once every other field is valid (they need the clinic's
- * definition from the database, after zod has passed). A form shows them all in one round.
- */
-export async function addCustomFieldErrors(
-	/** Read only when needed: pages pass the `customFields.get` procedure, REST the service. */
-	loadDefinition: () => Promise<{ definition: CustomFieldsDefinitionDoc }>,
-	customFields: unknown,
-	fieldErrors: FieldErrors
-): Promise<FieldErrors> {
-	if (customFields === undefined || Object.keys(fieldErrors).some((k) => k.startsWith('customFields'))) {
-		return fieldErrors;
-	}
-	const { definition } = await loadDefinition();
-	const result = validateCustomFields(customFields, definition);
-	return result.ok ? fieldErrors : { ...fieldErrors, ...result.errors };
 }
