@@ -16,7 +16,9 @@ export type AppErrorCode =
 	| 'TOO_MANY_REQUESTS'
 	| 'PAYLOAD_TOO_LARGE';
 
-export type FieldErrors = Record<string, string[]>;
+import type { FieldErrors } from '../schemas/field-errors.ts';
+
+export type { FieldErrors };
 
 export class AppError extends Error {
 	readonly code: AppErrorCode;

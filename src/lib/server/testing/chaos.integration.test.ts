@@ -9,7 +9,7 @@ import {
 	restartDatabaseDuringEscalations,
 	tailOf,
 	type ChaosEnv
-} from '../../../../e2e/bench/chaos.ts';
+} from './chaos-scenarios.ts';
 
 describe('fault injection (short form of npm run chaos)', () => {
 	let env: ChaosEnv;
