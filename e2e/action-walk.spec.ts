@@ -102,7 +102,7 @@ const ACTION_PROCEDURES: Record<string, string | null> = {
 	'/portal/(app)/cases/[id]/request?/default': 'portal.requestAppointment',
 	'/portal/(app)/reservations/[id]?/confirm': 'portal.confirmReservation',
 	'/portal/(app)/reservations/[id]?/decline': 'portal.declineReservation',
-	'/portal/(public)/link/[token]?/default': null,
+	'/portal/(public)/link/[token]?/default': 'portal.beginSession',
 	'/portal/(public)/sign-in?/default': 'portal.requestLink',
 	'/referrer/cases/[id]?/upload': 'cases.addAttachment',
 	'/referrer/send?/default': 'cases.send'

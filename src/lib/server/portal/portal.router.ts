@@ -3,14 +3,21 @@
 import { z } from 'zod';
 import {
 	answerPrivacyPolicyInput,
+	portalLinkTokenInput,
 	requestAppointmentInput,
 	requestIdInput,
 	requestPortalLinkInput,
 	reservationIdInput,
 	sendPortalLinkInput
 } from '../../schemas/portal.ts';
-import { patientProcedure, publicProcedure, router, staffProcedure } from '../trpc/init.ts';
-import { requestPortalLink, sendPortalLink } from './portal-auth.service.ts';
+import {
+	pageOnlyProcedure,
+	patientProcedure,
+	publicProcedure,
+	router,
+	staffProcedure
+} from '../trpc/init.ts';
+import { beginPortalSession, requestPortalLink, sendPortalLink } from './portal-auth.service.ts';
 import {
 	answerPortalReservation,
 	answerPrivacyPolicy,
@@ -29,6 +36,20 @@ export const portalRouter = router({
 		.input(requestPortalLinkInput)
 		.output(z.object({ channel: z.enum(['email', 'sms']) }))
 		.mutation(({ ctx, input }) => requestPortalLink(ctx.em, ctx.actor, input)),
+	/**
+	 * Page-only: spends a sign-in link and answers with the new portal session's token, which only
+	 * the link page may turn into its HttpOnly cookie (never over /api/trpc).
+	 */
+	beginSession: pageOnlyProcedure
+		.input(portalLinkTokenInput)
+		.output(z.object({ token: z.string(), next: z.string() }))
+		.mutation(async ({ ctx, input }) => {
+			const session = await beginPortalSession(ctx.em, ctx.actor, {
+				token: input.token,
+				userAgent: ctx.userAgent
+			});
+			return { token: session.token, next: session.next };
+		}),
 	me: patientProcedure.query(({ ctx }) => getPortalMe(ctx.em, ctx.actor)),
 	answerPrivacyPolicy: patientProcedure
 		.input(answerPrivacyPolicyInput)

@@ -22,7 +22,8 @@ const PUBLIC_ALLOW_LIST = new Set([
 	'account.checkLink',
 	'account.resetPassword',
 	'account.setupStatus',
-	'account.setUp'
+	'account.setUp',
+	'portal.beginSession'
 ]);
 
 interface ProcedureInfo {

@@ -2,10 +2,9 @@
 // mail scanner that fetches links cannot use up a patient's one-time link.
 import { fail, redirect } from '@sveltejs/kit';
 import { portalLinkTokenInput } from '$lib/schemas/portal';
-import { beginPortalSession } from '$lib/server/portal/portal-auth.service';
+import { serverCaller } from '$lib/server/app/caller';
 import { setPortalCookie } from '$lib/server/portal/portal-cookie';
-import { toAppError } from '$lib/server/errors';
-import { actorFromEvent } from '$lib/server/app/caller';
+import { formAction, isFailure } from '$lib/server/web/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params }) => {
@@ -15,21 +14,11 @@ export const load: PageServerLoad = async ({ params }) => {
 
 export const actions = {
 	default: async (event) => {
-		const parsed = portalLinkTokenInput.safeParse({ token: event.params.token });
-		if (!parsed.success) return fail(400, { message: parsed.error.issues[0]!.message });
-		let next: string;
-		try {
-			const session = await beginPortalSession(event.locals.em, actorFromEvent(event), {
-				token: parsed.data.token,
-				userAgent: event.request.headers.get('user-agent')
-			});
-			setPortalCookie(event.cookies, session.token);
-			next = session.next;
-		} catch (error) {
-			const app = toAppError(error);
-			if (!app) throw error;
-			return fail(app.code === 'FORBIDDEN' ? 403 : 400, { message: app.message });
-		}
-		redirect(303, next);
+		const result = await formAction(() =>
+			serverCaller(event).portal.beginSession({ token: event.params.token })
+		);
+		if (isFailure(result)) return fail(result.status, { message: result.data.message });
+		setPortalCookie(event.cookies, result.token);
+		redirect(303, result.next);
 	}
 } satisfies Actions;
