@@ -1,6 +1,7 @@
 // The patient record's input rules, shared by the staff forms, tRPC and (later) the REST API.
 // Built per clinic country, because phone numbers typed without a country code use it.
 import { z } from 'zod';
+import { isTimeZone } from './time-zone.ts';
 import { filterDateProblem, type FilterDateKind } from './filter-dates.ts';
 import { PHONE_TYPES, REMINDER_TYPES } from './patient-enums.ts';
 import { phoneNumber } from './phone.ts';
@@ -50,11 +51,7 @@ const dateOfBirth = blankToNull.pipe(
 		.nullable()
 );
 
-let timeZones: Set<string> | undefined;
-export function isTimeZone(value: string): boolean {
-	timeZones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
-	return timeZones.has(value);
-}
+export { isTimeZone };
 
 const timeZone = blankToNull.pipe(
 	z

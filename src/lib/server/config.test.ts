@@ -45,4 +45,10 @@ describe('configuration from the environment', () => {
 	it('ignores empty values as if unset', () => {
 		expect(parseConfig({ DATABASE_URL: '', SMTP_URL: '' }).hasSmtp).toBe(false);
 	});
+
+	it('takes any IANA time zone for the clinic, aliases included', () => {
+		for (const zone of ['Asia/Kolkata', 'Europe/Kyiv', 'Etc/UTC', 'Australia/Canberra', 'US/Eastern']) {
+			expect(parseConfig({ CASEBOOK_TIME_ZONE: zone }).CASEBOOK_TIME_ZONE).toBe(zone);
+		}
+	});
 });

@@ -1,6 +1,7 @@
 // The one place configuration enters Casebook: process.env, checked with zod, shared by the web
 // app, the worker and the CLI. A bad value stops start-up with every bad key named.
 import path from 'node:path';
+import { isTimeZone } from '../schemas/time-zone.ts';
 import { z } from 'zod';
 
 const optionalString = z
@@ -13,10 +14,6 @@ const boolFromEnv = z
 	.enum(['true', 'false', '1', '0', 'yes', 'no', ''])
 	.optional()
 	.transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-function isTimeZone(tz: string): boolean {
-	return Intl.supportedValuesOf('timeZone').includes(tz) || tz === 'UTC';
-}
 
 export const configSchema = z
 	.object({

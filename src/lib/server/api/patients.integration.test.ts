@@ -577,6 +577,17 @@ describe('errors', () => {
 		expect(list.status).toBe(400);
 	});
 
+	it.each(['Asia/Kolkata', 'Europe/Kyiv', 'Etc/UTC', 'Australia/Canberra', 'US/Eastern'])(
+		'takes the time zone alias %s, as Cliniko does, and answers it back',
+		async (zone) => {
+			const created = await api.call('POST', '/patients', {
+				body: { first_name: 'Zoe', last_name: `Zone${uniqueSuffix()}`, time_zone: zone }
+			});
+			expect(created.status).toBe(201);
+			expect(asJson(created.body).time_zone).toBe(zone);
+		}
+	);
+
 	it('refuses a body over 1 MB (413) and one nested too deeply (400), and stores nothing', async () => {
 		const lastName = `Huge${uniqueSuffix()}`;
 		const huge = await api.call('POST', '/patients', {
