@@ -1,20 +1,17 @@
 // Reads a case's appointments for its usage (what counts, how much is left) and enforces the hard
 // appointment cap. Callers that add appointments hold the case's row lock (loadVisibleCase with
 // `lock`), so the count they check cannot change before they commit.
+import type { InferKyselyDB } from '@mikro-orm/postgresql';
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
+import type { AppointmentSchema } from '../appointments/appointment.entity.ts';
+import type { AppointmentTypeSchema } from '../appointment-types/appointment-type.entity.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import type { Case } from './case.entity.ts';
 import { computeCaseUsage, countsTowardsCase, type CaseUsage, type UsageAppointment } from './case.rules.ts';
 
-interface AppointmentUsageRow {
-	id: string;
-	case_id: string;
-	status: AppointmentStatus;
-	starts_at: string | Date;
-	invoiced_amount_cents: number | null;
-	price_cents: number;
-}
+/** The tables this file reads, typed from their entities: columns and results are checked by the compiler. */
+type UsageDb = InferKyselyDB<typeof AppointmentSchema | typeof AppointmentTypeSchema>;
 
 /** The usage rows of every appointment on the given cases, by case id. */
 export async function loadUsageAppointments(
@@ -23,16 +20,19 @@ export async function loadUsageAppointments(
 ): Promise<Map<string, UsageAppointment[]>> {
 	const byCase = new Map<string, UsageAppointment[]>(caseIds.map((id) => [id, []]));
 	if (!caseIds.length) return byCase;
-	const rows = await em.execute<AppointmentUsageRow[]>(
-		`select a.id, a.case_id, a.status, a.starts_at, a.invoiced_amount_cents, t.price_cents
-		 from appointment a join appointment_type t on t.id = a.appointment_type_id
-		 where a.case_id in (${caseIds.map(() => '?').join(', ')})`,
-		[...caseIds]
-	);
+	const rows = await em
+		.getKysely<UsageDb>()
+		.selectFrom('appointment as a')
+		.innerJoin('appointment_type as t', 't.id', 'a.appointment_type_id')
+		.select(['a.id', 'a.case_id', 'a.status', 'a.starts_at', 'a.invoiced_amount_cents', 't.price_cents'])
+		.where('a.case_id', 'in', [...caseIds])
+		.execute();
 	for (const row of rows) {
+		if (row.case_id === null) continue;
 		byCase.get(String(row.case_id))?.push({
 			id: String(row.id),
 			status: row.status,
+			// The driver may hand a timestamptz back as text.
 			startsAt: new Date(row.starts_at),
 			invoicedAmountCents: row.invoiced_amount_cents,
 			priceCents: row.price_cents

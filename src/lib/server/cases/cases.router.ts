@@ -1,6 +1,6 @@
 // Treatment cases (issue 6); cases sent to teams are routing/routing.router.ts, merged into the
 // same `cases` path by app/router.ts. Any staff role may work with cases; which cases a practitioner sees
-// is decided in the service (case-access.ts), so a hidden case answers NOT_FOUND.
+// is decided in the service (case-access.queries.ts), so a hidden case answers NOT_FOUND.
 import { z } from 'zod';
 import {
 	caseAppointmentInput,

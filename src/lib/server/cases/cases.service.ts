@@ -19,23 +19,20 @@ import {
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
 import { todayIn } from '../../time.ts';
 import { Appointment } from '../appointments/appointment.entity.ts';
-import { changedFields, readAuditSql, recordAudit } from '../audit/audit.service.ts';
+import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { User } from '../auth/user.entity.ts';
 import { CaseTemplate } from '../case-templates/case-template.entity.ts';
 import { getConfig } from '../config.ts';
 import { Contact, contactName } from '../contacts/contact.entity.ts';
-import { escapeLike } from '../db/like.ts';
 import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
-import type { FilterOperator } from '../../schemas/patient.ts';
-import { columnFilterToSql, type FilterKind } from '../patients/patient-filters.queries.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { patientDisplayName } from '../patients/patient-name.rules.ts';
 import { deleteAttachmentBytes, inspectUpload, storeAttachmentBytes } from './attachment-storage.ts';
 import { BodyPart } from './body-part.entity.ts';
-import { assertCaseOpen, caseVisibilitySql, isCaseVisible, loadVisibleCase } from './case-access.queries.ts';
+import { assertCaseOpen, isCaseVisible, loadVisibleCase } from './case-access.queries.ts';
 import { Case, CaseAttachment, type CaseLimitKind, type CaseStatus } from './case.entity.ts';
 import {
 	caseWarnings,
@@ -46,12 +43,18 @@ import {
 } from './case.rules.ts';
 import { assertCaseHasRoom, capMessage, loadUsageAppointments } from './case-usage.rules.ts';
 import {
-	loadCaseDetailRow,
-	loadCaseSummaryPage,
-	loadCaseSummaryRows,
+	findCaseRecordPage,
+	findCaseSummaryPage,
+	findOpenCaseSummariesWithBodyParts,
+	loadChangedCaseDetail,
+	readCaseDetail,
+	type CaseDetailRow,
 	type CaseSummaryRow,
-	type CaseSummaryWithUsage
-} from './case-summaries.ts';
+	type CaseSummaryWithUsage,
+	type FindCaseRecordsInput
+} from './cases.queries.ts';
+
+export type { CaseRecordFilterField, CaseRecordSortField, FindCaseRecordsInput } from './cases.queries.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Views: plain objects, never entities.
@@ -191,13 +194,8 @@ function toSummaryView(caseRow: CaseSummaryRow, usage: CaseUsage, now = new Date
 	};
 }
 
-/** The summaries of these cases, in the order of `ids`. */
-async function loadSummaries(em: Em, ids: string[]): Promise<CaseSummaryView[]> {
-	const rows = await loadCaseSummaryRows(em, ids);
-	return ids
-		.map((id) => rows.get(id))
-		.filter((row): row is CaseSummaryWithUsage => Boolean(row))
-		.map(({ summary, usage }) => toSummaryView(summary, computeCaseUsage(summary, usage)));
+function summaryViewOf({ summary, usage }: CaseSummaryWithUsage): CaseSummaryView {
+	return toSummaryView(summary, computeCaseUsage(summary, usage));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -205,78 +203,9 @@ async function loadSummaries(em: Em, ids: string[]): Promise<CaseSummaryView[]> 
 
 export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) {
 	const input = findCasesInput.parse(raw);
-	const visibility = caseVisibilitySql(actor);
-	// A case archived through the REST API leaves the lists, as in Cliniko, unless asked for.
-	const where: string[] = [
-		visibility.sql,
-		input.archived ? 'c.archived_at is not null' : 'c.archived_at is null'
-	];
-	const params: unknown[] = [...visibility.params];
-	if (input.status !== 'all') {
-		where.push('c.status = ?');
-		params.push(input.status);
-	}
-	if (input.patientId) {
-		where.push('c.patient_id = ?');
-		params.push(input.patientId);
-	}
-	if (input.templateId) {
-		where.push('c.template_id = ?');
-		params.push(input.templateId);
-	}
-	if (input.serviceId) {
-		where.push(
-			'exists (select 1 from case_template_service fs where fs.case_template_id = c.template_id and fs.service_id = ?)'
-		);
-		params.push(input.serviceId);
-	}
-	if (input.practitionerId) {
-		where.push('exists (select 1 from appointment fa where fa.case_id = c.id and fa.practitioner_id = ?)');
-		params.push(input.practitionerId);
-	}
-	if (input.referral) {
-		const day = today();
-		if (input.referral === 'expired') {
-			where.push('c.has_referral and c.referral_expires_on < ?::date');
-			params.push(day);
-		} else {
-			where.push("c.has_referral and c.referral_expires_on between ?::date and ?::date + interval '30 days'");
-			params.push(day, day);
-		}
-	}
-	if (input.search) {
-		const like = `%${escapeLike(input.search)}%`;
-		// Patients are found through their lower-case search text (names, email, phones), word by
-		// word, which the trigram index answers; matching "first || ' ' || last" read every patient.
-		const words = input.search.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 6);
-		const wordSql = words.map(() => 'sp.search_text like ?').join(' and ');
-		// Two indexed look-ups (the case name's trigram index, the patients' search text) united: an
-		// OR of the two would read every case.
-		where.push(
-			words.length
-				? `c.id in (select sc.id from clinic_case sc where sc.name ilike ?
-					union all select sc.id from clinic_case sc where sc.patient_id in (select sp.id from patient sp where ${wordSql}))`
-				: 'c.name ilike ?'
-		);
-		params.push(like, ...words.map((w) => `%${escapeLike(w)}%`));
-	}
-	const whereSql = where.join(' and ');
-	const { rows, total: pageTotal } = await loadCaseSummaryPage(
-		em,
-		{ sql: whereSql, params },
-		{ limit: input.perPage, offset: (input.page - 1) * input.perPage, countByWindow: Boolean(input.search) }
-	);
-	let total = pageTotal ?? 0;
-	if (pageTotal === null && input.page > 1) {
-		// Past the last page: count on its own, so the list can offer the way back.
-		const [count] = await em.execute<{ total: number }[]>(
-			`select count(*)::int as total from clinic_case c where ${whereSql}`,
-			params
-		);
-		total = count?.total ?? 0;
-	}
+	const { rows, total } = await findCaseSummaryPage(em, actor, input, today());
 	return {
-		items: rows.map((row) => toSummaryView(row.summary, computeCaseUsage(row.summary, row.usage))),
+		items: rows.map(summaryViewOf),
 		total,
 		page: input.page,
 		pageCount: Math.max(1, Math.ceil(total / input.perPage))
@@ -289,16 +218,10 @@ export async function findCases(em: Em, actor: Actor, raw: FindCasesInput = {}) 
 /** The case page's view of a case, read after any pending change of `caseRow` is flushed. */
 async function toDetailView(em: Em, caseRow: Case): Promise<CaseDetailView> {
 	await em.flush();
-	return loadDetailView(em, caseRow.id);
+	return detailViewOf(await loadChangedCaseDetail(em, caseRow.id));
 }
 
-async function loadDetailView(
-	em: Em,
-	caseId: string,
-	visibility?: { sql: string; params: unknown[] },
-	alongside?: { sql: string; params: unknown[] }
-): Promise<CaseDetailView> {
-	const row = await loadCaseDetailRow(em, caseId, visibility, alongside);
+function detailViewOf(row: CaseDetailRow | null): CaseDetailView {
 	if (!row) throw notFound('Case');
 	const usage = computeCaseUsage(
 		row,
@@ -336,18 +259,8 @@ async function loadDetailView(
 
 export async function getCase(em: Em, actor: Actor, id: string): Promise<CaseDetailView> {
 	const { id: caseId } = caseIdInput.parse({ id });
-	// One query: the case (a case outside the caller's visibility is not found) and the audit row of
-	// this read, written only when the case is visible.
-	const visibility = caseVisibilitySql(actor);
-	const audit = readAuditSql(
-		actor,
-		{ action: 'case.read', recordType: 'case', recordId: caseId },
-		{
-			sql: `exists (select 1 from clinic_case c where c.id = ? and ${visibility.sql})`,
-			params: [caseId, ...visibility.params]
-		}
-	);
-	return loadDetailView(em, caseId, visibility, audit);
+	// A case outside the caller's visibility is not found; the read is audited in the same query.
+	return detailViewOf(await readCaseDetail(em, actor, caseId));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -564,23 +477,29 @@ export async function updateCase(
 // ---------------------------------------------------------------------------------------------
 // Close, re-open
 
-export async function closeCase(
+/** Closes (`isOpen` false) or re-opens a case; the listeners hear of it in the same transaction. */
+async function setCaseOpen(
 	em: Em,
 	actor: Actor,
 	raw: { id: string; version: number },
-	now = new Date()
+	isOpen: boolean,
+	now: Date
 ) {
-	const input = closeCaseInput.parse(raw);
+	const input = (isOpen ? reopenCaseInput : closeCaseInput).parse(raw);
 	return em.transactional(async (tx) => {
 		const caseRow = await loadVisibleCase(tx, actor, input.id, { lock: true });
 		assertVersion(caseRow, input.version, 'case');
-		if (caseRow.status === 'closed') throw new AppError('CONFLICT', 'This case is already closed.');
-		caseRow.status = 'closed';
-		caseRow.closedAt = now;
+		if (isOpen === (caseRow.status === 'open'))
+			throw new AppError('CONFLICT', isOpen ? 'This case is already open.' : 'This case is already closed.');
+		if (isOpen && caseRow.mergedInto)
+			throw new AppError('CONFLICT', 'This case was merged into another case: open that one instead.');
+		caseRow.status = isOpen ? 'open' : 'closed';
+		caseRow.closedAt = isOpen ? null : now;
 		await tx.flush();
-		for (const listener of statusListeners.values()) await listener.closed(tx, actor, caseRow);
+		for (const listener of statusListeners.values())
+			await (isOpen ? listener.reopened(tx, actor, caseRow, now) : listener.closed(tx, actor, caseRow));
 		recordAudit(tx, actor, {
-			action: 'case.close',
+			action: isOpen ? 'case.reopen' : 'case.close',
 			recordType: 'case',
 			recordId: caseRow.id,
 			changedFields: ['status']
@@ -589,32 +508,10 @@ export async function closeCase(
 	});
 }
 
-export async function reopenCase(
-	em: Em,
-	actor: Actor,
-	raw: { id: string; version: number },
-	now = new Date()
-) {
-	const input = reopenCaseInput.parse(raw);
-	return em.transactional(async (tx) => {
-		const caseRow = await loadVisibleCase(tx, actor, input.id, { lock: true });
-		assertVersion(caseRow, input.version, 'case');
-		if (caseRow.status === 'open') throw new AppError('CONFLICT', 'This case is already open.');
-		if (caseRow.mergedInto)
-			throw new AppError('CONFLICT', 'This case was merged into another case: open that one instead.');
-		caseRow.status = 'open';
-		caseRow.closedAt = null;
-		await tx.flush();
-		for (const listener of statusListeners.values()) await listener.reopened(tx, actor, caseRow, now);
-		recordAudit(tx, actor, {
-			action: 'case.reopen',
-			recordType: 'case',
-			recordId: caseRow.id,
-			changedFields: ['status']
-		});
-		return toDetailView(tx, caseRow);
-	});
-}
+export const closeCase = (em: Em, actor: Actor, raw: { id: string; version: number }, now = new Date()) =>
+	setCaseOpen(em, actor, raw, false, now);
+export const reopenCase = (em: Em, actor: Actor, raw: { id: string; version: number }, now = new Date()) =>
+	setCaseOpen(em, actor, raw, true, now);
 
 // ---------------------------------------------------------------------------------------------
 // Merge
@@ -856,37 +753,6 @@ export async function getCaseAttachment(em: Em, actor: Actor, raw: { caseId: str
 // The REST API's patient cases (Cliniko's shape): numbered pages with filters, a change of some
 // fields without a version, archive and unarchive.
 
-/** Fields a numbered page of cases may be filtered on (Cliniko's names map onto these). */
-const CASE_RECORD_FILTERS = {
-	id: { column: 'id', kind: 'integer' },
-	patientId: { column: 'patient_id', kind: 'integer' },
-	createdAt: { column: 'created_at', kind: 'datetime' },
-	updatedAt: { column: 'updated_at', kind: 'datetime' },
-	referralIssuedOn: { column: 'referral_issued_on', kind: 'date' },
-	referralExpiresOn: { column: 'referral_expires_on', kind: 'date' }
-} as const satisfies Record<string, { column: string; kind: FilterKind }>;
-export type CaseRecordFilterField = keyof typeof CASE_RECORD_FILTERS;
-
-const CASE_RECORD_SORTS = {
-	id: 'c.id',
-	name: 'lower(c.name)',
-	createdAt: 'c.created_at',
-	updatedAt: 'c.updated_at',
-	issuedOn: 'c.issued_on',
-	referralIssuedOn: 'c.referral_issued_on',
-	referralExpiresOn: 'c.referral_expires_on'
-} as const;
-export type CaseRecordSortField = keyof typeof CASE_RECORD_SORTS;
-
-export interface FindCaseRecordsInput {
-	archived: boolean;
-	filters: { field: CaseRecordFilterField; op: FilterOperator; value?: string }[];
-	sort: { field: CaseRecordSortField; direction: 'asc' | 'desc' }[];
-	/** From 1. */
-	page: number;
-	perPage: number;
-}
-
 /**
  * A numbered page of whole cases that have a patient and that the actor may see, archived or not.
  * Each case returned is a read of it, audited like `getCase`.
@@ -896,53 +762,8 @@ export async function findCaseRecords(
 	actor: Actor,
 	input: FindCaseRecordsInput
 ): Promise<{ items: CaseDetailView[]; total: number }> {
-	const visibility = caseVisibilitySql(actor);
-	const where = [
-		visibility.sql,
-		'c.patient_id is not null',
-		input.archived ? 'c.archived_at is not null' : 'c.archived_at is null'
-	];
-	const params: unknown[] = [...visibility.params];
-	input.filters.forEach((filter, index) => {
-		const fragment = columnFilterToSql(CASE_RECORD_FILTERS[filter.field], filter.field, filter, index);
-		where.push(fragment.sql);
-		params.push(...fragment.params);
-	});
-	const orderBy = [
-		...input.sort.filter((s) => s.field !== 'id').map((s) => `${CASE_RECORD_SORTS[s.field]} ${s.direction}`),
-		`c.id ${input.sort.find((s) => s.field === 'id')?.direction ?? 'asc'}`
-	].join(', ');
-	return em.transactional(async (tx) => {
-		const rows = await tx.execute<{ id: string; total: string }[]>(
-			`select c.id, count(*) over () as total from clinic_case c
-			 where ${where.join(' and ')} order by ${orderBy} limit ? offset ?`,
-			[...params, input.perPage, (input.page - 1) * input.perPage]
-		);
-		let total = rows.length ? Number(rows[0]!.total) : 0;
-		if (!rows.length && input.page > 1) {
-			const [count] = await tx.execute<{ total: string }[]>(
-				`select count(*) as total from clinic_case c where ${where.join(' and ')}`,
-				params
-			);
-			total = Number(count?.total ?? 0);
-		}
-		const ids = rows.map((r) => String(r.id));
-		const cases = ids.length ? await tx.find(Case, { id: { $in: ids } }) : [];
-		const byId = new Map<string, Case>(cases.map((c) => [c.id, c]));
-		const items: CaseDetailView[] = [];
-		for (const id of ids) {
-			const caseRow = byId.get(id);
-			if (!caseRow) continue;
-			recordAudit(tx, actor, {
-				action: 'case.read',
-				recordType: 'case',
-				recordId: caseRow.id,
-				details: { list: input.archived ? 'archived' : 'active' }
-			});
-			items.push(await toDetailView(tx, caseRow));
-		}
-		return { items, total };
-	});
+	const { rows, total } = await findCaseRecordPage(em, actor, input);
+	return { items: rows.map(detailViewOf), total };
 }
 
 /** A case's editable fields as they are now, in the shape `updateCase` takes. */
@@ -1025,18 +846,7 @@ export async function findOpenCasesWithBodyParts(
 	patientId: string,
 	bodyPartIds: readonly string[]
 ): Promise<CaseSummaryView[]> {
-	if (!bodyPartIds.length) return [];
-	const visibility = caseVisibilitySql(actor);
-	const rows = await em.execute<{ id: string }[]>(
-		`select distinct c.id from clinic_case c join case_body_part cbp on cbp.case_id = c.id
-		 where c.patient_id = ? and c.status = 'open' and cbp.body_part_id in (${bodyPartIds.map(() => '?').join(', ')})
-		 and ${visibility.sql}`,
-		[patientId, ...bodyPartIds, ...visibility.params]
-	);
-	const ids = rows.map((r) => String(r.id));
-	if (!ids.length) return [];
-	const summaries = await loadSummaries(em, ids);
-	return summaries.sort((a, b) => b.issuedOn.localeCompare(a.issuedOn) || Number(b.id) - Number(a.id));
+	return (await findOpenCaseSummariesWithBodyParts(em, actor, patientId, bodyPartIds)).map(summaryViewOf);
 }
 
 /** Options for the case form: templates offered, the body-part vocabulary, referring doctors. */

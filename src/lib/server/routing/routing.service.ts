@@ -333,43 +333,83 @@ export async function sendCase(em: Em, actor: Actor, raw: z.input<typeof sendCas
 // ---------------------------------------------------------------------------------------------
 // Acknowledge, take over, re-triage, comment
 
-export async function acknowledgeCase(
+/** What an acknowledgement came to: the app answers a refusal with an error, a text reply with a line. */
+type AcknowledgeOutcome =
+	| { outcome: 'acknowledged'; id: string; subject: string; acknowledgedAt: Date }
+	/** Not a case sent to a team the actor is in (a text reply never says more). */
+	| { outcome: 'no-page'; reason: 'not-sent' | 'not-member' }
+	| { outcome: 'closed'; subject: string }
+	| { outcome: 'already'; subject: string; by: string };
+
+/**
+ * A member of a receiving team acknowledges a sent case: every pending escalation step stops and
+ * the sender hears of it. `via` says where it came from: in the app the case must also be one the
+ * actor may see; a text reply names the case its page was about.
+ */
+async function acknowledge(
 	em: Em,
 	actor: Actor,
-	raw: z.input<typeof caseRoutingIdInput>,
-	now = new Date()
-) {
-	const input = caseRoutingIdInput.parse(raw);
+	caseId: string,
+	via: 'app' | 'sms',
+	now: Date
+): Promise<AcknowledgeOutcome> {
 	return em.transactional(async (tx) => {
-		const caseRow = await loadRoutedCase(tx, actor, input.caseId);
-		await assertMember(tx, actor, caseRow, 'acknowledge');
-		if (caseRow.status === 'closed') throw new AppError('CONFLICT', 'This case is closed.');
+		const caseRow =
+			via === 'app'
+				? await loadVisibleCase(tx, actor, caseId, { lock: true })
+				: await tx.findOne(Case, { id: caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+		if (!caseRow?.sentAt) return { outcome: 'no-page', reason: 'not-sent' };
+		// Membership before anything about the case's state, so a non-member learns nothing of it.
+		if (!(await memberTeamIds(tx, actor.user!.id, caseRow.id)).length)
+			return { outcome: 'no-page', reason: 'not-member' };
+		if (caseRow.status === 'closed') return { outcome: 'closed', subject: caseRow.name };
 		if (caseRow.acknowledgedAt) {
 			await tx.populate(caseRow, ['acknowledgedBy']);
-			throw new AppError(
-				'CONFLICT',
-				`Already acknowledged by ${caseRow.acknowledgedBy?.name ?? 'someone else'}.`,
-				{
-					details: { reason: 'already-acknowledged', by: caseRow.acknowledgedBy?.name ?? null }
-				}
-			);
+			return {
+				outcome: 'already',
+				subject: caseRow.name,
+				by: caseRow.acknowledgedBy?.name ?? 'someone else'
+			};
 		}
 		caseRow.acknowledgedAt = now;
 		caseRow.acknowledgedBy = tx.getReference(User, actor.user!.id);
 		// Stops every pending step.
 		caseRow.escalationGeneration += 1;
-		const ack = event(tx, actor, caseRow, 'acknowledged', { via: 'app' });
+		const ack = event(tx, actor, caseRow, 'acknowledged', { via });
 		await tx.flush();
 		await tellSender(tx, actor, caseRow, 'acknowledged', ack.id);
-		recordAudit(tx, actor, { action: 'case.acknowledge', recordType: 'case', recordId: caseRow.id });
-		return { id: caseRow.id, acknowledgedAt: now };
+		recordAudit(tx, actor, {
+			action: 'case.acknowledge',
+			recordType: 'case',
+			recordId: caseRow.id,
+			...(via === 'sms' ? { details: { via } } : {})
+		});
+		return { outcome: 'acknowledged', id: caseRow.id, subject: caseRow.name, acknowledgedAt: now };
 	});
 }
 
-/** The SMS reply path: acknowledges as `userId`, the member who was paged. */
-export async function acknowledgeCaseBySms(em: Em, userId: string, caseId: string, now = new Date()) {
+/** The app's answer to an acknowledgement: the result, or the refusal as an error. */
+function acknowledgedInApp(result: AcknowledgeOutcome): { id: string; acknowledgedAt: Date } {
+	switch (result.outcome) {
+		case 'acknowledged':
+			return { id: result.id, acknowledgedAt: result.acknowledgedAt };
+		case 'no-page':
+			throw result.reason === 'not-sent'
+				? new AppError('BAD_REQUEST', 'This case was not sent to a team.')
+				: new AppError('FORBIDDEN', 'Only a member of a receiving team can acknowledge this case.');
+		case 'closed':
+			throw new AppError('CONFLICT', 'This case is closed.');
+		case 'already':
+			throw new AppError('CONFLICT', `Already acknowledged by ${result.by}.`, {
+				details: { reason: 'already-acknowledged', by: result.by }
+			});
+	}
+}
+
+/** The paged member who replies by text, as an actor (no session: the reply came from their mobile). */
+async function smsActor(em: Em, userId: string): Promise<Actor> {
 	const user = await em.findOneOrFail(User, { id: userId });
-	const actor: Actor = {
+	return {
 		user: {
 			id: user.id,
 			kind: user.kind,
@@ -382,36 +422,18 @@ export async function acknowledgeCaseBySms(em: Em, userId: string, caseId: strin
 		requestId: null,
 		ip: null
 	};
-	return em.transactional(async (tx) => {
-		const caseRow = await tx.findOne(
-			Case,
-			{ id: caseId },
-			{ lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true, populate: ['acknowledgedBy'] }
-		);
-		if (!caseRow || !caseRow.sentAt) return { outcome: 'no-page' as const };
-		if (caseRow.status === 'closed') return { outcome: 'closed' as const, subject: caseRow.name };
-		if (caseRow.acknowledgedAt)
-			return {
-				outcome: 'already' as const,
-				subject: caseRow.name,
-				by: caseRow.acknowledgedBy?.name ?? 'someone else'
-			};
-		if (!(await memberTeamIds(tx, user.id, caseRow.id)).length) return { outcome: 'no-page' as const };
-		caseRow.acknowledgedAt = now;
-		caseRow.acknowledgedBy = user;
-		caseRow.escalationGeneration += 1;
-		const ack = event(tx, actor, caseRow, 'acknowledged', { via: 'sms' });
-		await tx.flush();
-		await tellSender(tx, actor, caseRow, 'acknowledged', ack.id);
-		recordAudit(tx, actor, {
-			action: 'case.acknowledge',
-			recordType: 'case',
-			recordId: caseRow.id,
-			details: { via: 'sms' }
-		});
-		return { outcome: 'acknowledged' as const, subject: caseRow.name };
-	});
 }
+
+export const acknowledgeCase = async (
+	em: Em,
+	actor: Actor,
+	raw: z.input<typeof caseRoutingIdInput>,
+	now = new Date()
+) => acknowledgedInApp(await acknowledge(em, actor, caseRoutingIdInput.parse(raw).caseId, 'app', now));
+
+/** The SMS reply path: acknowledges as `userId`, the member who was paged. */
+export const acknowledgeCaseBySms = async (em: Em, userId: string, caseId: string, now = new Date()) =>
+	acknowledge(em, await smsActor(em, userId), caseId, 'sms', now);
 
 export async function takeOverCase(
 	em: Em,

@@ -12,8 +12,6 @@ import { getConfig } from '$lib/server/config';
 import { serverCaller } from '$lib/server/app/caller';
 import type { PageServerLoad } from './$types';
 
-const CURSOR_ERRORS: ReadonlySet<TRPCError['code']> = new Set(['BAD_REQUEST', 'INTERNAL_SERVER_ERROR']);
-
 export const load: PageServerLoad = async (event) => {
 	const params = parseListParams(event.url.searchParams);
 	const caller = serverCaller(event);
@@ -34,10 +32,10 @@ export const load: PageServerLoad = async (event) => {
 	const input = toFindInput(params);
 	let cursorDropped = false;
 	const result = await find(input).catch((error: unknown) => {
-		// A cursor from an old or edited link is refused (BAD_REQUEST): show the first page instead of
-		// an error. A well-formed cursor made under another sort currently fails in the database
-		// (INTERNAL_SERVER_ERROR, logged by the router), so that one is dropped too.
-		if (input.cursor && error instanceof TRPCError && CURSOR_ERRORS.has(error.code)) {
+		// A cursor from an old or edited link, or made under another sort, is refused (BAD_REQUEST):
+		// show the first page with a note instead of an error. Anything else is a real failure and
+		// surfaces as one (a 500, logged by the router).
+		if (input.cursor && error instanceof TRPCError && error.code === 'BAD_REQUEST') {
 			cursorDropped = true;
 			return find({ ...input, cursor: undefined, direction: 'forward' });
 		}
