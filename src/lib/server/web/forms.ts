@@ -45,19 +45,44 @@ function statusOf(app: AppError, error: unknown): number {
 	return HTTP_STATUS[app.code];
 }
 
+/** A submitted form: plain strings, or arrays for repeated names and names ending in `[]`. */
+export type FormValues = Record<string, string | string[]>;
+
 /**
  * Form fields as plain strings (checkboxes: 'on' | undefined; repeated names: arrays). Text the
  * database cannot store (U+0000, half an emoji) is a 400 here, before any query would fail on it.
  */
-export async function formValues(request: Request): Promise<Record<string, string | string[]>> {
-	const data = await request.formData();
-	const out: Record<string, string | string[]> = {};
+export async function formValues(request: Request): Promise<FormValues> {
+	return formValuesOf(await request.formData());
+}
+
+/** `formValues` for a form already read, when the action also needs its files. */
+export function formValuesOf(data: FormData): FormValues {
+	const out: FormValues = {};
 	for (const key of new Set(data.keys())) {
 		const all = data.getAll(key).filter((v): v is string => typeof v === 'string');
 		if (!isStorableText(key) || !all.every(isStorableText)) httpError(400, UNSTORABLE_TEXT);
 		out[key] = all.length > 1 || key.endsWith('[]') ? all : (all[0] ?? '');
 	}
 	return out;
+}
+
+/** One field as text: '' when it was not sent, the first value when the name came more than once. */
+export function field(values: FormValues, name: string): string {
+	const value = Object.hasOwn(values, name) ? values[name] : undefined;
+	return (Array.isArray(value) ? value[0] : value) ?? '';
+}
+
+/** Every value of a name (a group of checkboxes, a multiple select); [] when none was sent. */
+export function fieldList(values: FormValues, name: string): string[] {
+	const value = Object.hasOwn(values, name) ? values[name] : undefined;
+	if (value === undefined) return [];
+	return Array.isArray(value) ? value : [value];
+}
+
+/** A checkbox: ticked boxes post 'on', unticked ones post nothing. */
+export function isChecked(values: FormValues, name: string): boolean {
+	return field(values, name) === 'on';
 }
 
 /** Narrows a formAction result to its failure (Kit's isActionFailure does not keep the data type). */

@@ -10,16 +10,17 @@ import {
 	readPatientForm,
 	type PatientFormCaller
 } from './patient-form.ts';
+import { formValuesOf, type FormValues } from './forms.ts';
 import type { CustomFieldsDefinitionDoc } from '../patients/custom-field-definition.entity.ts';
 
-function form(entries: [string, string][]): FormData {
+function form(entries: [string, string][]): FormValues {
 	const data = new FormData();
 	for (const [name, value] of entries) data.append(name, value);
-	return data;
+	return formValuesOf(data);
 }
 
 /** What a browser posts for a filled-in new-patient form (unticked boxes are simply absent). */
-function filledIn(extra: [string, string][] = []): FormData {
+function filledIn(extra: [string, string][] = []): FormValues {
 	return form([
 		['title', 'Ms'],
 		['firstName', ' Jane '],
@@ -285,7 +286,7 @@ describe('patientFormValues', () => {
 			data.append(`medicalAlerts[${i}].notes`, a.notes);
 		});
 		data.append('version', '4');
-		const read = readPatientForm(data, 'update');
+		const read = readPatientForm(formValuesOf(data), 'update');
 		const parsed = updatePatientInput('AU').parse({ ...read.input, id: '5', version: read.version });
 		expect(parsed).toMatchObject({
 			firstName: 'Jane',

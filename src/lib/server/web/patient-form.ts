@@ -1,12 +1,14 @@
-// The staff patient form, on the server: FormData in, a `patients.create` / `patients.update`
-// input out (the schemas do the validating), and a patient or a failed submission back into the
-// values the form shows. Pure, so it is tested without a database.
+// The staff patient form, on the server: posted form values (`formValues`) in, a `patients.create` /
+// `patients.update` input out (the schemas do the validating), and a patient or a failed submission
+// back into the values the form shows. Pure, so it is tested without a database.
 import { z } from 'zod';
 import { formatPhone } from '../../components/patients/phone.ts';
 import { PHONE_TYPES, REMINDER_TYPES } from '../../schemas/patient-enums.ts';
 import { MAX_MEDICAL_ALERTS, MAX_PHONE_NUMBERS, type PatientFieldsInput } from '../../schemas/patient.ts';
 import type { FieldErrors } from '../errors.ts';
+import { field, isChecked, type FormValues } from './forms.ts';
 import type { CustomFieldsDefinitionDoc } from '../patients/custom-field-definition.entity.ts';
+import { addCustomFieldErrors } from '../patients/custom-fields.rules.ts';
 import type { PatientView } from '../patients/patients.service.ts';
 
 /** The plain text inputs, named as the tRPC input names them. */
@@ -157,25 +159,20 @@ export function patientFormValues(patient: PatientView, clinicCountry: string): 
 	};
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 const INDEXED_NAME = /^(\w+)\[(\d{1,4})\]\.(\w+)$/;
 
 /**
  * Rows posted as `list[0].field`, `list[1].field`..., in index order (gaps closed up). Indexes
  * above 9999 cannot come from the form and are ignored.
  */
-export function indexedRows(data: FormData, list: string): Record<string, string>[] {
+export function indexedRows(values: FormValues, list: string): Record<string, string>[] {
 	const rows = new Map<number, Record<string, string>>();
-	for (const [name, value] of data.entries()) {
+	for (const name of Object.keys(values)) {
 		const match = INDEXED_NAME.exec(name);
-		if (!match || match[1] !== list || typeof value !== 'string') continue;
+		if (!match || match[1] !== list) continue;
 		const index = Number(match[2]);
 		const row = rows.get(index) ?? {};
-		row[match[3] as string] = value;
+		row[match[3] as string] = field(values, name);
 		rows.set(index, row);
 	}
 	return [...rows.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
@@ -196,11 +193,11 @@ function privacyAnswer(value: string): PrivacyAnswer {
  * posts their loaded ids as `initial…`): the server refuses archived ones, and keeping an archived
  * doctor should not stop the rest of the record from being saved.
  */
-export function readPatientForm(data: FormData, mode: 'create' | 'update'): ReadPatientForm {
+export function readPatientForm(data: FormValues, mode: 'create' | 'update'): ReadPatientForm {
 	const fieldErrors: FieldErrors = {};
 	const values = emptyPatientFormValues();
-	for (const name of PATIENT_TEXT_FIELDS) values[name] = text(data, name);
-	for (const name of PATIENT_CHECKBOXES) values[name] = data.get(name) === 'on';
+	for (const name of PATIENT_TEXT_FIELDS) values[name] = field(data, name);
+	for (const name of PATIENT_CHECKBOXES) values[name] = isChecked(data, name);
 
 	values.phoneNumbers = indexedRows(data, 'phoneNumbers')
 		.map((row) => ({ phoneType: row.phoneType ?? '', number: row.number ?? '' }))
@@ -208,10 +205,10 @@ export function readPatientForm(data: FormData, mode: 'create' | 'update'): Read
 	values.medicalAlerts = indexedRows(data, 'medicalAlerts')
 		.map((row) => ({ id: row.id ?? '', name: row.name ?? '', notes: row.notes ?? '' }))
 		.filter((row) => !isBlank(row.name) || !isBlank(row.notes));
-	values.reminderType = text(data, 'reminderType');
-	values.acceptedPrivacyPolicy = privacyAnswer(text(data, 'acceptedPrivacyPolicy'));
-	values.concessionTypeId = text(data, 'concessionTypeId');
-	values.referringDoctorId = text(data, 'referringDoctorId');
+	values.reminderType = field(data, 'reminderType');
+	values.acceptedPrivacyPolicy = privacyAnswer(field(data, 'acceptedPrivacyPolicy'));
+	values.concessionTypeId = field(data, 'concessionTypeId');
+	values.referringDoctorId = field(data, 'referringDoctorId');
 
 	const input: PatientFormInput = {
 		...Object.fromEntries(PATIENT_TEXT_FIELDS.map((name) => [name, values[name]])),
@@ -238,25 +235,25 @@ export function readPatientForm(data: FormData, mode: 'create' | 'update'): Read
 	};
 	if (mode === 'update') {
 		if (
-			data.has('initialConcessionTypeId') &&
-			text(data, 'initialConcessionTypeId') === values.concessionTypeId
+			Object.hasOwn(data, 'initialConcessionTypeId') &&
+			field(data, 'initialConcessionTypeId') === values.concessionTypeId
 		) {
 			delete input.concessionTypeId;
 		}
 		if (
-			data.has('initialReferringDoctorId') &&
-			text(data, 'initialReferringDoctorId') === values.referringDoctorId
+			Object.hasOwn(data, 'initialReferringDoctorId') &&
+			field(data, 'initialReferringDoctorId') === values.referringDoctorId
 		) {
 			delete input.referringDoctorId;
 		}
 	} else {
-		input.allowDuplicates = data.get('allowDuplicates') === 'on';
+		input.allowDuplicates = isChecked(data, 'allowDuplicates');
 	}
 
 	// The custom fields editor posts one JSON document. Without it (no editor on the page) the
 	// answers are left as they are; an unreadable document is the editor's bug, shown as an error.
-	const customFields = data.get('customFields');
-	if (typeof customFields === 'string' && customFields.trim() !== '') {
+	const customFields = field(data, 'customFields');
+	if (customFields.trim() !== '') {
 		try {
 			const posted: unknown = JSON.parse(customFields);
 			input.customFields = posted;
@@ -268,11 +265,30 @@ export function readPatientForm(data: FormData, mode: 'create' | 'update'): Read
 
 	const result: ReadPatientForm = { input, values, fieldErrors };
 	if (mode === 'update') {
-		const version = Number(text(data, 'version'));
+		const version = Number(field(data, 'version'));
 		// 0 is refused by the schema with "Missing version".
 		result.version = Number.isSafeInteger(version) ? version : 0;
 	}
 	return result;
+}
+
+/**
+ * A refused save as the form shows it again: the values as typed and, on a 400, the custom fields
+ * editor's own errors next to the answers they are about. Shared by the new and edit pages.
+ */
+export async function patientFormFailure(
+	loadDefinition: () => Promise<{ definition: CustomFieldsDefinitionDoc }>,
+	read: ReadPatientForm,
+	failure: { status: number; message: string; fieldErrors: FieldErrors }
+): Promise<{ message: string; fieldErrors: FieldErrors; values: PatientFormValues }> {
+	return {
+		message: failure.message,
+		fieldErrors:
+			failure.status === 400
+				? await addCustomFieldErrors(loadDefinition, read.input.customFields, failure.fieldErrors)
+				: failure.fieldErrors,
+		values: read.values
+	};
 }
 
 const duplicateSchema = z.object({
@@ -346,7 +362,8 @@ const MAX_DOCTOR_PAGES = 10;
 export async function loadPatientFormOptions(
 	caller: PatientFormCaller,
 	customFieldDefinition: CustomFieldsDefinitionDoc,
-	current?: Pick<PatientView, 'referringDoctor' | 'concessionType' | 'customFields'>
+	current?: Pick<PatientView, 'referringDoctor' | 'concessionType' | 'customFields'> &
+		Partial<Pick<PatientView, 'timeZone'>>
 ): Promise<PatientFormOptions> {
 	const doctors: ReferringDoctorOption[] = [];
 	for (let page = 1; page <= MAX_DOCTOR_PAGES; page++) {
@@ -380,7 +397,11 @@ export async function loadPatientFormOptions(
 	return {
 		referringDoctors: doctors,
 		concessionTypes,
-		timeZones: timeZoneNames(),
+		// The list holds canonical names; a record may carry an alias (Asia/Kolkata) from the API.
+		timeZones:
+			current?.timeZone && !timeZoneNames().includes(current.timeZone)
+				? [current.timeZone, ...timeZoneNames()]
+				: timeZoneNames(),
 		limits: { phoneNumbers: MAX_PHONE_NUMBERS, medicalAlerts: MAX_MEDICAL_ALERTS },
 		// Archived sections only matter to a patient who answered them.
 		customFieldDefinition:

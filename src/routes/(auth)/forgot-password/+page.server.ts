@@ -1,11 +1,11 @@
-import { formAction, formValues, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions } from './$types';
 
 export const actions = {
 	default: async (event) => {
 		const values = await formValues(event.request);
-		const email = typeof values.email === 'string' ? values.email : '';
+		const email = field(values, 'email');
 		const result = await formAction(
 			async () => {
 				await serverCaller(event).account.requestPasswordReset({ email });

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,17 +16,12 @@ export const load: PageServerLoad = async (event) => {
 /** Where someone with live API keys confirms them: a new password does not stop a key. */
 const API_KEYS_AFTER_RESET = '/account/api-keys?after=password-reset';
 
-function text(values: Record<string, string | string[]>, name: string): string {
-	const value = values[name];
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	// The session cookie is set here, from the token the procedure returns: only a page can set it.
 	default: async (event) => {
 		const values = await formValues(event.request);
-		const password = text(values, 'password');
-		if (password !== text(values, 'confirm')) {
+		const password = field(values, 'password');
+		if (password !== field(values, 'confirm')) {
 			const mismatch: FormFailure = {
 				message: 'The two passwords do not match.',
 				fieldErrors: { confirm: ['The two passwords do not match'] }
@@ -34,7 +29,7 @@ export const actions = {
 			return fail(400, mismatch);
 		}
 		const result = await formAction(() =>
-			serverCaller(event).account.resetPassword({ token: text(values, 'token'), password })
+			serverCaller(event).account.resetPassword({ token: field(values, 'token'), password })
 		);
 		if (isFailure(result)) return result;
 		const { session, liveApiKeys } = result;

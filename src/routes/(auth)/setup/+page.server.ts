@@ -1,7 +1,7 @@
 // The first admin: reached from the one-time link Casebook prints at start-up on an empty database.
 import { fail, redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,18 +13,13 @@ export const load: PageServerLoad = async (event) => {
 	return { token, isValid: isUsable };
 };
 
-function text(values: Record<string, string | string[]>, name: string): string {
-	const value = values[name];
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	// The session cookie is set here, from the token the procedure returns: only a page can set it.
 	default: async (event) => {
 		const values = await formValues(event.request);
 		const typed = { name: values.name, email: values.email };
-		const password = text(values, 'password');
-		if (password !== text(values, 'confirm')) {
+		const password = field(values, 'password');
+		if (password !== field(values, 'confirm')) {
 			const mismatch: FormFailure = {
 				message: 'The two passwords do not match.',
 				fieldErrors: { confirm: ['The two passwords do not match'] },
@@ -35,9 +30,9 @@ export const actions = {
 		const result = await formAction(
 			() =>
 				serverCaller(event).account.setUp({
-					token: text(values, 'token'),
-					name: text(values, 'name'),
-					email: text(values, 'email'),
+					token: field(values, 'token'),
+					name: field(values, 'name'),
+					email: field(values, 'email'),
 					password
 				}),
 			typed

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { setSessionCookie } from '$lib/server/auth/cookies';
-import { formAction, formValues, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { safeNext } from '$lib/server/web/safe-next';
 import type { Actions, PageServerLoad } from './$types';
@@ -27,23 +27,18 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-function text(values: Record<string, string | string[]>, name: string): string {
-	const value = values[name];
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	// The session cookie is set here, from the token the procedure returns: only a page can set it.
 	default: async (event) => {
 		const values = await formValues(event.request);
-		const next = safeNext(text(values, 'next') || null);
+		const next = safeNext(field(values, 'next') || null);
 		const caller = serverCaller(event);
-		const challenge = text(values, 'challenge');
+		const challenge = field(values, 'challenge');
 		const result = await formAction(
 			() =>
 				challenge
-					? caller.account.completeTwoFactor({ challenge, code: text(values, 'code') })
-					: caller.account.signIn({ email: text(values, 'email'), password: text(values, 'password') }),
+					? caller.account.completeTwoFactor({ challenge, code: field(values, 'code') })
+					: caller.account.signIn({ email: field(values, 'email'), password: field(values, 'password') }),
 			{ email: values.email, challenge: values.challenge }
 		);
 		if (isFailure(result)) {

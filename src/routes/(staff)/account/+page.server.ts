@@ -1,6 +1,6 @@
 // "My account": what every staff member may do for themselves (password, two-factor, devices).
 import { fail, redirect, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,17 +27,12 @@ function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>
 	return fail(failure.status, { ...failure.data, intent });
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	changePassword: async (event) => {
-		const data = await event.request.formData();
-		const currentPassword = text(data, 'currentPassword');
-		const newPassword = text(data, 'newPassword');
-		if (newPassword !== text(data, 'confirmPassword')) {
+		const data = await formValues(event.request);
+		const currentPassword = field(data, 'currentPassword');
+		const newPassword = field(data, 'newPassword');
+		if (newPassword !== field(data, 'confirmPassword')) {
 			const mismatch: FormFailure = {
 				message: 'The two new passwords do not match.',
 				fieldErrors: { confirmPassword: ['Type the same new password twice'] }
@@ -56,25 +51,25 @@ export const actions = {
 		return { intent: 'startTwoFactor' as const, enrollment: result };
 	},
 	confirmTwoFactor: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const result = await formAction(() =>
-			serverCaller(event).account.confirmTwoFactor({ code: text(data, 'code') })
+			serverCaller(event).account.confirmTwoFactor({ code: field(data, 'code') })
 		);
 		if (isFailure(result)) return failed('confirmTwoFactor', result);
 		// A fresh page: this request's user (and the layout's two-factor check) predate the change.
 		redirect(303, `/account?two-factor=on&ended=${result.otherSessionsEnded}`);
 	},
 	disableTwoFactor: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const result = await formAction(() =>
-			serverCaller(event).account.disableTwoFactor({ password: text(data, 'password') })
+			serverCaller(event).account.disableTwoFactor({ password: field(data, 'password') })
 		);
 		if (isFailure(result)) return failed('disableTwoFactor', result, event);
 		redirect(303, '/account?two-factor=off');
 	},
 	endSession: async (event) => {
-		const data = await event.request.formData();
-		const result = await formAction(() => serverCaller(event).account.endSession({ id: text(data, 'id') }));
+		const data = await formValues(event.request);
+		const result = await formAction(() => serverCaller(event).account.endSession({ id: field(data, 'id') }));
 		if (isFailure(result)) return failed('endSession', result);
 		return { intent: 'endSession' as const, ended: 1 };
 	},

@@ -2,7 +2,7 @@
 // appointments, open cases (with "Request an appointment" where the clinic allows it), requests.
 import { fail } from '@sveltejs/kit';
 import { recordId } from '$lib/schemas/patient';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -23,14 +23,12 @@ export const load: PageServerLoad = async (event) => {
 };
 
 async function idFrom(request: Request, name: string) {
-	const data = await request.formData();
-	return recordId.safeParse(String(data.get(name) ?? ''));
+	return recordId.safeParse(field(await formValues(request), name));
 }
 
 export const actions = {
 	privacy: async (event) => {
-		const data = await event.request.formData();
-		const answer = String(data.get('accepted') ?? '');
+		const answer = field(await formValues(event.request), 'accepted');
 		if (answer !== 'yes' && answer !== 'no')
 			return fail(400, { intent: 'privacy', message: 'Choose yes or no', fieldErrors: {} });
 		const result = await formAction(() =>

@@ -1,7 +1,7 @@
 // "My account → API keys": create, see and revoke your own keys for the REST API. A new key comes
 // back once, in the create action's result, and is never stored or shown again.
 import { fail, type ActionFailure } from '@sveltejs/kit';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,22 +19,17 @@ function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>
 	return fail(failure.status, { ...failure.data, intent });
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	create: async (event) => {
-		const data = await event.request.formData();
-		const values = { name: text(data, 'name') };
+		const data = await formValues(event.request);
+		const values = { name: field(data, 'name') };
 		const result = await formAction(() => serverCaller(event).apiKeys.create(values), values);
 		if (isFailure(result)) return failed('create', result);
 		return { intent: 'create' as const, created: { name: result.key.name, secret: result.secret } };
 	},
 	revoke: async (event) => {
-		const data = await event.request.formData();
-		const result = await formAction(() => serverCaller(event).apiKeys.revoke({ id: text(data, 'id') }));
+		const data = await formValues(event.request);
+		const result = await formAction(() => serverCaller(event).apiKeys.revoke({ id: field(data, 'id') }));
 		if (isFailure(result)) return failed('revoke', result);
 		return { intent: 'revoke' as const, revoked: result.name };
 	},

@@ -2,7 +2,7 @@
 // and brought back on the same page. Every action calls the bodyParts procedures (same access checks).
 import { fail } from '@sveltejs/kit';
 import { z } from 'zod';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,36 +20,31 @@ export const load: PageServerLoad = async (event) => {
 	return { parts, params };
 };
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	create: async (event) => {
-		const data = await event.request.formData();
-		const values = { name: text(data, 'name') };
+		const data = await formValues(event.request);
+		const values = { name: field(data, 'name') };
 		const result = await formAction(() => serverCaller(event).bodyParts.create(values));
 		if (isFailure(result)) return fail(result.status, { ...result.data, action: 'create' as const, values });
 		return { action: 'create' as const, part: result };
 	},
 	rename: async (event) => {
-		const data = await event.request.formData();
-		const id = text(data, 'id');
-		const values = { name: text(data, 'name') };
+		const data = await formValues(event.request);
+		const id = field(data, 'id');
+		const values = { name: field(data, 'name') };
 		const result = await formAction(() => serverCaller(event).bodyParts.rename({ id, ...values }));
 		if (isFailure(result))
 			return fail(result.status, { ...result.data, action: 'rename' as const, id, values });
 		return { action: 'rename' as const, part: result };
 	},
 	archive: async (event) => {
-		const id = text(await event.request.formData(), 'id');
+		const id = field(await formValues(event.request), 'id');
 		const result = await formAction(() => serverCaller(event).bodyParts.archive({ id }));
 		if (isFailure(result)) return fail(result.status, { ...result.data, action: 'archive' as const, id });
 		return { action: 'archive' as const, part: result };
 	},
 	unarchive: async (event) => {
-		const id = text(await event.request.formData(), 'id');
+		const id = field(await formValues(event.request), 'id');
 		const result = await formAction(() => serverCaller(event).bodyParts.unarchive({ id }));
 		if (isFailure(result)) return fail(result.status, { ...result.data, action: 'unarchive' as const, id });
 		return { action: 'unarchive' as const, part: result };

@@ -1,6 +1,6 @@
 // The clinic's patient custom fields, read and saved through the `customFields` procedures.
 import { fail } from '@sveltejs/kit';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { inferRouterInputs } from '@trpc/server';
 import type { AppRouter } from '$lib/server/app/router';
@@ -14,11 +14,10 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
-		const raw = data.get('definition');
+		const data = await formValues(event.request);
 		let definition: unknown;
 		try {
-			definition = JSON.parse(typeof raw === 'string' ? raw : '');
+			definition = JSON.parse(field(data, 'definition'));
 		} catch {
 			// Only a broken or hand-made post gets here: the page always sends JSON.
 			const failure: FormFailure = {
@@ -27,7 +26,7 @@ export const actions = {
 			};
 			return fail(400, { ...failure, conflict: false });
 		}
-		const version = Number(data.get('version'));
+		const version = Number(field(data, 'version'));
 		const result = await formAction(() =>
 			// Whatever arrived: the procedure's input schema checks it, field by field.
 			serverCaller(event).customFields.update({ definition, version } as UpdateInput)

@@ -2,7 +2,7 @@
 // deactivated and reactivated from the list.
 import { fail, type ActionFailure } from '@sveltejs/kit';
 import { z } from 'zod';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,26 +25,21 @@ function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>
 	return fail(failure.status, { ...failure.data, intent });
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	invite: async (event) => {
-		const data = await event.request.formData();
-		const values = { name: text(data, 'name'), email: text(data, 'email') };
+		const data = await formValues(event.request);
+		const values = { name: field(data, 'name'), email: field(data, 'email') };
 		const result = await formAction(() => serverCaller(event).staff.inviteReferrer(values), values);
 		if (isFailure(result)) return failed('invite', result);
 		return { intent: 'invite' as const, invited: { name: result.name, email: result.email } };
 	},
 	setActive: async (event) => {
-		const data = await event.request.formData();
-		const id = text(data, 'id');
-		const isActive = text(data, 'isActive') === 'true';
+		const data = await formValues(event.request);
+		const id = field(data, 'id');
+		const isActive = field(data, 'isActive') === 'true';
 		const result = await formAction(() => serverCaller(event).staff.setReferrerActive({ id, isActive }));
 		if (isFailure(result)) return failed('setActive', result);
 		// The name only labels the message: a deactivated referrer may drop out of the filtered list.
-		return { intent: 'setActive' as const, name: text(data, 'name'), isActive: result.isActive };
+		return { intent: 'setActive' as const, name: field(data, 'name'), isActive: result.isActive };
 	}
 } satisfies Actions;

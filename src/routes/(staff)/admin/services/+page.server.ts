@@ -1,7 +1,7 @@
 // Services the clinic offers: searched by the URL, with an add form on the same page.
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { servicesRouter } from '$lib/server/services/services.router';
 import { createCallerFactory } from '$lib/server/trpc/init';
 import { createContextFromEvent } from '$lib/server/app/caller';
@@ -25,15 +25,10 @@ export const load: PageServerLoad = async (event) => {
 	return { result, params };
 };
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	create: async (event) => {
-		const data = await event.request.formData();
-		const values = { name: text(data, 'name'), colour: text(data, 'colour') || '#0f766e' };
+		const data = await formValues(event.request);
+		const values = { name: field(data, 'name'), colour: field(data, 'colour') || '#0f766e' };
 		const result = await formAction(() => servicesCaller(event).create(values));
 		if (isFailure(result)) return fail(result.status, { ...result.data, values });
 		redirect(303, `/admin/services/${result.id}?created=1`);

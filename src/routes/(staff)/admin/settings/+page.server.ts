@@ -1,4 +1,4 @@
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isChecked, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -8,12 +8,11 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
-		const clinicName = data.get('clinicName');
+		const data = await formValues(event.request);
 		const input = {
-			clinicName: typeof clinicName === 'string' ? clinicName : '',
-			requireTwoFactor: data.get('requireTwoFactor') === 'on',
-			version: Number(data.get('version'))
+			clinicName: field(data, 'clinicName'),
+			requireTwoFactor: isChecked(data, 'requireTwoFactor'),
+			version: Number(field(data, 'version'))
 		};
 		const result = await formAction(() => serverCaller(event).settings.update(input), {
 			clinicName: input.clinicName,

@@ -5,8 +5,7 @@ import type { CreateAppointmentInput } from '$lib/schemas/appointment';
 import { readCaseForm } from '$lib/server/web/case-form';
 import type { FieldErrors } from '$lib/server/errors';
 import type { serverCaller } from '$lib/server/app/caller';
-import { zonedToInstant } from '$lib/time';
-import { parseLocalDateTime } from '../calendar';
+import { field, formValuesOf, isChecked } from '$lib/server/web/forms';
 import {
 	CASE_MODES,
 	openCaseOption,
@@ -17,6 +16,7 @@ import {
 	type OpenCaseOption,
 	type PatientOption
 } from './booking-form';
+import { readSlotForm } from './slot-form.server';
 
 type Caller = ReturnType<typeof serverCaller>;
 
@@ -45,41 +45,31 @@ const BOOKING_FIELDS = new Set([
 	'notes'
 ]);
 
-function text(form: FormData, name: string): string {
-	const value = form.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 function isCaseMode(value: string): value is CaseMode {
 	return (CASE_MODES as readonly string[]).includes(value);
 }
 
+/** `form` is read whole once: the case fields' reader takes it as it came. */
 export function readBookingForm(form: FormData, timeZone: string): BookingRead {
-	const caseMode = text(form, 'caseMode');
-	const addToCaseId = text(form, 'addToCaseId') || null;
-	const isSeparateCaseConfirmed = text(form, 'isSeparateCaseConfirmed') === 'on';
+	const posted = formValuesOf(form);
+	const slot = readSlotForm(posted, timeZone);
+	const caseMode = field(posted, 'caseMode');
+	const addToCaseId = field(posted, 'addToCaseId') || null;
+	const isSeparateCaseConfirmed = isChecked(posted, 'isSeparateCaseConfirmed');
 	const newCase = readCaseForm(form, 'case.');
 	const values: BookingFormValues = {
-		patientId: text(form, 'patientId'),
+		...slot.values,
+		patientId: field(posted, 'patientId'),
 		patientName: '',
-		appointmentTypeId: text(form, 'appointmentTypeId'),
-		practitionerId: text(form, 'practitionerId'),
-		date: text(form, 'date'),
-		time: text(form, 'time'),
-		durationMinutes: text(form, 'durationMinutes'),
-		notes: text(form, 'notes'),
 		caseMode: isCaseMode(caseMode) ? caseMode : 'none',
-		caseId: text(form, 'caseId'),
+		caseId: field(posted, 'caseId'),
 		case: newCase.values
 	};
 	const bodyPartIds = newCase.input.bodyPartIds ?? [];
 
 	const fieldErrors: FieldErrors = {};
 	if (!values.patientId) fieldErrors.patientId = ['Choose a patient'];
-	if (!values.appointmentTypeId) fieldErrors.appointmentTypeId = ['Choose an appointment type'];
-	if (!values.practitionerId) fieldErrors.practitionerId = ['Choose a practitioner'];
-	const local = parseLocalDateTime(`${values.date}T${values.time}`);
-	if (!local) fieldErrors.startsAt = ['Enter a date and a time'];
+	Object.assign(fieldErrors, slot.fieldErrors);
 	if (values.caseMode === 'existing' && !addToCaseId && !values.caseId)
 		fieldErrors.caseId = ['Choose one of the patient’s open cases'];
 
@@ -91,16 +81,14 @@ export function readBookingForm(form: FormData, timeZone: string): BookingRead {
 				? { mode: 'new', case: newCase.input, isSeparateCaseConfirmed }
 				: { mode: 'none' };
 
-	const duration = values.durationMinutes.trim();
 	return {
 		values,
 		input: {
 			patientId: values.patientId,
 			practitionerId: values.practitionerId,
 			appointmentTypeId: values.appointmentTypeId,
-			startsAt: local ? zonedToInstant(`${local.date}T${local.time}`, timeZone) : new Date(Number.NaN),
-			// Blank: the type's duration. Not a number: NaN, which the schema reports at the field.
-			durationMinutes: duration === '' ? undefined : /^\d+$/.test(duration) ? Number(duration) : Number.NaN,
+			startsAt: slot.startsAt ?? new Date(Number.NaN),
+			durationMinutes: slot.durationMinutes,
 			notes: values.notes,
 			case: caseChoice
 		},

@@ -9,11 +9,11 @@ import { RESERVATION_DEFAULT_HOURS } from '$lib/schemas/portal';
 import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
 import type { FieldErrors } from '$lib/server/errors';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
-import { zonedToInstant } from '$lib/time';
-import { nextQuarterHour, parseLocalDateTime } from '../calendar';
+import { nextQuarterHour } from '../calendar';
 import { openCaseOption } from '../new/booking-form';
+import { readSlotForm, wholeNumber } from '../new/slot-form.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const query = z.object({
@@ -70,42 +70,24 @@ export const load: PageServerLoad = async (event) => {
 	};
 };
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
-/** Blank: the default (undefined); a whole number: it; anything else: NaN, which the schema reports. */
-function wholeNumber(value: string): number | undefined {
-	const trimmed = value.trim();
-	if (trimmed === '') return undefined;
-	return /^\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
-}
-
 export const actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
-		const patientId = text(data, 'patientId');
+		const posted = await formValues(event.request);
+		const slot = readSlotForm(posted, getConfig().CASEBOOK_TIME_ZONE);
+		const patientId = field(posted, 'patientId');
 		const values = {
-			caseId: text(data, 'caseId'),
-			practitionerId: text(data, 'practitionerId'),
-			appointmentTypeId: text(data, 'appointmentTypeId'),
-			date: text(data, 'date'),
-			time: text(data, 'time'),
-			durationMinutes: text(data, 'durationMinutes'),
-			expiresInHours: text(data, 'expiresInHours'),
-			notes: text(data, 'notes')
+			...slot.values,
+			caseId: field(posted, 'caseId'),
+			expiresInHours: field(posted, 'expiresInHours')
 		};
 		const refuse = (status: number, message: string, fieldErrors: FieldErrors) =>
 			fail(status, { message, fieldErrors, values });
 
 		const own: FieldErrors = {};
 		if (!values.caseId) own.caseId = ['Choose one of the patient’s open cases'];
-		if (!values.appointmentTypeId) own.appointmentTypeId = ['Choose an appointment type'];
-		if (!values.practitionerId) own.practitionerId = ['Choose a practitioner'];
-		const local = parseLocalDateTime(`${values.date}T${values.time}`);
-		if (!local) own.startsAt = ['Enter a date and a time'];
-		if (!local || Object.keys(own).length) return refuse(400, 'Some fields need attention', own);
+		Object.assign(own, slot.fieldErrors);
+		if (!slot.startsAt || Object.keys(own).length) return refuse(400, 'Some fields need attention', own);
+		const startsAt = slot.startsAt;
 
 		const result = await formAction(() =>
 			serverCaller(event).appointments.reserve({
@@ -113,8 +95,8 @@ export const actions = {
 				caseId: values.caseId,
 				practitionerId: values.practitionerId,
 				appointmentTypeId: values.appointmentTypeId,
-				startsAt: zonedToInstant(`${local.date}T${local.time}`, getConfig().CASEBOOK_TIME_ZONE),
-				durationMinutes: wholeNumber(values.durationMinutes),
+				startsAt,
+				durationMinutes: slot.durationMinutes,
 				expiresInHours: wholeNumber(values.expiresInHours),
 				notes: values.notes
 			})

@@ -5,7 +5,7 @@ import { error, fail, type ActionFailure, type RequestEvent } from '@sveltejs/ki
 import { TRPCError } from '@trpc/server';
 import { recordId } from '$lib/schemas/patient';
 import { routingActions } from '$lib/server/web/routing-actions';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValuesOf, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -86,14 +86,12 @@ function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>
 	return fail(failure.status, { ...failure.data, intent, isConflict: failure.status === 409 });
 }
 
+/** The posted form: its values, the version it was loaded at, and the raw data for its files. */
 async function fields(event: RequestEvent) {
 	const data = await event.request.formData();
-	const text = (name: string) => {
-		const value = data.get(name);
-		return typeof value === 'string' ? value : '';
-	};
-	const version = Number(text('version'));
-	return { data, text, version: Number.isSafeInteger(version) && version > 0 ? version : 0 };
+	const values = formValuesOf(data);
+	const version = Number(field(values, 'version'));
+	return { data, values, version: Number.isSafeInteger(version) && version > 0 ? version : 0 };
 }
 
 /** A hand-edited form: the id does not parse. */
@@ -116,8 +114,8 @@ export const actions = {
 		return { intent: 'reopen' as const, done: true };
 	},
 	merge: async (event) => {
-		const { text } = await fields(event);
-		const sourceId = recordId.safeParse(text('sourceId'));
+		const { values } = await fields(event);
+		const sourceId = recordId.safeParse(field(values, 'sourceId'));
 		if (!sourceId.success) return badId('merge', 'Choose the case to merge into this one.');
 		const result = await formAction(() =>
 			serverCaller(event).cases.merge({ sourceId: sourceId.data, targetId: event.params.id })
@@ -127,8 +125,8 @@ export const actions = {
 		return { intent: 'merge' as const, done: true, mergedName: merged?.name ?? 'The case' };
 	},
 	addAppointment: async (event) => {
-		const { text } = await fields(event);
-		const appointmentId = recordId.safeParse(text('appointmentId'));
+		const { values } = await fields(event);
+		const appointmentId = recordId.safeParse(field(values, 'appointmentId'));
 		if (!appointmentId.success) return badId('addAppointment', 'Choose an appointment to add.');
 		const result = await formAction(() =>
 			serverCaller(event).cases.addAppointment({ caseId: event.params.id, appointmentId: appointmentId.data })
@@ -137,8 +135,8 @@ export const actions = {
 		return { intent: 'addAppointment' as const, done: true };
 	},
 	removeAppointment: async (event) => {
-		const { text } = await fields(event);
-		const appointmentId = recordId.safeParse(text('appointmentId'));
+		const { values } = await fields(event);
+		const appointmentId = recordId.safeParse(field(values, 'appointmentId'));
 		if (!appointmentId.success) return badId('removeAppointment', 'That appointment could not be found.');
 		const result = await formAction(() =>
 			serverCaller(event).cases.removeAppointment({
@@ -169,8 +167,8 @@ export const actions = {
 		return { intent: 'upload' as const, done: true, fileName: result.fileName };
 	},
 	removeAttachment: async (event) => {
-		const { text } = await fields(event);
-		const attachmentId = recordId.safeParse(text('attachmentId'));
+		const { values } = await fields(event);
+		const attachmentId = recordId.safeParse(field(values, 'attachmentId'));
 		if (!attachmentId.success) return badId('removeAttachment', 'That attachment could not be found.');
 		const result = await formAction(() =>
 			serverCaller(event).cases.removeAttachment({ caseId: event.params.id, attachmentId: attachmentId.data })

@@ -2,7 +2,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getConfig } from '$lib/server/config';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { contactFormValues, readContactForm } from '../new/contact-form';
 import type { Actions, PageServerLoad } from './$types';
@@ -26,9 +26,9 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	update: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const { input, values } = readContactForm(data);
-		const version = Number(data.get('version'));
+		const version = Number(field(data, 'version'));
 		const result = await formAction(() =>
 			serverCaller(event).contacts.update({
 				...input,

@@ -1,8 +1,9 @@
-// The referring doctor form, on the server: FormData in, `contacts.create` / `contacts.update`
+// The referring doctor form, on the server: posted form values in, `contacts.create` / `contacts.update`
 // input out, and a contact back into the strings the form shows. Shared by new/ and [id]/.
 import { formatPhone } from '$lib/components/patients/phone';
 import { CONTACT_TYPES, type ContactType } from '$lib/schemas/patient-enums';
 import type { ContactView } from '$lib/server/contacts/contacts.service';
+import { field, type FormValues } from '$lib/server/web/forms';
 
 export const CONTACT_FORM_FIELDS = [
 	'type',
@@ -38,12 +39,9 @@ export function contactFormValues(contact: ContactView, clinicCountry: string): 
 }
 
 /** Strings as typed (the schema trims, and turns '' into null); an unknown type is left to it. */
-export function readContactForm(data: FormData) {
+export function readContactForm(data: FormValues) {
 	const values = emptyContactFormValues();
-	for (const name of CONTACT_FORM_FIELDS) {
-		const value = data.get(name);
-		values[name] = typeof value === 'string' ? value : '';
-	}
+	for (const name of CONTACT_FORM_FIELDS) values[name] = field(data, name);
 	const type = CONTACT_TYPES.includes(values.type as ContactType) ? (values.type as ContactType) : undefined;
 	return { values, input: { ...values, type } };
 }

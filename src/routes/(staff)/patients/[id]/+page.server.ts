@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { sendPortalLinkInput } from '$lib/schemas/portal';
 import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -79,7 +79,7 @@ export const actions = {
 	},
 	sendPortalLink: async (event) => {
 		const channel = sendPortalLinkInput.shape.channel.safeParse(
-			(await event.request.formData()).get('channel')
+			field(await formValues(event.request), 'channel')
 		);
 		if (!channel.success) {
 			const message = 'Choose email or SMS';

@@ -1,12 +1,12 @@
 // A new patient. The first save stops at likely duplicates and lists them; the person can then
 // save anyway (the form posts allowDuplicates=on), so nobody is blocked by a false match.
 import { fail, redirect } from '@sveltejs/kit';
-import { addCustomFieldErrors } from '$lib/server/patients/custom-fields.rules';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { formAction, formValues, isFailure } from '$lib/server/web/forms';
 import {
 	duplicatesOf,
 	emptyPatientFormValues,
 	loadPatientFormOptions,
+	patientFormFailure,
 	readPatientForm
 } from '$lib/server/web/patient-form';
 import { serverCaller } from '$lib/server/app/caller';
@@ -23,32 +23,16 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const read = readPatientForm(await event.request.formData(), 'create');
+		const read = readPatientForm(await formValues(event.request), 'create');
+		const loadDefinition = serverCaller(event).customFields.get;
 		if (Object.keys(read.fieldErrors).length) {
-			return fail(400, {
-				message: 'Some fields need attention',
-				fieldErrors: await addCustomFieldErrors(
-					serverCaller(event).customFields.get,
-					read.input.customFields,
-					read.fieldErrors
-				),
-				values: read.values,
-				duplicates: null
-			});
+			const failure = { status: 400, message: 'Some fields need attention', fieldErrors: read.fieldErrors };
+			return fail(400, { ...(await patientFormFailure(loadDefinition, read, failure)), duplicates: null });
 		}
 		const result = await formAction(() => serverCaller(event).patients.create(read.input));
 		if (isFailure(result)) {
 			return fail(result.status, {
-				message: result.data.message,
-				fieldErrors:
-					result.status === 400
-						? await addCustomFieldErrors(
-								serverCaller(event).customFields.get,
-								read.input.customFields,
-								result.data.fieldErrors
-							)
-						: result.data.fieldErrors,
-				values: read.values,
+				...(await patientFormFailure(loadDefinition, read, { status: result.status, ...result.data })),
 				duplicates: result.status === 409 ? duplicatesOf(result.data.details) : null
 			});
 		}

@@ -8,10 +8,10 @@ import { z } from 'zod';
 import { isoDate, recordId } from '$lib/schemas/patient';
 import { getConfig } from '$lib/server/config';
 import type { FieldErrors } from '$lib/server/errors';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { addDays, instantToZoned, zonedToInstant } from '$lib/time';
-import { parseLocalDateTime } from '../../appointments/calendar';
+import { readSlotForm } from '../../appointments/new/slot-form.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const REQUEST_ID = /^\d{1,18}$/;
@@ -128,38 +128,21 @@ function failed(intent: Intent, failure: ActionFailure<FormFailure>, values: Rec
 	return refuse(intent, failure.status, message, fieldErrors, values, details);
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	approve: async (event) => {
-		const data = await event.request.formData();
-		const values = {
-			practitionerId: text(data, 'practitionerId'),
-			appointmentTypeId: text(data, 'appointmentTypeId'),
-			durationMinutes: text(data, 'durationMinutes'),
-			date: text(data, 'date'),
-			time: text(data, 'time'),
-			notes: text(data, 'notes')
-		};
-		const own: FieldErrors = {};
-		if (!values.practitionerId) own.practitionerId = ['Choose a practitioner'];
-		if (!values.appointmentTypeId) own.appointmentTypeId = ['Choose an appointment type'];
-		const local = parseLocalDateTime(`${values.date}T${values.time}`);
-		if (!local) own.startsAt = ['Enter a date and a time'];
-		if (!local || Object.keys(own).length)
-			return refuse('approve', 400, 'Some fields need attention', own, values);
-		const duration = values.durationMinutes.trim();
+		const slot = readSlotForm(await formValues(event.request), getConfig().CASEBOOK_TIME_ZONE);
+		const { values } = slot;
+		if (!slot.startsAt || Object.keys(slot.fieldErrors).length)
+			return refuse('approve', 400, 'Some fields need attention', slot.fieldErrors, values);
+		const startsAt = slot.startsAt;
 		const result = await formAction(() =>
 			serverCaller(event).appointmentRequests.approve({
 				id: event.params.id,
 				practitionerId: values.practitionerId,
 				appointmentTypeId: values.appointmentTypeId,
-				// Not a whole number: NaN, which the schema reports at the field.
-				durationMinutes: /^\d+$/.test(duration) ? Number(duration) : Number.NaN,
-				startsAt: zonedToInstant(`${local.date}T${local.time}`, getConfig().CASEBOOK_TIME_ZONE),
+				// Required here: blank is not "the type's duration" but a problem the schema names.
+				durationMinutes: slot.durationMinutes ?? Number.NaN,
+				startsAt,
 				notes: values.notes
 			})
 		);
@@ -167,8 +150,7 @@ export const actions = {
 		return { intent: 'approve' as const, done: true as const };
 	},
 	decline: async (event) => {
-		const data = await event.request.formData();
-		const values = { reason: text(data, 'reason') };
+		const values = { reason: field(await formValues(event.request), 'reason') };
 		const result = await formAction(() =>
 			serverCaller(event).appointmentRequests.decline({ id: event.params.id, reason: values.reason })
 		);

@@ -1,7 +1,7 @@
 // "Email or mobile" → a one-time sign-in link by the same channel. The answer never says whether
 // the address belongs to a patient.
 import { redirect } from '@sveltejs/kit';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,8 +15,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
 export const actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
-		const address = String(data.get('address') ?? '');
+		const address = field(await formValues(event.request), 'address');
 		const result = await formAction(() => serverCaller(event).portal.requestLink({ address }), { address });
 		if (isFailure(result)) {
 			if (result.data.retryAfter) event.setHeaders({ 'Retry-After': String(result.data.retryAfter) });

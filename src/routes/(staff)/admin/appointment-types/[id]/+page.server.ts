@@ -1,6 +1,6 @@
 import { error, fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import {
 	appointmentTypeFormValues,
 	appointmentTypesCaller,
@@ -28,9 +28,9 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const { input, values } = readAppointmentTypeForm(data);
-		const version = Number(data.get('version'));
+		const version = Number(field(data, 'version'));
 		const result = await formAction(() =>
 			appointmentTypesCaller(event).update({ ...input, id: event.params.id, version })
 		);

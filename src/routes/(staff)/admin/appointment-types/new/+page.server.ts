@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { formAction, formValues, isFailure } from '$lib/server/web/forms';
 import {
 	appointmentTypesCaller,
 	emptyAppointmentTypeFormValues,
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async (event) => ({
 
 export const actions = {
 	default: async (event) => {
-		const { input, values } = readAppointmentTypeForm(await event.request.formData());
+		const { input, values } = readAppointmentTypeForm(await formValues(event.request));
 		const result = await formAction(() => appointmentTypesCaller(event).create(input));
 		if (isFailure(result)) return fail(result.status, { ...result.data, values });
 		redirect(303, `/admin/appointment-types?created=${result.id}`);

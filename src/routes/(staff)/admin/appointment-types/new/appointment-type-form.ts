@@ -1,4 +1,4 @@
-// The appointment type form, on the server: FormData in, `appointmentTypes.create` / `update` input
+// The appointment type form, on the server: posted form values in, `appointmentTypes.create` / `update` input
 // out, and a type back into the values the form shows. Shared by new/ and [id]/.
 import type { RequestEvent } from '@sveltejs/kit';
 import { appointmentTypesRouter } from '$lib/server/appointment-types/appointment-types.router';
@@ -7,6 +7,7 @@ import type { AppointmentTypeView } from '$lib/server/appointment-types/appointm
 import { servicesRouter } from '$lib/server/services/services.router';
 import { createCallerFactory } from '$lib/server/trpc/init';
 import { createContextFromEvent } from '$lib/server/app/caller';
+import { field, fieldList, isChecked, type FormValues } from '$lib/server/web/forms';
 
 // These routers are not in the app router yet: call them on their own, with the same access checks.
 export const appointmentTypesCaller = (event: RequestEvent) =>
@@ -39,24 +40,19 @@ export function appointmentTypeFormValues(type: AppointmentTypeView): Appointmen
 	};
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 /** Numbers that are not numbers become NaN, so the schema reports them next to their field. */
 function minutes(value: string): number {
 	return value.trim() === '' || !/^-?\d+(\.\d+)?$/.test(value.trim()) ? Number.NaN : Number(value);
 }
 
-export function readAppointmentTypeForm(data: FormData) {
+export function readAppointmentTypeForm(data: FormValues) {
 	const values: AppointmentTypeFormValues = {
-		name: text(data, 'name'),
-		serviceIds: data.getAll('serviceIds').filter((v): v is string => typeof v === 'string'),
-		durationMinutes: text(data, 'durationMinutes'),
-		price: text(data, 'price'),
-		colour: text(data, 'colour') || '#0284c7',
-		isActive: data.get('isActive') === 'on'
+		name: field(data, 'name'),
+		serviceIds: fieldList(data, 'serviceIds'),
+		durationMinutes: field(data, 'durationMinutes'),
+		price: field(data, 'price'),
+		colour: field(data, 'colour') || '#0284c7',
+		isActive: isChecked(data, 'isActive')
 	};
 	const input = {
 		name: values.name,

@@ -1,6 +1,6 @@
 import { error, fail, redirect, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 import { errorsByType, readTemplateForm } from '../new/form-data';
@@ -33,9 +33,9 @@ function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>
 
 export const actions = {
 	update: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const { values, input, allowedIds } = readTemplateForm(data);
-		const version = Number(data.get('version'));
+		const version = Number(field(data, 'version'));
 		const result = await formAction(() =>
 			serverCaller(event).admin.caseTemplates.update({ ...input, id: event.params.id, version })
 		);

@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 import { errorsByType, readTemplateForm } from './form-data';
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const { values, input, allowedIds } = readTemplateForm(await event.request.formData());
+		const { values, input, allowedIds } = readTemplateForm(await formValues(event.request));
 		const result = await formAction(() => serverCaller(event).admin.caseTemplates.create(input));
 		if (isFailure(result)) {
 			return fail(result.status, {

@@ -1,5 +1,6 @@
 // The case template form's fields <-> the service input, shared by the new and edit pages.
 import type { FieldErrors } from '$lib/server/errors';
+import { field, fieldList, isChecked, type FormValues } from '$lib/server/web/forms';
 
 /** What the form shows: saved values, or what was typed when a save failed. */
 export interface TemplateFormValues {
@@ -11,24 +12,19 @@ export interface TemplateFormValues {
 	types: Record<string, { allowed: boolean; duration: string }>;
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
-export function readTemplateForm(data: FormData) {
+export function readTemplateForm(data: FormValues) {
 	const values: TemplateFormValues = {
-		name: text(data, 'name'),
-		description: text(data, 'description'),
-		serviceIds: data.getAll('serviceIds').filter((v): v is string => typeof v === 'string'),
-		allowsRequests: data.get('allowsRequests') === 'on',
+		name: field(data, 'name'),
+		description: field(data, 'description'),
+		serviceIds: fieldList(data, 'serviceIds'),
+		allowsRequests: isChecked(data, 'allowsRequests'),
 		types: {}
 	};
-	const typeIds = data.getAll('typeIds').filter((v): v is string => typeof v === 'string');
+	const typeIds = fieldList(data, 'typeIds');
 	for (const id of typeIds) {
 		values.types[id] = {
-			allowed: data.get(`type.${id}.allowed`) === 'on',
-			duration: text(data, `type.${id}.duration`)
+			allowed: isChecked(data, `type.${id}.allowed`),
+			duration: field(data, `type.${id}.duration`)
 		};
 	}
 	const allowedIds = typeIds.filter((id) => values.types[id]?.allowed);

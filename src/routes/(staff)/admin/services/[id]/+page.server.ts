@@ -1,7 +1,7 @@
 // One service: its name, colour and status, and the practitioners who provide it.
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, fieldList, formAction, formValues, isChecked, isFailure } from '$lib/server/web/forms';
 import { servicesRouter } from '$lib/server/services/services.router';
 import { createCallerFactory } from '$lib/server/trpc/init';
 import { createContextFromEvent } from '$lib/server/app/caller';
@@ -24,26 +24,21 @@ export const load: PageServerLoad = async (event) => {
 	return { service, candidates, isNew: event.url.searchParams.get('created') === '1' };
 };
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	save: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const values = {
-			name: text(data, 'name'),
-			colour: text(data, 'colour'),
-			isActive: data.get('isActive') === 'on',
-			userIds: data.getAll('userIds').filter((v): v is string => typeof v === 'string')
+			name: field(data, 'name'),
+			colour: field(data, 'colour'),
+			isActive: isChecked(data, 'isActive'),
+			userIds: fieldList(data, 'userIds')
 		};
 		const api = servicesCaller(event);
 		// Details first; the practitioners only once the details are valid, so a failure stores nothing new.
 		const updated = await formAction(() =>
 			api.update({
 				id: event.params.id,
-				version: Number(text(data, 'version')),
+				version: Number(field(data, 'version')),
 				name: values.name,
 				colour: values.colour,
 				isActive: values.isActive

@@ -2,7 +2,16 @@
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { ROLES, type Role } from '$lib/schemas/staff';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import {
+	field,
+	fieldList,
+	formAction,
+	formValues,
+	isChecked,
+	isFailure,
+	type FormFailure,
+	type FormValues
+} from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,27 +33,22 @@ function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>
 	return fail(failure.status, { ...failure.data, intent });
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 /** Ticked role boxes; anything that is not a role cannot have come from this form and is dropped. */
-function roles(data: FormData): Role[] {
-	return data.getAll('roles').filter((value): value is Role => ROLES.includes(value as Role));
+function roles(data: FormValues): Role[] {
+	return fieldList(data, 'roles').filter((value): value is Role => ROLES.includes(value as Role));
 }
 
 export const actions = {
 	update: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const input = {
 			id: event.params.id,
-			version: Number(text(data, 'version')),
-			name: text(data, 'name'),
-			email: text(data, 'email'),
-			mobile: text(data, 'mobile'),
+			version: Number(field(data, 'version')),
+			name: field(data, 'name'),
+			email: field(data, 'email'),
+			mobile: field(data, 'mobile'),
 			roles: roles(data),
-			isActive: data.get('isActive') === 'on'
+			isActive: isChecked(data, 'isActive')
 		};
 		const result = await formAction(() => serverCaller(event).staff.update(input), {
 			name: input.name,

@@ -1,7 +1,7 @@
 // One team: its details, its members (and leads), and its escalation policy, each saved by its own form.
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
-import { formAction, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isChecked, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { readPolicyForm } from './policy-form';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,25 +28,20 @@ function failed<I extends string, E extends object = object>(
 	return fail(failure.status, { ...failure.data, ...extra, intent });
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 export const actions = {
 	update: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const values = {
-			name: text(data, 'name'),
-			description: text(data, 'description'),
-			acceptsExternalCases: data.get('acceptsExternalCases') === 'on',
-			isActive: data.get('isActive') === 'on'
+			name: field(data, 'name'),
+			description: field(data, 'description'),
+			acceptsExternalCases: isChecked(data, 'acceptsExternalCases'),
+			isActive: isChecked(data, 'isActive')
 		};
 		const result = await formAction(
 			() =>
 				serverCaller(event).teams.update({
 					id: event.params.id,
-					version: Number(text(data, 'version')),
+					version: Number(field(data, 'version')),
 					...values
 				}),
 			values
@@ -55,8 +50,8 @@ export const actions = {
 		return { intent: 'update' as const, saved: true };
 	},
 	addMember: async (event) => {
-		const data = await event.request.formData();
-		const values = { userId: text(data, 'userId'), isLead: data.get('isLead') === 'on' };
+		const data = await formValues(event.request);
+		const values = { userId: field(data, 'userId'), isLead: isChecked(data, 'isLead') };
 		const result = await formAction(
 			() => serverCaller(event).teams.addMember({ teamId: event.params.id, ...values }),
 			values
@@ -67,9 +62,9 @@ export const actions = {
 	},
 	/** The Lead toggle: adding someone who is already a member only changes whether they lead. */
 	setLead: async (event) => {
-		const data = await event.request.formData();
-		const userId = text(data, 'userId');
-		const isLead = text(data, 'isLead') === 'true';
+		const data = await formValues(event.request);
+		const userId = field(data, 'userId');
+		const isLead = field(data, 'isLead') === 'true';
 		const result = await formAction(() =>
 			serverCaller(event).teams.addMember({ teamId: event.params.id, userId, isLead })
 		);
@@ -78,8 +73,8 @@ export const actions = {
 		return { intent: 'setLead' as const, member: member?.name ?? 'The colleague', isLead };
 	},
 	removeMember: async (event) => {
-		const data = await event.request.formData();
-		const userId = text(data, 'userId');
+		const data = await formValues(event.request);
+		const userId = field(data, 'userId');
 		const api = serverCaller(event);
 		// The name, for the message: the team as it is now, before the member leaves it.
 		const before = await formAction(() => api.teams.get({ id: event.params.id }));
@@ -90,7 +85,7 @@ export const actions = {
 		return { intent: 'removeMember' as const, removed: removed?.name ?? 'The colleague' };
 	},
 	updatePolicy: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const read = readPolicyForm(data);
 		if (!read.success)
 			return fail(400, {
@@ -102,7 +97,7 @@ export const actions = {
 		const result = await formAction(() =>
 			serverCaller(event).teams.updatePolicy({
 				teamId: event.params.id,
-				version: Number(text(data, 'version')),
+				version: Number(field(data, 'version')),
 				escalationPolicy: read.policy
 			})
 		);

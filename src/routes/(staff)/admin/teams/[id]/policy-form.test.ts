@@ -9,13 +9,14 @@ import {
 	samePolicyValues,
 	sortByTime
 } from './policy-form';
+import { formValuesOf, type FormValues } from '$lib/server/web/forms';
 
 /** The fields the editor posts for a policy, as a browser would send them. */
-function formOf(fields: Record<string, string>): FormData {
+function formOf(fields: Record<string, string>): FormValues {
 	const data = new FormData();
 	data.set('version', '3');
 	for (const [name, value] of Object.entries(fields)) data.append(name, value);
-	return data;
+	return formValuesOf(data);
 }
 
 const DEFAULT_FIELDS = {
@@ -130,7 +131,7 @@ describe('readPolicyForm', () => {
 			data.set(`escalationPolicy.${priority}.repeat.times`, v.times);
 			data.set(`escalationPolicy.${priority}.repeat.everyMinutes`, v.everyMinutes);
 		}
-		const result = readPolicyForm(data);
+		const result = readPolicyForm(formValuesOf(data));
 		expect(result.success && result.policy).toEqual(policy);
 	});
 });

@@ -8,6 +8,7 @@ import {
 	type EscalationPolicy,
 	type Priority
 } from '$lib/schemas/team';
+import { field, isChecked, type FormValues } from '$lib/server/web/forms';
 
 export const POLICY_FIELD = 'escalationPolicy';
 
@@ -36,11 +37,6 @@ export function policyFieldName(priority: Priority, ...path: (string | number)[]
 	return [POLICY_FIELD, priority, ...path].join('.');
 }
 
-function text(data: FormData, name: string): string {
-	const value = data.get(name);
-	return typeof value === 'string' ? value : '';
-}
-
 /** Empty or non-numeric text is NaN, which the schema refuses with the field's own message. */
 function toNumber(raw: string): number {
 	const trimmed = raw.trim();
@@ -49,13 +45,13 @@ function toNumber(raw: string): number {
 
 const STEP_FIELD = /^escalationPolicy\.(urgent|high|normal)\.steps\.(\d+)\.(afterMinutes|channel|target)$/;
 
-function readValues(data: FormData): PolicyFormValues {
+function readValues(data: FormValues): PolicyFormValues {
 	// Steps are found by their names; a gap in the numbering (a tampered form) is closed up.
 	const indices = Object.fromEntries(PRIORITIES.map((p) => [p, new Set<number>()])) as Record<
 		Priority,
 		Set<number>
 	>;
-	for (const key of data.keys()) {
+	for (const key of Object.keys(data)) {
 		const match = STEP_FIELD.exec(key);
 		if (match) indices[match[1] as Priority].add(Number(match[2]));
 	}
@@ -64,13 +60,13 @@ function readValues(data: FormData): PolicyFormValues {
 		const order = [...indices[priority]].sort((a, b) => a - b);
 		values[priority] = {
 			steps: order.map((index) => ({
-				afterMinutes: text(data, policyFieldName(priority, 'steps', index, 'afterMinutes')),
-				channel: text(data, policyFieldName(priority, 'steps', index, 'channel')),
-				target: text(data, policyFieldName(priority, 'steps', index, 'target'))
+				afterMinutes: field(data, policyFieldName(priority, 'steps', index, 'afterMinutes')),
+				channel: field(data, policyFieldName(priority, 'steps', index, 'channel')),
+				target: field(data, policyFieldName(priority, 'steps', index, 'target'))
 			})),
-			repeats: data.get(policyFieldName(priority, 'repeat', 'enabled')) === 'on',
-			times: text(data, policyFieldName(priority, 'repeat', 'times')),
-			everyMinutes: text(data, policyFieldName(priority, 'repeat', 'everyMinutes'))
+			repeats: isChecked(data, policyFieldName(priority, 'repeat', 'enabled')),
+			times: field(data, policyFieldName(priority, 'repeat', 'times')),
+			everyMinutes: field(data, policyFieldName(priority, 'repeat', 'everyMinutes'))
 		};
 	}
 	return values;
@@ -84,7 +80,7 @@ function fallbackMessage(issue: { code: string; expected?: string }): string | u
 }
 
 /** Reads the editor's fields and checks them with the same schema the server uses. */
-export function readPolicyForm(data: FormData): PolicyFormResult {
+export function readPolicyForm(data: FormValues): PolicyFormResult {
 	const values = readValues(data);
 	const raw = Object.fromEntries(
 		PRIORITIES.map((priority) => {

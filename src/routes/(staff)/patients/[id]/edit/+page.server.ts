@@ -3,9 +3,13 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { getConfig } from '$lib/server/config';
-import { addCustomFieldErrors } from '$lib/server/patients/custom-fields.rules';
-import { formAction, isFailure } from '$lib/server/web/forms';
-import { loadPatientFormOptions, patientFormValues, readPatientForm } from '$lib/server/web/patient-form';
+import { formAction, formValues, isFailure } from '$lib/server/web/forms';
+import {
+	loadPatientFormOptions,
+	patientFormFailure,
+	patientFormValues,
+	readPatientForm
+} from '$lib/server/web/patient-form';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -34,34 +38,18 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const read = readPatientForm(await event.request.formData(), 'update');
+		const read = readPatientForm(await formValues(event.request), 'update');
+		const loadDefinition = serverCaller(event).customFields.get;
 		if (Object.keys(read.fieldErrors).length) {
-			return fail(400, {
-				message: 'Some fields need attention',
-				fieldErrors: await addCustomFieldErrors(
-					serverCaller(event).customFields.get,
-					read.input.customFields,
-					read.fieldErrors
-				),
-				values: read.values,
-				isConflict: false
-			});
+			const failure = { status: 400, message: 'Some fields need attention', fieldErrors: read.fieldErrors };
+			return fail(400, { ...(await patientFormFailure(loadDefinition, read, failure)), isConflict: false });
 		}
 		const result = await formAction(() =>
 			serverCaller(event).patients.update({ ...read.input, id: event.params.id, version: read.version ?? 0 })
 		);
 		if (isFailure(result)) {
 			return fail(result.status, {
-				message: result.data.message,
-				fieldErrors:
-					result.status === 400
-						? await addCustomFieldErrors(
-								serverCaller(event).customFields.get,
-								read.input.customFields,
-								result.data.fieldErrors
-							)
-						: result.data.fieldErrors,
-				values: read.values,
+				...(await patientFormFailure(loadDefinition, read, { status: result.status, ...result.data })),
 				isConflict: result.status === 409
 			});
 		}

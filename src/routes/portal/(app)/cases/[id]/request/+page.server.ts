@@ -2,7 +2,7 @@
 // to three preferred times (in the patient's time zone) and a note.
 import { error, fail, redirect } from '@sveltejs/kit';
 import { MAX_WINDOWS } from '$lib/schemas/portal';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { todayIn, zonedToInstant } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,19 +20,19 @@ const TIME = /^\d{2}:\d{2}$/;
 
 export const actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
-		const text = (name: string) => String(data.get(name) ?? '').trim();
+		const data = await formValues(event.request);
+		const trimmed = (name: string) => field(data, name).trim();
 		const { timeZone } = { timeZone: event.locals.patient?.timeZone ?? 'UTC' };
 		const values: Record<string, string> = {
-			appointmentTypeId: text('appointmentTypeId'),
-			note: text('note')
+			appointmentTypeId: trimmed('appointmentTypeId'),
+			note: trimmed('note')
 		};
 		const fieldErrors: Record<string, string[]> = {};
 		const windows: { startsAt: Date; endsAt: Date }[] = [];
 		for (let i = 0; i < MAX_WINDOWS; i += 1) {
-			const date = text(`date${i}`);
-			const from = text(`from${i}`);
-			const to = text(`to${i}`);
+			const date = trimmed(`date${i}`);
+			const from = trimmed(`from${i}`);
+			const to = trimmed(`to${i}`);
 			Object.assign(values, { [`date${i}`]: date, [`from${i}`]: from, [`to${i}`]: to });
 			if (!date && !from && !to) continue;
 			const index = windows.length;
