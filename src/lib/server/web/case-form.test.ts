@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { caseFormValuesFrom, emptyCaseFormValues } from '../../components/cases/case-form.ts';
 import { createCaseInput } from '../../schemas/case.ts';
-import { MAX_AMOUNT_MESSAGE, readCaseForm } from './case-form.ts';
+import { MAX_AMOUNT_MESSAGE, readCaseForm as readCaseFormData } from './case-form.ts';
+import { formValuesOf } from './forms.ts';
+
+const readCaseForm = (data: FormData, prefix?: string) => readCaseFormData(formValuesOf(data), prefix);
 
 function form(entries: [string, string][]): FormData {
 	const data = new FormData();

@@ -2,6 +2,7 @@
 // form can embed the case fields), the `cases.create` / `cases.update` fields out, with every
 // problem the schema finds keyed by the schema's field names. References (template, body parts,
 // doctor) are checked by the service. Pure, so it is tested without a database.
+import { field, fieldList, type FormValues } from './forms.ts';
 import {
 	emptyCaseFormValues,
 	type CaseFormOptions,
@@ -32,13 +33,10 @@ function wholeNumber(value: string): number | null {
 	return /^\d{1,9}$/.test(text) ? Number(text) : Number.NaN;
 }
 
-export function readCaseForm(form: FormData, prefix = ''): ReadCaseForm {
-	const text = (name: string): string => {
-		const value = form.get(`${prefix}${name}`);
-		return typeof value === 'string' ? value : '';
-	};
+export function readCaseForm(form: FormValues, prefix = ''): ReadCaseForm {
+	const text = (name: string): string => field(form, `${prefix}${name}`);
 	const checked = (name: string): boolean => {
-		const value = form.get(`${prefix}${name}`);
+		const value = text(name);
 		return value === 'on' || value === 'true';
 	};
 	const rawKind = text('limitKind');
@@ -46,13 +44,7 @@ export function readCaseForm(form: FormData, prefix = ''): ReadCaseForm {
 		...emptyCaseFormValues(),
 		name: text('name'),
 		templateId: text('templateId'),
-		bodyPartIds: [
-			...new Set(
-				form
-					.getAll(`${prefix}bodyPartIds`)
-					.filter((v): v is string => typeof v === 'string' && v.trim() !== '')
-			)
-		],
+		bodyPartIds: [...new Set(fieldList(form, `${prefix}bodyPartIds`).filter((v) => v.trim() !== ''))],
 		limitKind: isLimitKind(rawKind) ? rawKind : 'unlimited',
 		maxAppointments: text('maxAppointments'),
 		maxAmount: text('maxAmount'),

@@ -51,4 +51,14 @@ describe('form values', () => {
 	it('refuses text the database cannot store (U+0000) with a 400', () => {
 		expect(() => posted([['name', 'a\u0000b']])).toThrow(expect.objectContaining({ status: 400 }));
 	});
+
+	it('keeps a field named __proto__ as a field, without touching any prototype', () => {
+		const values = posted([
+			['__proto__', 'posted'],
+			['name', 'Jo']
+		]);
+		expect(field(values, '__proto__')).toBe('posted');
+		expect(field(values, 'name')).toBe('Jo');
+		expect(({} as Record<string, unknown>).posted).toBeUndefined();
+	});
 });

@@ -58,7 +58,8 @@ export async function formValues(request: Request): Promise<FormValues> {
 
 /** `formValues` for a form already read, when the action also needs its files. */
 export function formValuesOf(data: FormData): FormValues {
-	const out: FormValues = {};
+	// No prototype: a field named `__proto__` or `toString` is a field like any other.
+	const out: FormValues = Object.create(null);
 	for (const key of new Set(data.keys())) {
 		const all = data.getAll(key).filter((v): v is string => typeof v === 'string');
 		if (!isStorableText(key) || !all.every(isStorableText)) httpError(400, UNSTORABLE_TEXT);

@@ -6,7 +6,15 @@ import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { recordId } from '../../schemas/patient.ts';
 import { PRIORITIES, sendCaseInput } from '../../schemas/team.ts';
-import { formAction, isFailure, type FormFailure } from './forms.ts';
+import {
+	field,
+	fieldList,
+	formAction,
+	formValues,
+	formValuesOf,
+	isFailure,
+	type FormFailure
+} from './forms.ts';
 import { serverCaller } from '../app/caller.ts';
 
 export type RoutingIntent = 'acknowledge' | 'takeOver' | 'retriage' | 'comment';
@@ -62,11 +70,8 @@ export function routingActions(options: { caseIdFrom?: 'params' | 'form' } = {})
 	const from = options.caseIdFrom ?? 'params';
 
 	async function read(event: RequestEvent) {
-		const data = await event.request.formData();
-		const text = (name: string) => {
-			const value = data.get(name);
-			return typeof value === 'string' ? value : '';
-		};
+		const values = await formValues(event.request);
+		const text = (name: string) => field(values, name);
 		const parsed = recordId.safeParse(from === 'form' ? text('caseId') : (event.params.id ?? ''));
 		return { caseId: parsed.success ? parsed.data : null, text };
 	}
@@ -158,14 +163,12 @@ export async function sendCaseFromForm(
 	options: { allowPatient: boolean }
 ): Promise<SendCaseSuccess | ActionFailure<SendCaseFailure>> {
 	const data = await event.request.formData();
-	const text = (name: string) => {
-		const value = data.get(name);
-		return typeof value === 'string' ? value : '';
-	};
+	const posted = formValuesOf(data);
+	const text = (name: string) => field(posted, name);
 	const values: SendCaseValues = {
 		subject: text('subject'),
 		details: text('details'),
-		teamIds: data.getAll('teamIds').filter((v): v is string => typeof v === 'string'),
+		teamIds: fieldList(posted, 'teamIds'),
 		priority: text('priority'),
 		patientId: options.allowPatient ? text('patientId') : '',
 		patientName: options.allowPatient ? text('patientName') : ''

@@ -49,14 +49,13 @@ function isCaseMode(value: string): value is CaseMode {
 	return (CASE_MODES as readonly string[]).includes(value);
 }
 
-/** `form` is read whole once: the case fields' reader takes it as it came. */
 export function readBookingForm(form: FormData, timeZone: string): BookingRead {
 	const posted = formValuesOf(form);
 	const slot = readSlotForm(posted, timeZone);
 	const caseMode = field(posted, 'caseMode');
 	const addToCaseId = field(posted, 'addToCaseId') || null;
 	const isSeparateCaseConfirmed = isChecked(posted, 'isSeparateCaseConfirmed');
-	const newCase = readCaseForm(form, 'case.');
+	const newCase = readCaseForm(posted, 'case.');
 	const values: BookingFormValues = {
 		...slot.values,
 		patientId: field(posted, 'patientId'),

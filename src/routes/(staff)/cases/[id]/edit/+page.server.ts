@@ -4,7 +4,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { caseFormValuesFrom } from '$lib/components/cases/case-form';
 import { keepCurrentChoices, readCaseForm } from '$lib/server/web/case-form';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,9 +30,9 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const data = await event.request.formData();
+		const data = await formValues(event.request);
 		const { values, input, fieldErrors } = readCaseForm(data);
-		const version = Number(data.get('version'));
+		const version = Number(field(data, 'version'));
 		if (Object.keys(fieldErrors).length)
 			return fail(400, { message: 'Some fields need attention', fieldErrors, values, isConflict: false });
 		const result = await formAction(() =>

@@ -4,7 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { emptyCaseFormValues } from '$lib/components/cases/case-form';
 import { readCaseForm } from '$lib/server/web/case-form';
 import { getConfig } from '$lib/server/config';
-import { formAction, isFailure } from '$lib/server/web/forms';
+import { formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { todayIn } from '$lib/time';
 import type { Actions, PageServerLoad } from './$types';
@@ -34,7 +34,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions = {
 	default: async (event) => {
-		const { values, input, fieldErrors } = readCaseForm(await event.request.formData());
+		const { values, input, fieldErrors } = readCaseForm(await formValues(event.request));
 		if (Object.keys(fieldErrors).length)
 			return fail(400, { message: 'Some fields need attention', fieldErrors, values });
 		const result = await formAction(() =>
