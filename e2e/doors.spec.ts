@@ -123,6 +123,17 @@ describe('cross-origin posts without a content type', () => {
 	});
 });
 
+describe('a form post to ?/default', () => {
+	it('is "no such action" (SvelteKit reserves the name), never a server error', async () => {
+		const response = await post('/patients/new?/default', 'firstName=Def&lastName=Ault', {
+			'Content-Type': 'application/x-www-form-urlencoded',
+			Origin: baseUrl,
+			Cookie: cookie
+		});
+		expect(response.status).toBe(404);
+	});
+});
+
 describe('caching', () => {
 	it.each(['/patients', '/admin/staff', '/account', '/api/v1/patients'])(
 		'is off for signed-in %s',
