@@ -39,7 +39,7 @@ import { Team, TeamMember } from '../teams/team.entity.ts';
 import { actorFor } from './factories.ts';
 import { startTwilioStandin, type TwilioStandin } from './twilio-standin.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '../../../..');
 const MINUTE = 60_000;
 /** The default Urgent policy pages by SMS 5 minutes after sending. */
 const URGENT_AFTER_MS = 5 * MINUTE;
