@@ -95,7 +95,7 @@ const POPULATE = ['services', 'requestableTypes.appointmentType'] as const;
 // Visibility: admins and schedulers see every template; a practitioner only those associated with
 // one of their services.
 
-function visibilityFilter(actor: Actor): FilterQuery<CaseTemplate> {
+export function templateVisibilityFilter(actor: Actor): FilterQuery<CaseTemplate> {
 	const user = actor.user;
 	if (!user || user.kind !== 'staff') throw new AppError('FORBIDDEN', 'This is for clinic staff only.');
 	if (hasRole(user, 'scheduler')) return {};
@@ -109,7 +109,7 @@ export async function countCasesUsingTemplate(em: Em, templateId: string): Promi
 
 export async function findCaseTemplates(em: Em, actor: Actor, rawInput: FindCaseTemplatesInput = {}) {
 	const input = findCaseTemplatesInput.parse(rawInput);
-	const where: FilterQuery<CaseTemplate>[] = [visibilityFilter(actor)];
+	const where: FilterQuery<CaseTemplate>[] = [templateVisibilityFilter(actor)];
 	if (!input.includeArchived) where.push({ isActive: true });
 	if (input.search) where.push({ name: { $ilike: `%${escapeLike(input.search)}%` } });
 	// Ids first (the visibility join may match a template through several services), then the rows.
@@ -141,7 +141,7 @@ export async function findCaseTemplates(em: Em, actor: Actor, rawInput: FindCase
 async function loadVisible(em: Em, actor: Actor, id: string): Promise<CaseTemplate> {
 	const visible = await em.findOne(
 		CaseTemplate,
-		{ $and: [{ id }, visibilityFilter(actor)] },
+		{ $and: [{ id }, templateVisibilityFilter(actor)] },
 		{ fields: ['id'] }
 	);
 	if (!visible) throw notFound('Case template');

@@ -383,6 +383,33 @@ describe('visibility and lists', () => {
 		expect((await api(clinic.physio).cases.get({ id: speechCase.id })).id).toBe(speechCase.id);
 	});
 
+	it('offers a practitioner only the templates of their own services, and refuses another service’s', async () => {
+		const patient = await createPatient(db.em());
+		const em = db.em();
+		const { Service } = await import('../services/service.entity.ts');
+		const speechTemplate = em.create(CaseTemplate, { name: `Speech only ${uniqueSuffix()}` });
+		speechTemplate.services.add(em.getReference(Service, clinic.speech.id));
+		const physioTemplate = em.create(CaseTemplate, { name: `Physio only ${uniqueSuffix()}` });
+		physioTemplate.services.add(em.getReference(Service, clinic.physiotherapy.id));
+		await em.flush();
+		const offered = (await api(clinic.physio).cases.formOptions()).templates.map((t) => t.id);
+		expect(offered).toContain(physioTemplate.id);
+		expect(offered).not.toContain(speechTemplate.id);
+		expect((await api().cases.formOptions()).templates.map((t) => t.id)).toContain(speechTemplate.id);
+
+		const before = await db.em().count(Case, { patient: patient.id });
+		const refused = await failureOf(
+			api(clinic.physio).cases.create(caseInput(patient.id, { templateId: speechTemplate.id }))
+		);
+		expect(refused.fieldErrors?.templateId?.[0]).toMatch(/one of your services/);
+		expect(await db.em().count(Case, { patient: patient.id })).toBe(before);
+		// Their own service's template works, and they can open the case they made.
+		const own = await api(clinic.physio).cases.create(
+			caseInput(patient.id, { templateId: physioTemplate.id })
+		);
+		expect((await api(clinic.physio).cases.get({ id: own.id })).id).toBe(own.id);
+	});
+
 	it('leaves cases archived through the REST API out of the lists unless archived ones are asked for', async () => {
 		const patient = await createPatient(db.em());
 		const kept = await api().cases.create(caseInput(patient.id));
@@ -397,6 +424,12 @@ describe('visibility and lists', () => {
 		]);
 		// The case itself stays readable by id.
 		expect((await api().cases.get({ id: archived.id })).archivedAt).toBeInstanceOf(Date);
+		// And booking's body-part question never offers it (both cases share the body part).
+		const matching = await api().appointments.matchingCases({
+			patientId: patient.id,
+			bodyPartIds: [clinic.leftShoulder.id]
+		});
+		expect(matching.map((c) => c.id)).toEqual([kept.id]);
 	});
 
 	it('filters by status, template, practitioner and expiring or expired referral, and searches', async () => {

@@ -280,7 +280,7 @@ export async function findOpenCaseSummariesWithBodyParts(
 	const visibility = caseVisibilitySql(actor);
 	const rows = await em.execute<Row[]>(
 		`select ${SUMMARY_COLUMNS}, ${USAGE_COLUMN} ${SUMMARY_JOINS}
-		 where c.patient_id = ? and c.status = 'open'
+		 where c.patient_id = ? and c.status = 'open' and c.archived_at is null
 		 and exists (select 1 from case_body_part cbp where cbp.case_id = c.id
 			and cbp.body_part_id in (${bodyPartIds.map(() => '?').join(', ')}))
 		 and ${visibility.sql}

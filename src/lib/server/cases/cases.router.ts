@@ -48,7 +48,7 @@ const attachmentUpload = z
 export const casesRouter = router({
 	find: staffProcedure.input(findCasesInput).query(({ ctx, input }) => findCases(ctx.em, ctx.actor, input)),
 	get: staffProcedure.input(caseIdInput).query(({ ctx, input }) => getCase(ctx.em, ctx.actor, input.id)),
-	formOptions: staffProcedure.query(({ ctx }) => caseFormOptions(ctx.em)),
+	formOptions: staffProcedure.query(({ ctx }) => caseFormOptions(ctx.em, ctx.actor)),
 	create: staffProcedure
 		.input(createCaseInput)
 		.mutation(({ ctx, input }) => createCase(ctx.em, ctx.actor, input)),

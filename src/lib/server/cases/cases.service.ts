@@ -1,6 +1,7 @@
 // Treatment cases (issue 6; seeds 000 and 002): create, read, edit, close and re-open, merge two
 // cases of a patient, relate appointments, attach files. Every change is one transaction with its
 // audit event; every read of a case is audited like a patient record.
+import { templateVisibilityFilter } from '../case-templates/case-templates.service.ts';
 import {
 	caseAppointmentInput,
 	caseIdInput,
@@ -271,6 +272,7 @@ type ParsedCaseFields = ReturnType<typeof createCaseInput.parse>;
 /** Checks every reference the form names; collects all problems at their fields. */
 async function resolveReferences(
 	em: Em,
+	actor: Actor,
 	input: Pick<ParsedCaseFields, 'templateId' | 'bodyPartIds' | 'referringDoctorId'>,
 	current?: Case
 ) {
@@ -282,6 +284,15 @@ async function resolveReferences(
 		// An archived template stays on the cases that use it but is not offered for new ones.
 		else if (!template.isActive && current?.template?.id !== template.id)
 			errors.templateId = ['This template is archived: choose another'];
+		// A practitioner sees the cases of their services' templates: a template of another
+		// service would make the case disappear from them the moment it is saved.
+		else if (
+			current?.template?.id !== template.id &&
+			!(await em.count(CaseTemplate, { $and: [{ id: template.id }, templateVisibilityFilter(actor)] }))
+		)
+			errors.templateId = [
+				'Choose a template of one of your services: with this one you could not open the case afterwards'
+			];
 	}
 	const bodyParts = input.bodyPartIds.length
 		? await em.find(BodyPart, { id: { $in: input.bodyPartIds } })
@@ -379,7 +390,7 @@ export async function createCaseIn(
 	now = new Date()
 ): Promise<Case> {
 	const patient = await loadActivePatient(tx, input.patientId);
-	const refs = await resolveReferences(tx, input);
+	const refs = await resolveReferences(tx, actor, input);
 	const appointments = input.appointmentIds.length
 		? await tx.find(Appointment, { id: { $in: input.appointmentIds } }, { populate: ['patient'] })
 		: [];
@@ -454,7 +465,7 @@ export async function updateCase(
 		assertVersion(caseRow, input.version, 'case');
 		await tx.populate(caseRow, ['bodyParts', 'template', 'referringDoctor']);
 		const before = snapshot(caseRow);
-		const refs = await resolveReferences(tx, input, caseRow);
+		const refs = await resolveReferences(tx, actor, input, caseRow);
 		if (Object.keys(refs.errors).length)
 			throw new AppError('BAD_REQUEST', 'Some fields need attention', { fieldErrors: refs.errors });
 		applyCaseFields(caseRow, input, refs, now);
@@ -850,11 +861,12 @@ export async function findOpenCasesWithBodyParts(
 }
 
 /** Options for the case form: templates offered, the body-part vocabulary, referring doctors. */
-export async function caseFormOptions(em: Em) {
+/** What the case form offers `actor`: practitioners only the templates of their own services. */
+export async function caseFormOptions(em: Em, actor: Actor) {
 	const [templates, bodyParts, contacts] = await Promise.all([
 		em.find(
 			CaseTemplate,
-			{ isActive: true },
+			{ $and: [{ isActive: true }, templateVisibilityFilter(actor)] },
 			{ populate: ['services'], orderBy: { name: 'asc', id: 'asc' } }
 		),
 		em.find(BodyPart, { isActive: true }, { orderBy: { name: 'asc', id: 'asc' } }),
