@@ -159,7 +159,7 @@ export async function runEscalationStep(
 							body: [
 								`Hello ${user.name},`,
 								'',
-								`${sender} sent a ${label.toLowerCase()} priority case to ${caseTeam.team.name}, and nobody has acknowledged it yet.`,
+								`${sender} sent ${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label.toLowerCase()} priority case to ${caseTeam.team.name}, and nobody has acknowledged it yet.`,
 								'',
 								`Subject: ${caseRow.name}`,
 								'',
