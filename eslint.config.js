@@ -76,8 +76,42 @@ function layerProblem(fromFile, target) {
 	return null;
 }
 
+/** A module SvelteKit may load in the browser: anything under src/ but server code. */
+/** @param {string} file */
+function isClientSide(file) {
+	const rel = path.relative(path.join(import.meta.dirname, 'src'), file);
+	if (rel.startsWith('..') || rel.startsWith(`lib${path.sep}server`) || rel.startsWith('cli')) return false;
+	return !/(\.server\.ts|\+server\.ts|\.test\.ts)$/.test(file);
+}
+
 const layers = {
 	rules: {
+		/** Client-side modules take only types from src/lib/server (values would ship server code). */
+		'client-imports': {
+			meta: { type: 'problem', schema: [] },
+			/** @param {import('eslint').Rule.RuleContext} context */
+			create(context) {
+				const file = context.filename;
+				if (!isClientSide(file)) return {};
+				/** @param {any} node */
+				const check = (node) => {
+					const spec = node.source?.value;
+					if (typeof spec !== 'string') return;
+					const target = resolveImport(file, spec);
+					if (!target || roomOf(target) === null) return;
+					const typeOnly =
+						node.importKind === 'type' ||
+						(node.specifiers?.length > 0 &&
+							node.specifiers.every((/** @type {any} */ s) => s.importKind === 'type'));
+					if (!typeOnly)
+						context.report({
+							node: node.source,
+							message: `a module the browser may load imports server code (${spec}): import types only, or move the code out of src/lib/server`
+						});
+				};
+				return { ImportDeclaration: check, ImportExpression: check };
+			}
+		},
 		imports: {
 			meta: { type: 'problem', schema: [] },
 			/** @param {import('eslint').Rule.RuleContext} context */
@@ -90,7 +124,8 @@ const layers = {
 					if (typeof spec !== 'string') return;
 					const target = resolveImport(file, spec);
 					const problem = target && layerProblem(file, target);
-					if (problem) context.report({ node: /** @type {import('estree').Node} */ (node.source), message: problem });
+					if (problem)
+						context.report({ node: /** @type {import('estree').Node} */ (node.source), message: problem });
 				};
 				return {
 					ImportDeclaration: check,
@@ -122,6 +157,11 @@ export default ts.config(
 		files: ['src/lib/server/**/*.ts', 'worker/**/*.ts'],
 		plugins: { layers },
 		rules: { 'layers/imports': 'error' }
+	},
+	{
+		files: ['src/**/*.ts', 'src/**/*.svelte'],
+		plugins: { layers },
+		rules: { 'layers/client-imports': 'error' }
 	},
 	{
 		files: ['**/*.ts'],

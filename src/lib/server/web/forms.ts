@@ -46,7 +46,8 @@ function statusOf(app: AppError, error: unknown): number {
 }
 
 /** A submitted form: plain strings, or arrays for repeated names and names ending in `[]`. */
-export type FormValues = Record<string, string | string[]>;
+export { field, fieldList, isChecked, type FormValues } from '../../forms/values.ts';
+import type { FormValues } from '../../forms/values.ts';
 
 /**
  * Form fields as plain strings (checkboxes: 'on' | undefined; repeated names: arrays). Text the
@@ -66,24 +67,6 @@ export function formValuesOf(data: FormData): FormValues {
 		out[key] = all.length > 1 || key.endsWith('[]') ? all : (all[0] ?? '');
 	}
 	return out;
-}
-
-/** One field as text: '' when it was not sent, the first value when the name came more than once. */
-export function field(values: FormValues, name: string): string {
-	const value = Object.hasOwn(values, name) ? values[name] : undefined;
-	return (Array.isArray(value) ? value[0] : value) ?? '';
-}
-
-/** Every value of a name (a group of checkboxes, a multiple select); [] when none was sent. */
-export function fieldList(values: FormValues, name: string): string[] {
-	const value = Object.hasOwn(values, name) ? values[name] : undefined;
-	if (value === undefined) return [];
-	return Array.isArray(value) ? value : [value];
-}
-
-/** A checkbox: ticked boxes post 'on', unticked ones post nothing. */
-export function isChecked(values: FormValues, name: string): boolean {
-	return field(values, name) === 'on';
 }
 
 /** Narrows a formAction result to its failure (Kit's isActionFailure does not keep the data type). */

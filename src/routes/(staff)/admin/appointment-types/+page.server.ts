@@ -1,6 +1,6 @@
 // Appointment types: searched and filtered by the URL.
 import { z } from 'zod';
-import { appointmentTypesCaller, servicesCaller } from './new/appointment-type-form';
+import { appointmentTypesCaller, servicesCaller } from './new/appointment-type-form.server';
 import type { PageServerLoad } from './$types';
 
 const query = z.object({

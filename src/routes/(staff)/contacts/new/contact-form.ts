@@ -3,7 +3,7 @@
 import { formatPhone } from '$lib/components/patients/phone';
 import { CONTACT_TYPES, type ContactType } from '$lib/schemas/patient-enums';
 import type { ContactView } from '$lib/server/contacts/contacts.service';
-import { field, type FormValues } from '$lib/server/web/forms';
+import { field, type FormValues } from '$lib/forms/values';
 
 export const CONTACT_FORM_FIELDS = [
 	'type',

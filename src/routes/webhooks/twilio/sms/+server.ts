@@ -2,7 +2,7 @@
 // with TwiML, so the confirmation goes back through Twilio to the same phone.
 import { text, type RequestHandler } from '@sveltejs/kit';
 import { handleInboundSms, twimlMessage } from '$lib/server/routing/twilio-webhooks';
-import { readTwilioRequest } from '../twilio-request';
+import { readTwilioRequest } from '../twilio-request.server';
 
 export const POST: RequestHandler = async (event) => {
 	const { params, isValid } = await readTwilioRequest(event);

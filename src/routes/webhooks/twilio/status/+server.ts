@@ -1,7 +1,7 @@
 // Delivery statuses of our SMS. Unsigned or wrongly signed requests get 403 and change nothing.
 import { text, type RequestHandler } from '@sveltejs/kit';
 import { handleStatusCallback } from '$lib/server/routing/twilio-webhooks';
-import { readTwilioRequest } from '../twilio-request';
+import { readTwilioRequest } from '../twilio-request.server';
 
 export const POST: RequestHandler = async (event) => {
 	const { params, isValid } = await readTwilioRequest(event);

@@ -6,7 +6,7 @@ import {
 	appointmentTypesCaller,
 	readAppointmentTypeForm,
 	serviceOptions
-} from '../new/appointment-type-form';
+} from '../new/appointment-type-form.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const RECORD_ID = /^\d{1,18}$/;

@@ -5,7 +5,7 @@ import {
 	emptyAppointmentTypeFormValues,
 	readAppointmentTypeForm,
 	serviceOptions
-} from './appointment-type-form';
+} from './appointment-type-form.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => ({

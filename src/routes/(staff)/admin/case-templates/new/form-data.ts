@@ -1,6 +1,6 @@
 // The case template form's fields <-> the service input, shared by the new and edit pages.
 import type { FieldErrors } from '$lib/server/errors';
-import { field, fieldList, isChecked, type FormValues } from '$lib/server/web/forms';
+import { field, fieldList, isChecked, type FormValues } from '$lib/forms/values';
 
 /** What the form shows: saved values, or what was typed when a save failed. */
 export interface TemplateFormValues {

@@ -8,7 +8,7 @@ import {
 	type EscalationPolicy,
 	type Priority
 } from '$lib/schemas/team';
-import { field, isChecked, type FormValues } from '$lib/server/web/forms';
+import { field, isChecked, type FormValues } from '$lib/forms/values';
 
 export const POLICY_FIELD = 'escalationPolicy';
 
