@@ -1,12 +1,13 @@
 // Staff sessions: created at sign-in, checked on every request, ended by sign-out, by an admin, by
 // deactivation, or by the idle (default 30 min) and absolute (default 12 h) time-outs.
+import type { InferKyselyDB } from '@mikro-orm/postgresql';
 import type { Em } from '../db/orm.ts';
 import { getConfig } from '../config.ts';
 import type { SessionUser } from './actor.ts';
 import { forgetSessions, sessionCache } from './session-cache.ts';
-import { Session } from './session.entity.ts';
+import { Session, type SessionSchema } from './session.entity.ts';
 import { hashToken, newToken } from './tokens.ts';
-import { User } from './user.entity.ts';
+import { User, type UserSchema } from './user.entity.ts';
 
 export interface SessionPolicy {
 	idleMinutes: number;
@@ -57,19 +58,32 @@ export interface ValidSession {
 	user: SessionUser;
 }
 
-interface SessionRow {
-	id: string;
-	last_seen_at: Date;
-	expires_at: Date;
-	ended_at: Date | null;
-	user_id: string;
-	kind: User['kind'];
-	name: string;
-	email: string;
-	roles: User['roles'];
-	is_active: boolean;
-	totp_enabled_at: Date | null;
+/** The tables the per-request session read joins, typed from their entities. */
+type SessionDb = InferKyselyDB<typeof SessionSchema | typeof UserSchema>;
+
+/** One plain read of a session and its user (see readSession): the row type is the compiler's. */
+function sessionQuery(em: Em, tokenHash: string) {
+	return em
+		.getKysely<SessionDb>()
+		.selectFrom('session as s')
+		.innerJoin('app_user as u', 'u.id', 's.user_id')
+		.select([
+			's.id',
+			's.last_seen_at',
+			's.expires_at',
+			's.ended_at',
+			'u.id as user_id',
+			'u.kind',
+			'u.name',
+			'u.email',
+			'u.roles',
+			'u.is_active',
+			'u.totp_enabled_at'
+		])
+		.where('s.token_hash', '=', tokenHash);
 }
+
+type SessionRow = NonNullable<Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirst']>>>;
 
 const rememberedSessions = sessionCache<SessionRow>();
 
@@ -90,13 +104,7 @@ export async function validateSession(
 	const tokenHash = hashToken(token);
 	let row = rememberedSessions.get(tokenHash);
 	if (!row) {
-		[row] = await em.execute<SessionRow[]>(
-			`select s.id::text as id, s.last_seen_at, s.expires_at, s.ended_at, u.id::text as user_id, u.kind, u.name,
-			        u.email, u.roles, u.is_active, u.totp_enabled_at
-			 from session s join app_user u on u.id = s.user_id
-			 where s.token_hash = ?`,
-			[tokenHash]
-		);
+		row = await sessionQuery(em, tokenHash).executeTakeFirst();
 		if (!row || row.ended_at) return null;
 		rememberedSessions.set(tokenHash, row);
 	}

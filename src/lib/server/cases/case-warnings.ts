@@ -1,13 +1,21 @@
 // The daily case-warnings job (issue 6, point 6): emails a case's practitioners once per threshold
 // (referral 30, 7 and 0 days before expiry; one and no appointments left). A `case_warning` row
 // per case and threshold, inserted in the same transaction as the emails, makes it never repeat.
-import { todayIn } from '../../time.ts';
+import type { InferKyselyDB } from '@mikro-orm/postgresql';
+import type { AppointmentSchema } from '../appointments/appointment.entity.ts';
+import type { UserSchema } from '../auth/user.entity.ts';
+import { addDays, todayIn } from '../../time.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
-import { Case, type CaseWarningKind } from './case.entity.ts';
+import { Case, type CaseSchema, type CaseWarningKind, type CaseWarningSchema } from './case.entity.ts';
 import { computeCaseUsage, reachedWarningThresholds } from './case.rules.ts';
 import { loadUsageAppointments } from './case-usage.rules.ts';
+
+/** The tables this job reads with plain column queries, typed from their entities. */
+type WarningsDb = InferKyselyDB<
+	typeof AppointmentSchema | typeof UserSchema | typeof CaseSchema | typeof CaseWarningSchema
+>;
 
 const SUBJECTS: Record<CaseWarningKind, string> = {
 	'referral-30': 'Referral expires in 30 days',
@@ -33,11 +41,16 @@ function sentence(kind: CaseWarningKind, expiresOn: string | null): string {
 
 /** The practitioners with appointments on the case; else those of its template's services. */
 async function recipientsOf(em: Em, caseId: string): Promise<{ id: string; name: string; email: string }[]> {
-	const fromAppointments = await em.execute<{ id: string; name: string; email: string }[]>(
-		`select distinct u.id, u.name, u.email from appointment a join app_user u on u.id = a.practitioner_id
-		 where a.case_id = ? and a.status <> 'cancelled' and u.is_active`,
-		[caseId]
-	);
+	const fromAppointments = await em
+		.getKysely<WarningsDb>()
+		.selectFrom('appointment as a')
+		.innerJoin('app_user as u', 'u.id', 'a.practitioner_id')
+		.select(['u.id', 'u.name', 'u.email'])
+		.distinct()
+		.where('a.case_id', '=', caseId)
+		.where('a.status', '<>', 'cancelled')
+		.where('u.is_active', '=', true)
+		.execute();
 	if (fromAppointments.length) return fromAppointments;
 	return em.execute<{ id: string; name: string; email: string }[]>(
 		`select distinct u.id, u.name, u.email from clinic_case c
@@ -68,22 +81,32 @@ export async function sendCaseWarnings(
 	for (;;) {
 		// Only open cases that could have reached a threshold: a referral within 30 days of expiry,
 		// or an appointment limit.
-		const rows = await em.execute<{ id: string }[]>(
-			`select c.id from clinic_case c
-			 where c.status = 'open' and c.id > ?
-			   and ((c.has_referral and c.referral_expires_on <= ?::date + 30) or c.limit_kind = 'appointments')
-			 order by c.id limit ?`,
-			[afterId, today, batchSize]
-		);
+		const rows = await em
+			.getKysely<WarningsDb>()
+			.selectFrom('clinic_case as c')
+			.select('c.id')
+			.where('c.status', '=', 'open')
+			.where('c.id', '>', afterId)
+			.where((eb) =>
+				eb.or([
+					eb.and([eb('c.has_referral', '=', true), eb('c.referral_expires_on', '<=', addDays(today, 30))]),
+					eb('c.limit_kind', '=', 'appointments')
+				])
+			)
+			.orderBy('c.id')
+			.limit(batchSize)
+			.execute();
 		if (!rows.length) break;
 		const ids = rows.map((r) => String(r.id));
 		afterId = ids[ids.length - 1]!;
 		const cases = await em.find(Case, { id: { $in: ids } }, { populate: ['patient'], refresh: true });
 		const usage = await loadUsageAppointments(em, ids);
-		const sent = await em.execute<{ case_id: string; kind: CaseWarningKind }[]>(
-			`select case_id, kind from case_warning where case_id in (${ids.map(() => '?').join(', ')})`,
-			ids
-		);
+		const sent = await em
+			.getKysely<WarningsDb>()
+			.selectFrom('case_warning')
+			.select(['case_id', 'kind'])
+			.where('case_id', 'in', ids)
+			.execute();
 		const already = new Set(sent.map((s) => `${s.case_id}:${s.kind}`));
 		for (const caseRow of cases) {
 			result.casesChecked += 1;

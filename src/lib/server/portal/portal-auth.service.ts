@@ -2,6 +2,7 @@
 // same channel; opening it starts a portal session (own cookie, own idle timeout), apart from any
 // staff session. The answer to a link request never says whether the address is known, nor takes
 // longer when it is: the request only enqueues a job, and the job looks for patients and sends.
+import type { InferKyselyDB } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { requestPortalLinkInput } from '../../schemas/portal.ts';
 import { toE164 } from '../../schemas/phone.ts';
@@ -15,12 +16,17 @@ import type { Em } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
-import { Patient } from '../patients/patient.entity.ts';
+import { Patient, type PatientSchema } from '../patients/patient.entity.ts';
 import { patientDisplayName } from '../patients/patient-name.rules.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { forgetSessions, sessionCache } from '../auth/session-cache.ts';
 import { portalLinkSendJob } from './portal-auth.jobs.ts';
-import { PortalLink, PortalSession, type PortalLinkPurpose } from './portal.entity.ts';
+import {
+	PortalLink,
+	PortalSession,
+	type PortalLinkPurpose,
+	type PortalSessionSchema
+} from './portal.entity.ts';
 
 export const SIGN_IN_LINK_MINUTES = 15;
 /** Per address and per IP, in a 15-minute window. */
@@ -302,19 +308,34 @@ export async function beginPortalSession(
 	});
 }
 
-interface PortalSessionRow {
-	id: string;
-	last_seen_at: Date;
-	expires_at: Date;
-	ended_at: Date | null;
-	patient_id: string;
-	first_name: string;
-	preferred_first_name: string | null;
-	last_name: string;
-	time_zone: string | null;
-	archived_at: Date | null;
-	deleted_at: Date | null;
+/** The tables the per-request portal session read joins, typed from their entities. */
+type PortalSessionDb = InferKyselyDB<typeof PortalSessionSchema | typeof PatientSchema>;
+
+/** One plain read of a portal session and its patient: the row type is the compiler's. */
+function portalSessionQuery(em: Em, tokenHash: string) {
+	return em
+		.getKysely<PortalSessionDb>()
+		.selectFrom('portal_session as s')
+		.innerJoin('patient as p', 'p.id', 's.patient_id')
+		.select([
+			's.id',
+			's.last_seen_at',
+			's.expires_at',
+			's.ended_at',
+			'p.id as patient_id',
+			'p.first_name',
+			'p.preferred_first_name',
+			'p.last_name',
+			'p.time_zone',
+			'p.archived_at',
+			'p.deleted_at'
+		])
+		.where('s.token_hash', '=', tokenHash);
 }
+
+type PortalSessionRow = NonNullable<
+	Awaited<ReturnType<ReturnType<typeof portalSessionQuery>['executeTakeFirst']>>
+>;
 
 const rememberedPortalSessions = sessionCache<PortalSessionRow>();
 
@@ -332,13 +353,7 @@ export async function validatePortalSession(
 	if (!row) {
 		// One plain query on every portal request (or none, for a session read in the last few
 		// seconds, see session-cache.ts): no entity hydration.
-		[row] = await em.execute<PortalSessionRow[]>(
-			`select s.id::text as id, s.last_seen_at, s.expires_at, s.ended_at, p.id::text as patient_id, p.first_name,
-			        p.preferred_first_name, p.last_name, p.time_zone, p.archived_at, p.deleted_at
-			 from portal_session s join patient p on p.id = s.patient_id
-			 where s.token_hash = ?`,
-			[tokenHash]
-		);
+		row = await portalSessionQuery(em, tokenHash).executeTakeFirst();
 		if (row && !row.ended_at) rememberedPortalSessions.set(tokenHash, row);
 	}
 	if (!row || row.ended_at) return null;
