@@ -134,3 +134,21 @@ export const matchingCasesInput = z.object({ patientId: recordId, bodyPartIds })
 
 export type CreateAppointmentInput = z.input<typeof createAppointmentInput>;
 export type FindAppointmentsInput = z.input<typeof findAppointmentsInput>;
+
+/**
+ * What the booking, reserve, approve and calendar forms offer: the output schema of
+ * `appointments.formOptions`, so the pages (and the slot fields they share) rely on these fields.
+ */
+export const appointmentFormOptionsOutput = z.object({
+	practitioners: z.array(z.object({ id: z.string(), name: z.string(), serviceIds: z.array(z.string()) })),
+	appointmentTypes: z.array(
+		z.object({
+			id: z.string(),
+			name: z.string(),
+			durationMinutes: z.number().int(),
+			priceCents: z.number().int(),
+			colour: z.string(),
+			serviceIds: z.array(z.string())
+		})
+	)
+});

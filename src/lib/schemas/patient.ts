@@ -200,3 +200,32 @@ export const findPatientsInput = z.object({
 	limit: z.number().int().min(1).max(100).default(25)
 });
 export type FindPatientsInput = z.input<typeof findPatientsInput>;
+
+/**
+ * A row of the patient lists: the output schema of `patients.find` and `findArchived`. The list
+ * page, the picker and the REST API rely on exactly these fields; the procedure answers nothing
+ * else (unknown keys are stripped), so a column added to the query cannot leak by accident.
+ */
+export const patientSummary = z.object({
+	id: z.string(),
+	title: z.string().nullable(),
+	firstName: z.string(),
+	lastName: z.string(),
+	preferredFirstName: z.string().nullable(),
+	pronouns: z.string().nullable(),
+	dateOfBirth: z.string().nullable(),
+	email: z.string().nullable(),
+	phoneNumbers: z.array(z.object({ phoneType: z.string(), number: z.string() })),
+	medicalAlertCount: z.number().int(),
+	archivedAt: z.date().nullable(),
+	createdAt: z.date(),
+	updatedAt: z.date()
+});
+export type PatientSummary = z.output<typeof patientSummary>;
+
+export const patientListOutput = z.object({
+	items: z.array(patientSummary),
+	total: z.number().int(),
+	nextCursor: z.string().nullable(),
+	prevCursor: z.string().nullable()
+});

@@ -1,5 +1,6 @@
 // Appointments (issue 6): every staff role books and manages appointments; the calendar lists them.
 import {
+	appointmentFormOptionsOutput,
 	appointmentIdInput,
 	cancelAppointmentInput,
 	createAppointmentInput,
@@ -33,7 +34,9 @@ export const appointmentsRouter = router({
 	get: staffProcedure
 		.input(appointmentIdInput)
 		.query(({ ctx, input }) => getAppointment(ctx.em, ctx.actor, input.id)),
-	formOptions: staffProcedure.query(({ ctx }) => appointmentFormOptions(ctx.em)),
+	formOptions: staffProcedure
+		.output(appointmentFormOptionsOutput)
+		.query(({ ctx }) => appointmentFormOptions(ctx.em)),
 	matchingCases: staffProcedure
 		.input(matchingCasesInput)
 		.query(({ ctx, input }) => findMatchingCases(ctx.em, ctx.actor, input)),

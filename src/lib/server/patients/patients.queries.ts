@@ -1,28 +1,12 @@
 // Patient lists: free-text search, Cliniko filters, sorting and keyset pagination with a total.
 // Plain SQL over indexed columns, because this is the hottest read in the product.
 import type { z } from 'zod';
-import type { findPatientsInput, PatientFilter, SortField } from '../../schemas/patient.ts';
+import type { findPatientsInput, PatientFilter, PatientSummary, SortField } from '../../schemas/patient.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError } from '../errors.ts';
 import { escapeLike, filterToSql } from './patient-filters.queries.ts';
 
 export type PatientListStatus = 'active' | 'archived';
-
-export interface PatientSummary {
-	id: string;
-	title: string | null;
-	firstName: string;
-	lastName: string;
-	preferredFirstName: string | null;
-	pronouns: string | null;
-	dateOfBirth: string | null;
-	email: string | null;
-	phoneNumbers: { phoneType: string; number: string }[];
-	medicalAlertCount: number;
-	archivedAt: Date | null;
-	createdAt: Date;
-	updatedAt: Date;
-}
 
 interface Row {
 	id: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
 	createPatientInput,
 	findPatientsInput,
+	patientListOutput,
 	recordId,
 	updatePatientInput
 } from '../../schemas/patient.ts';
@@ -29,9 +30,11 @@ const updateInput = updatePatientInput(country);
 export const patientsRouter = router({
 	find: patientProcedure
 		.input(findPatientsInput)
+		.output(patientListOutput)
 		.query(({ ctx, input }) => findPatients(ctx.em, 'active', input)),
 	findArchived: patientProcedure
 		.input(findPatientsInput)
+		.output(patientListOutput)
 		.query(({ ctx, input }) => findPatients(ctx.em, 'archived', input)),
 	findDeleted: patientProcedure
 		.input(
