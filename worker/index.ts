@@ -44,6 +44,8 @@ async function main(): Promise<void> {
 		},
 		'worker ready'
 	);
+	// Tell a launcher (npm start, start:worker) that the queues are being worked, whatever the log level.
+	process.send?.({ type: 'worker-ready' });
 
 	let stopping = false;
 	const stop = async (reason: string) => {

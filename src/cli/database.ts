@@ -48,21 +48,52 @@ export async function openDatabase(
 	};
 }
 
-export async function prepareDatabase(url: string): Promise<string[]> {
+/**
+ * The key of the session-level advisory lock every start-up holds while it migrates (and runs its
+ * first-start steps): when several web and worker processes start at once against one database,
+ * exactly one applies the migrations and the others wait, then find nothing left to apply.
+ */
+export const STARTUP_LOCK_KEY = 7_263_011_942;
+
+/**
+ * Brings the database's schema up to date: MikroORM migrations, then pg-boss's schema and queues,
+ * then `after` (the launcher's first-start steps), all under the start-up lock.
+ */
+export async function prepareDatabase(
+	url: string,
+	options: { after?: () => Promise<void>; onWait?: () => void } = {}
+): Promise<string[]> {
 	// Imported here, not above: loading the ORM and every entity takes a second or two, which the
 	// launcher spends while PostgreSQL starts (see start.ts) rather than before.
-	const [{ initOrm, migrate }, { installJobSchema }, { jobContracts }] = await Promise.all([
+	const [{ initOrm, migrate }, { installJobSchema }, { jobContracts }, { default: pg }] = await Promise.all([
 		import('../lib/server/app/orm.ts'),
 		import('../lib/server/jobs/boss.ts'),
-		import('../lib/server/app/jobs.ts')
+		import('../lib/server/app/jobs.ts'),
+		import('pg')
 	]);
-	// Quiet: the caller reports what was applied in one line, not two lines per migration.
-	const orm = await initOrm(url, { logger: () => undefined });
+	// The lock lives on a connection of its own, held until everything below is done (or this
+	// process dies, which releases it).
+	const lock = new pg.Client({ connectionString: url });
+	await lock.connect();
 	try {
-		const applied = await migrate(orm);
-		await installJobSchema(url, jobContracts);
-		return applied;
+		const [{ locked }] = (
+			await lock.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [STARTUP_LOCK_KEY])
+		).rows as [{ locked: boolean }];
+		if (!locked) {
+			options.onWait?.();
+			await lock.query('select pg_advisory_lock($1)', [STARTUP_LOCK_KEY]);
+		}
+		// Quiet: the caller reports what was applied in one line, not two lines per migration.
+		const orm = await initOrm(url, { logger: () => undefined });
+		try {
+			const applied = await migrate(orm);
+			await installJobSchema(url, jobContracts);
+			await options.after?.();
+			return applied;
+		} finally {
+			await orm.close(true);
+		}
 	} finally {
-		await orm.close(true);
+		await lock.end(); // ends the session, and with it the lock
 	}
 }

@@ -63,8 +63,22 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
 
 async function main(): Promise<number> {
 	const { values } = parseArgs({
-		options: { dev: { type: 'boolean', default: false }, demo: { type: 'boolean', default: false } }
+		options: {
+			dev: { type: 'boolean', default: false },
+			demo: { type: 'boolean', default: false },
+			/** One role of a fleet (`npm run start:web` / `start:worker`), against DATABASE_URL. */
+			only: { type: 'string' }
+		}
 	});
+	const only = values.only;
+	if (only !== undefined && only !== 'web' && only !== 'worker') {
+		say(`--only takes "web" or "worker", not "${only}".`);
+		return 1;
+	}
+	if (only && (values.dev || values.demo)) {
+		say(`npm run start:${only} runs the built app: it does not combine with --dev or --demo.`);
+		return 1;
+	}
 	// The demo keeps its own data unless told otherwise, so it never mixes with a real clinic's.
 	if (values.demo && !process.env.CASEBOOK_DATA_DIR && !process.env.DATABASE_URL) {
 		process.env.CASEBOOK_DATA_DIR = path.join('.data', 'demo');
@@ -80,7 +94,14 @@ async function main(): Promise<number> {
 		throw error;
 	}
 
-	const busy = await portProblem(config.HOST, config.PORT);
+	if (only && !config.DATABASE_URL) {
+		say(
+			`npm run start:${only} runs one process of a fleet against a shared PostgreSQL: set DATABASE_URL (npm start runs everything on one machine, with an embedded PostgreSQL).`
+		);
+		return 1;
+	}
+
+	const busy = only === 'worker' ? undefined : await portProblem(config.HOST, config.PORT);
 	if (busy) {
 		// Most often: Casebook itself, already running on this data dir. Say that rather than "port".
 		say((!config.DATABASE_URL && dataDirInUse(config.dataDir)) || busy);
@@ -88,10 +109,9 @@ async function main(): Promise<number> {
 	}
 
 	let db: OpenDatabase | undefined;
-	const processes: Supervised[] = [
-		{ name: 'web', restarts: [] },
-		{ name: 'worker', restarts: [] }
-	];
+	const processes: Supervised[] = (['web', 'worker'] as const)
+		.filter((name) => !only || name === only)
+		.map((name) => ({ name, restarts: [] }));
 	let shuttingDown: Promise<number> | undefined;
 
 	const shutdown = (code: number, reason: string): Promise<number> => {
@@ -139,22 +159,28 @@ async function main(): Promise<number> {
 			}
 		});
 		const [{ afterMigrateHooks }] = await loading;
-		const applied = await prepareDatabase(db.url);
+		const notices: string[] = [];
+		// Under the start-up lock: when a fleet starts at once, one process migrates and runs the
+		// first-start steps (first admin, demo data); the others wait and find them done.
+		const applied = await prepareDatabase(db.url, {
+			onWait: () => say('another Casebook process is migrating this database; waiting for it…'),
+			after: async () => {
+				for (const hook of afterMigrateHooks) {
+					await hook({
+						url: db!.url,
+						config,
+						demo: values.demo,
+						say,
+						announce: (lines) => notices.push('', ...lines)
+					});
+				}
+			}
+		});
 		say(
 			applied.length
 				? `applied ${applied.length} migration${applied.length === 1 ? '' : 's'} (latest: ${applied.at(-1)})`
 				: 'database schema is up to date'
 		);
-		const notices: string[] = [];
-		for (const hook of afterMigrateHooks) {
-			await hook({
-				url: db.url,
-				config,
-				demo: values.demo,
-				say,
-				announce: (lines) => notices.push('', ...lines)
-			});
-		}
 		// From here on a CLI command on the same data dir uses this database instead of refusing.
 		db.markReady({ appUrl: config.ORIGIN });
 
@@ -169,7 +195,7 @@ async function main(): Promise<number> {
 			BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '27M'
 		};
 
-		if (!values.dev) await buildIfNeeded(say);
+		if (!values.dev && only !== 'worker') await buildIfNeeded(say);
 
 		const commands: Record<string, string[]> = {
 			web: values.dev
@@ -178,9 +204,8 @@ async function main(): Promise<number> {
 			worker: [path.join(root, 'worker', 'index.ts')]
 		};
 
-		// The worker's "worker ready" line, so that the address is printed after it (when logged).
+		// The worker says it is ready (over IPC), so that the address is printed after its log lines.
 		let workerReady: () => void = () => undefined;
-		const workerLogsReady = ['info', 'debug', 'trace'].includes(config.LOG_LEVEL);
 		const workerIsReady = new Promise<void>((resolve) => (workerReady = resolve));
 
 		const launch = (p: Supervised) => {
@@ -192,9 +217,9 @@ async function main(): Promise<number> {
 				stdio: ['ignore', 'pipe', 'pipe', 'ipc']
 			});
 			p.child = child;
-			child.stdout!.on('data', (chunk: Buffer) => {
-				process.stdout.write(chunk);
-				if (p.name === 'worker' && chunk.includes('"worker ready"')) workerReady();
+			child.stdout!.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+			child.on('message', (message: { type?: string }) => {
+				if (message?.type === 'worker-ready') workerReady();
 			});
 			child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
 			child.on('error', (error) => say(`${p.name} could not be started: ${error.message}`));
@@ -213,9 +238,15 @@ async function main(): Promise<number> {
 		};
 		processes.forEach(launch);
 
+		if (only === 'worker') {
+			await Promise.race([workerIsReady, new Promise((r) => setTimeout(r, 30_000))]);
+			if (shuttingDown) return await shuttingDown;
+			frame(['Casebook worker is running   (Ctrl-C to stop)', ...notices]);
+			return await new Promise<number>(() => undefined);
+		}
 		const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 		const healthy = await waitForHealth(`http://${host}:${config.PORT}/healthz`, 60_000);
-		if (workerLogsReady) await Promise.race([workerIsReady, new Promise((r) => setTimeout(r, 10_000))]);
+		if (!only) await Promise.race([workerIsReady, new Promise((r) => setTimeout(r, 10_000))]);
 		if (shuttingDown) return await shuttingDown;
 		if (healthy) frame([`Casebook is running at ${config.ORIGIN}   (Ctrl-C to stop)`, ...notices]);
 		else
