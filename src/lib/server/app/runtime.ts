@@ -1,7 +1,10 @@
-// Start-up and shutdown of the web process's shared resources: the ORM and a send-only pg-boss.
+// Start-up and shutdown of the web process's shared resources: the ORM, a send-only pg-boss and the
+// database listener that hears from the other processes of a fleet.
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { PgBoss } from 'pg-boss';
 import { getConfig } from '../config.ts';
+import { forgetSessions, SESSIONS_CHANNEL } from '../auth/session-cache.ts';
+import { listenTo } from '../db/listen.ts';
 import { setOrm } from '../db/orm.ts';
 import { initOrm } from '../app/orm.ts';
 import { createBoss, setBoss } from '../jobs/boss.ts';
@@ -40,9 +43,15 @@ export function startWebRuntime() {
 		const boss = createBoss(config.DATABASE_URL, { supervise: false, schedule: false, migrate: false });
 		await boss.start();
 		setBoss(boss);
+		// Other web processes of a fleet announce ended sessions and deactivations: forget ours.
+		const listener = listenTo(config.DATABASE_URL, {
+			[SESSIONS_CHANNEL]: (from) => from !== String(process.pid) && forgetSessions()
+		});
+		await listener.ready;
 		process.once('sveltekit:shutdown', async (reason) => {
 			logger.info({ reason, inFlight }, 'web shutting down');
 			await drain(10_000);
+			await listener.close();
 			await boss.stop({ graceful: false }).catch(() => undefined);
 			await orm.close().catch(() => undefined);
 		});

@@ -3,9 +3,11 @@
 // most SESSION_CACHE_MS; the idle and absolute time-outs are still checked against the clock on every
 // request. Every way this process ends a session (sign-out, deactivation, password change) clears the
 // cache, and so does every flush that changes a user, a session, a patient or a portal session (roles,
-// two-factor, archive). A change made by another process, or by hand in the database, takes effect
-// within SESSION_CACHE_MS.
-import type { EventSubscriber, FlushEventArgs } from '@mikro-orm/postgresql';
+// two-factor, archive). Each of those also sends a NOTIFY on SESSIONS_CHANNEL, in the same
+// transaction: every web process of a fleet listens (app/runtime.ts) and forgets its sessions when
+// the change commits. A change made by hand in the database, or while a process's listener is
+// reconnecting, takes effect within SESSION_CACHE_MS.
+import type { EntityManager, EventSubscriber, FlushEventArgs } from '@mikro-orm/postgresql';
 
 export const SESSION_CACHE_MS = 5_000;
 /** A bound on memory: past it the cache starts over (a thousand sessions are many for a clinic). */
@@ -52,19 +54,34 @@ export function sessionCache<T>(): SessionCache<T> {
 	return cache;
 }
 
-/** Forgets every remembered session, staff and portal. */
+/** Forgets every remembered session, staff and portal, in this process only. */
 export function forgetSessions(): void {
 	for (const cache of caches) cache.clear();
+}
+
+/** The channel on which a process tells the others that sessions changed. */
+export const SESSIONS_CHANNEL = 'casebook_sessions';
+
+/**
+ * Sessions changed (ended, a user deactivated…): forgets them here, and tells every other process
+ * through a NOTIFY sent on `em`, so inside its transaction: delivered when it commits, never when it
+ * rolls back.
+ */
+export async function sessionsChanged(em: EntityManager): Promise<void> {
+	forgetSessions();
+	// The payload names the process: a listener may skip its own announcements.
+	await em.execute(`select pg_notify('${SESSIONS_CHANNEL}', ?)`, [String(process.pid)]);
 }
 
 const WATCHED = new Set(['User', 'Session', 'Patient', 'PortalSession']);
 
 /** Clears the caches when a flush writes a user, a session, a patient or a portal session. */
 export class SessionCacheInvalidator implements EventSubscriber {
-	afterFlush(args: FlushEventArgs): void {
+	async afterFlush(args: FlushEventArgs): Promise<void> {
 		const changesSessions = args.uow
 			.getChangeSets()
 			.some((changeSet) => WATCHED.has(changeSet.meta.className) || WATCHED.has(changeSet.meta.name ?? ''));
-		if (changesSessions) forgetSessions();
+		// After an implicit transaction has committed, or inside the caller's (delivered at its commit).
+		if (changesSessions) await sessionsChanged(args.em as EntityManager);
 	}
 }

@@ -4,7 +4,7 @@ import type { InferKyselyDB } from '@mikro-orm/postgresql';
 import type { Em } from '../db/orm.ts';
 import { getConfig } from '../config.ts';
 import type { SessionUser } from './actor.ts';
-import { forgetSessions, sessionCache } from './session-cache.ts';
+import { sessionCache, sessionsChanged } from './session-cache.ts';
 import { Session, type SessionSchema } from './session.entity.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { User, type UserSchema } from './user.entity.ts';
@@ -141,7 +141,7 @@ export async function validateSession(
 
 export async function endSession(em: Em, sessionId: string, reason: string, now = new Date()): Promise<void> {
 	await em.nativeUpdate(Session, { id: sessionId, endedAt: null }, { endedAt: now, endReason: reason });
-	forgetSessions();
+	await sessionsChanged(em);
 }
 
 /** Ends every live session of a user (optionally keeping one); returns how many ended. */
@@ -156,7 +156,7 @@ export async function endUserSessions(
 		{ user: userId, endedAt: null, ...(options.except ? { id: { $ne: options.except } } : {}) },
 		{ endedAt: options.now ?? new Date(), endReason: reason }
 	);
-	forgetSessions();
+	await sessionsChanged(em);
 	return ended;
 }
 

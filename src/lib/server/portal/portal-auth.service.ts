@@ -19,7 +19,7 @@ import { queueNotification } from '../notifications/notifications.service.ts';
 import { Patient, type PatientSchema } from '../patients/patient.entity.ts';
 import { patientDisplayName } from '../patients/patient-name.rules.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
-import { forgetSessions, sessionCache } from '../auth/session-cache.ts';
+import { sessionCache, sessionsChanged } from '../auth/session-cache.ts';
 import { portalLinkSendJob } from './portal-auth.jobs.ts';
 import {
 	PortalLink,
@@ -391,5 +391,5 @@ export async function validatePortalSession(
 
 export async function endPortalSession(em: Em, sessionId: string, reason: string, now = new Date()) {
 	await em.nativeUpdate(PortalSession, { id: sessionId, endedAt: null }, { endedAt: now, endReason: reason });
-	forgetSessions();
+	await sessionsChanged(em);
 }
