@@ -245,7 +245,9 @@ async function main(): Promise<number> {
 			return await new Promise<number>(() => undefined);
 		}
 		const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-		const healthy = await waitForHealth(`http://${host}:${config.PORT}/healthz`, 60_000);
+		// Alone (start:web), the web process answers for itself: the workers run elsewhere.
+		const healthPath = only === 'web' ? '/healthz?scope=web' : '/healthz';
+		const healthy = await waitForHealth(`http://${host}:${config.PORT}${healthPath}`, 60_000);
 		if (!only) await Promise.race([workerIsReady, new Promise((r) => setTimeout(r, 10_000))]);
 		if (shuttingDown) return await shuttingDown;
 		if (healthy) frame([`Casebook is running at ${config.ORIGIN}   (Ctrl-C to stop)`, ...notices]);
