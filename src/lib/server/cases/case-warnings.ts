@@ -1,6 +1,7 @@
 // The daily case-warnings job (issue 6, point 6): emails a case's practitioners once per threshold
 // (referral 30, 7 and 0 days before expiry; one and no appointments left). A `case_warning` row
 // per case and threshold, inserted in the same transaction as the emails, makes it never repeat.
+import { formatCalendarDate } from '../../format.ts';
 import { todayIn } from '../../time.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
@@ -21,9 +22,9 @@ function sentence(kind: CaseWarningKind, expiresOn: string | null): string {
 	switch (kind) {
 		case 'referral-30':
 		case 'referral-7':
-			return `The referral for this case expires on ${expiresOn}.`;
+			return `The referral for this case expires on ${formatCalendarDate(expiresOn)}.`;
 		case 'referral-0':
-			return `The referral for this case expired on ${expiresOn}. Ask the patient for a new referral before the next appointment.`;
+			return `The referral for this case expired on ${formatCalendarDate(expiresOn)}. Ask the patient for a new referral before the next appointment.`;
 		case 'appointments-1':
 			return 'This case has one appointment left.';
 		case 'appointments-0':
