@@ -35,6 +35,8 @@ export const load: LayoutServerLoad = async (event) => {
 		clinic: {
 			name: settings.clinicName,
 			timeZone: getConfig().CASEBOOK_TIME_ZONE,
+			/** Every page writes times on it (format.ts). */
+			clock: settings.clock,
 			country: getConfig().CASEBOOK_DEFAULT_COUNTRY
 		}
 	};

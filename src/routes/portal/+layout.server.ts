@@ -4,10 +4,12 @@ import { serverCaller } from '$lib/server/app/caller';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
-	const { clinicName } = await serverCaller(event).settings.clinic();
+	const { clinicName, clock } = await serverCaller(event).settings.clinic();
 	const patient = event.locals.patient;
 	return {
 		clinicName,
+		/** Portal pages write times on the clinic's clock (format.ts). */
+		clock,
 		patient: patient ? { name: patient.name, timeZone: patient.timeZone } : null
 	};
 };

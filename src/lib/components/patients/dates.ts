@@ -7,24 +7,10 @@ function parts(iso: string): [number, number, number] | null {
 }
 
 /** Today's date in `timeZone`, as 'YYYY-MM-DD'. */
-export function todayIn(timeZone: string, now: Date = new Date()): string {
-	const values = Object.fromEntries(
-		new Intl.DateTimeFormat('en-AU', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-			.formatToParts(now)
-			.map((p) => [p.type, p.value])
-	);
-	return `${values.year}-${values.month}-${values.day}`;
-}
+export { todayIn } from '../../time.ts';
 
-/** "26 May 2001". */
-export function formatCalendarDate(iso: string | null | undefined): string {
-	if (!iso) return '';
-	const p = parts(iso);
-	if (!p) return iso;
-	return new Intl.DateTimeFormat('en-AU', { timeZone: 'UTC', dateStyle: 'medium' }).format(
-		new Date(Date.UTC(p[0], p[1] - 1, p[2]))
-	);
-}
+/** "26 May 2001" (the one formatter, $lib/format). */
+export { formatCalendarDate } from '../../format.ts';
 
 /** Whole months from `dateOfBirth` to `today` (both 'YYYY-MM-DD'); null if either is not a date. */
 export function ageInMonths(dateOfBirth: string, today: string): number | null {

@@ -117,7 +117,7 @@ export function detailGroups(patient: PatientView, context: DetailContext): Deta
 					label: 'Privacy policy',
 					value: privacyPolicyLabel(patient.acceptedPrivacyPolicy),
 					note: patient.privacyPolicyAnsweredAt
-						? `answered ${formatDate(patient.privacyPolicyAnsweredAt, context.timeZone)}`
+						? `answered ${formatDate(patient.privacyPolicyAnsweredAt, context)}`
 						: undefined
 				},
 				{ label: 'Email marketing', value: patient.acceptedEmailMarketing ? 'Accepted' : 'Not accepted' },

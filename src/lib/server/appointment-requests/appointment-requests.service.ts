@@ -10,7 +10,7 @@ import {
 	type ApproveRequestInput,
 	type RequestStatus
 } from '../../schemas/portal.ts';
-import { formatDateTime } from '../../format.ts';
+import { formatDateTime, formatWeekdayDateTime, type DateTimeFormat } from '../../format.ts';
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
 import { Appointment } from '../appointments/appointment.entity.ts';
 import { bookOnCase } from '../appointments/appointments.service.ts';
@@ -240,9 +240,9 @@ export async function declineRequest(
 	});
 }
 
-function windowsText(request: RequestView, timeZone: string): string {
+function windowsText(request: RequestView, format: DateTimeFormat): string {
 	return request.windows
-		.map((w) => `- ${formatDateTime(w.startsAt, timeZone)} to ${formatDateTime(w.endsAt, timeZone)}`)
+		.map((w) => `- ${formatDateTime(w.startsAt, format)} to ${formatDateTime(w.endsAt, format)}`)
 		.join('\n');
 }
 
@@ -275,7 +275,7 @@ export async function notifyForRequest(
 					recipient: user.email,
 					purpose: `appointment-request:${request.id}:created:${user.id}`,
 					subject: `Appointment request from ${view.patient.name}: ${view.appointmentType.name}`,
-					body: `${view.patient.name} asked for ${view.appointmentType.name} (${view.durationMinutes} min) on the case “${view.case.name}”.\n\nPreferred times (${config.CASEBOOK_TIME_ZONE}):\n${windowsText(view, config.CASEBOOK_TIME_ZONE)}${view.note ? `\n\nNote: ${view.note}` : ''}\n\nReview it: ${config.ORIGIN}/requests/${request.id}`,
+					body: `${view.patient.name} asked for ${view.appointmentType.name} (${view.durationMinutes} min) on the case “${view.case.name}”.\n\nPreferred times (${config.CASEBOOK_TIME_ZONE}):\n${windowsText(view, { timeZone: config.CASEBOOK_TIME_ZONE, clock: settings.clock })}${view.note ? `\n\nNote: ${view.note}` : ''}\n\nReview it: ${config.ORIGIN}/requests/${request.id}`,
 					related: { type: 'appointment_request', id: request.id }
 				});
 				if (result.isNew) queued += 1;
@@ -285,13 +285,14 @@ export async function notifyForRequest(
 		if (request.status !== 'approved' && request.status !== 'declined') return 0;
 		const patient = request.patient as Patient;
 		if (patient.reminderType === 'None') return 0;
-		const timeZone = patient.timeZone || config.CASEBOOK_TIME_ZONE;
+		// The patient's own zone, on the clinic's clock, with the weekday (as in the portal).
+		const format = { timeZone: patient.timeZone || config.CASEBOOK_TIME_ZONE, clock: settings.clock };
 		const first = patient.preferredFirstName || patient.firstName;
 		const appointment = view.appointment;
 		for (const { channel, recipient } of reservationChannels(patient)) {
 			const approved = request.status === 'approved' && appointment;
 			const text = approved
-				? `${settings.clinicName}: your ${view.appointmentType.name} with ${appointment.practitioner} is booked for ${formatDateTime(appointment.startsAt, timeZone)}. See it in your portal: ${config.ORIGIN}/portal`
+				? `${settings.clinicName}: your ${view.appointmentType.name} with ${appointment.practitioner} is booked for ${formatWeekdayDateTime(appointment.startsAt, format)}. See it in your portal: ${config.ORIGIN}/portal`
 				: `${settings.clinicName}: we could not book the ${view.appointmentType.name} you asked for. ${view.declineReason ?? ''} See your portal: ${config.ORIGIN}/portal`;
 			const result = await queueNotification(tx, {
 				channel,
@@ -300,7 +301,7 @@ export async function notifyForRequest(
 				subject:
 					channel === 'email'
 						? approved
-							? `Your appointment is booked: ${formatDateTime(appointment.startsAt, timeZone)}`
+							? `Your appointment is booked: ${formatWeekdayDateTime(appointment.startsAt, format)}`
 							: `About your appointment request`
 						: null,
 				body: channel === 'email' ? `Hello ${first},\n\n${text}` : text,

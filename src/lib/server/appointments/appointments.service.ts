@@ -50,11 +50,21 @@ export interface AppointmentCaseRef {
 	isOverAmount: boolean;
 }
 
+/** The service an appointment is given under: its colour is the appointment's in the calendar. */
+export interface AppointmentServiceRef {
+	id: string;
+	name: string;
+	colour: string;
+}
+
 export interface AppointmentView {
 	id: string;
-	patient: { id: string; name: string };
+	/** `appointmentNotes`: the patient record's notes meant for every appointment of theirs. */
+	patient: { id: string; name: string; appointmentNotes: string | null };
 	practitioner: { id: string; name: string };
 	appointmentType: { id: string; name: string; colour: string; priceCents: number };
+	/** Null for a type that belongs to no service (the calendar then uses the type's colour). */
+	service: AppointmentServiceRef | null;
 	startsAt: Date;
 	endsAt: Date;
 	durationMinutes: number;
@@ -142,10 +152,51 @@ async function caseRefs(
 	return refs;
 }
 
-function toView(a: Appointment, caseRef: AppointmentCaseRef | null): AppointmentView {
+/**
+ * The service of each appointment: of its type's services, the one its practitioner provides (an
+ * active one first, then by name); a type whose services the practitioner does not provide gives
+ * its first service. Two statements for any number of appointments.
+ */
+async function serviceRefs(em: Em, appointments: Appointment[]): Promise<Map<string, AppointmentServiceRef>> {
+	const refs = new Map<string, AppointmentServiceRef>();
+	const typeIds = [...new Set(appointments.map((a) => a.appointmentType.id))];
+	if (!typeIds.length) return refs;
+	const practitionerIds = [...new Set(appointments.map((a) => a.practitioner.id))];
+	// One after the other: inside a transaction both go down the same connection anyway.
+	const typeServices = await em.execute<{ type_id: string; id: string; name: string; colour: string }[]>(
+		`select ats.appointment_type_id as type_id, s.id, s.name, s.colour
+			 from appointment_type_service ats join service s on s.id = ats.service_id
+			 where ats.appointment_type_id in (${typeIds.map(() => '?').join(', ')})
+			 order by s.is_active desc, lower(s.name), s.id`,
+		typeIds
+	);
+	const provided = await em.execute<{ service_id: string; user_id: string }[]>(
+		`select service_id, user_id from practitioner_service
+			 where user_id in (${practitionerIds.map(() => '?').join(', ')})`,
+		practitionerIds
+	);
+	const provides = new Set(provided.map((r) => `${r.user_id}:${r.service_id}`));
+	for (const a of appointments) {
+		const candidates = typeServices.filter((s) => String(s.type_id) === a.appointmentType.id);
+		const chosen =
+			candidates.find((s) => provides.has(`${a.practitioner.id}:${s.id}`)) ?? candidates[0] ?? null;
+		if (chosen) refs.set(a.id, { id: String(chosen.id), name: chosen.name, colour: chosen.colour });
+	}
+	return refs;
+}
+
+function toView(
+	a: Appointment,
+	caseRef: AppointmentCaseRef | null,
+	service: AppointmentServiceRef | null
+): AppointmentView {
 	return {
 		id: a.id,
-		patient: { id: a.patient.id, name: patientDisplayName(a.patient) },
+		patient: {
+			id: a.patient.id,
+			name: patientDisplayName(a.patient),
+			appointmentNotes: a.patient.appointmentNotes ?? null
+		},
 		practitioner: { id: a.practitioner.id, name: a.practitioner.name },
 		appointmentType: {
 			id: a.appointmentType.id,
@@ -153,6 +204,7 @@ function toView(a: Appointment, caseRef: AppointmentCaseRef | null): Appointment
 			colour: a.appointmentType.colour,
 			priceCents: a.appointmentType.priceCents
 		},
+		service,
 		startsAt: a.startsAt,
 		endsAt: a.endsAt,
 		durationMinutes: Math.round((a.endsAt.getTime() - a.startsAt.getTime()) / 60_000),
@@ -172,7 +224,8 @@ function toView(a: Appointment, caseRef: AppointmentCaseRef | null): Appointment
 async function viewOf(em: Em, actor: Actor, appointment: Appointment): Promise<AppointmentView> {
 	await em.populate(appointment, POPULATE, { refresh: true });
 	const refs = await caseRefs(em, actor, [appointment]);
-	return toView(appointment, refs.get(appointment.id) ?? null);
+	const services = await serviceRefs(em, [appointment]);
+	return toView(appointment, refs.get(appointment.id) ?? null, services.get(appointment.id) ?? null);
 }
 
 /** Soft warnings after a change: the amount cap is allowed to be passed, but never silently. */
@@ -242,7 +295,8 @@ export async function findAppointments(
 		{ populate: POPULATE, orderBy: { startsAt: 'asc', id: 'asc' }, limit: 2000 }
 	);
 	const refs = await caseRefs(em, actor, appointments);
-	return appointments.map((a) => toView(a, refs.get(a.id) ?? null));
+	const services = await serviceRefs(em, appointments);
+	return appointments.map((a) => toView(a, refs.get(a.id) ?? null, services.get(a.id) ?? null));
 }
 
 export async function getAppointment(em: Em, actor: Actor, id: string): Promise<AppointmentView> {
@@ -254,7 +308,8 @@ export async function getAppointment(em: Em, actor: Actor, id: string): Promise<
 			recordId: appointment.id
 		});
 		const refs = await caseRefs(tx, actor, [appointment]);
-		return toView(appointment, refs.get(appointment.id) ?? null);
+		const services = await serviceRefs(tx, [appointment]);
+		return toView(appointment, refs.get(appointment.id) ?? null, services.get(appointment.id) ?? null);
 	});
 }
 

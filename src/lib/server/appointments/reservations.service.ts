@@ -5,7 +5,7 @@
 import { raw } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import { reserveAppointmentInput, type ReserveAppointmentInput } from '../../schemas/portal.ts';
-import { formatDateTime } from '../../format.ts';
+import { formatWeekdayDateTime } from '../../format.ts';
 import { AppointmentType } from '../appointment-types/appointment-type.entity.ts';
 import { reservationExpireJob } from '../appointment-requests/appointment-request.jobs.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -82,9 +82,10 @@ export async function reserveAppointment(
 			notes: input.notes
 		});
 		const view = await appointmentView(tx, actor, appointment);
-		const timeZone = patient.timeZone || getConfig().CASEBOOK_TIME_ZONE;
-		const when = formatDateTime(view.startsAt, timeZone);
-		const until = formatDateTime(expiresAt, timeZone);
+		// The patient's own zone, on the clinic's clock, with the weekday (as in the portal).
+		const format = { timeZone: patient.timeZone || getConfig().CASEBOOK_TIME_ZONE, clock: settings.clock };
+		const when = formatWeekdayDateTime(view.startsAt, format);
+		const until = formatWeekdayDateTime(expiresAt, format);
 		for (const { channel, recipient } of channels) {
 			await issuePortalLink(tx, {
 				patient,

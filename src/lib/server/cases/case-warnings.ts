@@ -4,6 +4,7 @@
 import type { InferKyselyDB } from '@mikro-orm/postgresql';
 import type { AppointmentSchema } from '../appointments/appointment.entity.ts';
 import type { UserSchema } from '../auth/user.entity.ts';
+import { formatCalendarDate } from '../../format.ts';
 import { addDays, todayIn } from '../../time.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
@@ -29,9 +30,9 @@ function sentence(kind: CaseWarningKind, expiresOn: string | null): string {
 	switch (kind) {
 		case 'referral-30':
 		case 'referral-7':
-			return `The referral for this case expires on ${expiresOn}.`;
+			return `The referral for this case expires on ${formatCalendarDate(expiresOn)}.`;
 		case 'referral-0':
-			return `The referral for this case expired on ${expiresOn}. Ask the patient for a new referral before the next appointment.`;
+			return `The referral for this case expired on ${formatCalendarDate(expiresOn)}. Ask the patient for a new referral before the next appointment.`;
 		case 'appointments-1':
 			return 'This case has one appointment left.';
 		case 'appointments-0':

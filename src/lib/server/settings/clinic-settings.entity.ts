@@ -1,5 +1,6 @@
 // Clinic-wide settings an admin changes in the app (one row, id 1).
 import { defineEntity, p } from '@mikro-orm/postgresql';
+import { CLOCKS } from '../../format.ts';
 
 const ClinicSettingsSchema = defineEntity({
 	name: 'ClinicSettings',
@@ -8,6 +9,8 @@ const ClinicSettingsSchema = defineEntity({
 		id: p.integer().primary().autoincrement(false),
 		clinicName: p.string().length(120).default('Casebook Clinic'),
 		requireTwoFactor: p.boolean().default(false),
+		/** How every page, email and SMS writes times: "2:30 pm" or "14:30". */
+		clock: p.enum(CLOCKS).default('12h'),
 		updatedAt: p
 			.datetime()
 			.onCreate(() => new Date())

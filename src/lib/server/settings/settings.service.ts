@@ -3,11 +3,14 @@ import type { Em } from '../db/orm.ts';
 import { recordAudit, changedFields } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { assertVersion } from '../db/versioning.ts';
+import type { Clock } from '../../format.ts';
 import { ClinicSettings } from './clinic-settings.entity.ts';
 
 export interface ClinicSettingsView {
 	clinicName: string;
 	requireTwoFactor: boolean;
+	/** How times are written everywhere (pages, emails, SMS): "2:30 pm" or "14:30". */
+	clock: Clock;
 	version: number;
 }
 
@@ -18,6 +21,7 @@ function view(settings: ClinicSettings): ClinicSettingsView {
 	return {
 		clinicName: settings.clinicName,
 		requireTwoFactor: settings.requireTwoFactor,
+		clock: settings.clock,
 		version: settings.version
 	};
 }
@@ -35,7 +39,7 @@ export async function getClinicSettings(
 export async function updateClinicSettings(
 	em: Em,
 	actor: Actor,
-	input: { clinicName: string; requireTwoFactor: boolean; version: number }
+	input: { clinicName: string; requireTwoFactor: boolean; clock: Clock; version: number }
 ): Promise<ClinicSettingsView> {
 	const updated = await em.transactional(async (tx) => {
 		const settings = await tx.findOneOrFail(ClinicSettings, { id: 1 });
@@ -43,9 +47,10 @@ export async function updateClinicSettings(
 		const before = view(settings);
 		settings.clinicName = input.clinicName;
 		settings.requireTwoFactor = input.requireTwoFactor;
+		settings.clock = input.clock;
 		const fields = changedFields(
-			{ clinicName: before.clinicName, requireTwoFactor: before.requireTwoFactor },
-			{ clinicName: input.clinicName, requireTwoFactor: input.requireTwoFactor }
+			{ clinicName: before.clinicName, requireTwoFactor: before.requireTwoFactor, clock: before.clock },
+			{ clinicName: input.clinicName, requireTwoFactor: input.requireTwoFactor, clock: input.clock }
 		);
 		recordAudit(tx, actor, {
 			action: 'settings.update',

@@ -1,7 +1,14 @@
-// How an appointment reads in words, in the clinic's time zone: the calendar's block labels, the
-// list on small screens and the appointment page share these, so they always say the same thing.
+// How an appointment reads in words, in the clinic's time zone and on its clock (through
+// $lib/format): the calendar's block labels, the list on small screens and the appointment page
+// share these, so they always say the same thing.
 import { APPOINTMENT_STATUS_LABELS, type AppointmentStatus } from '$lib/schemas/appointment';
-import { instantToZoned } from '$lib/time';
+import {
+	formatCalendarDate,
+	formatDateRange,
+	formatShortDay,
+	formatTimeRange,
+	type DateTimeFormat
+} from '$lib/format';
 
 const money = new Intl.NumberFormat('en-AU', { style: 'currency', currency: 'AUD' });
 
@@ -19,7 +26,7 @@ export interface CaseBadgeSource {
 }
 
 export interface AppointmentTextSource {
-	patient: { name: string };
+	patient: { name: string; appointmentNotes?: string | null };
 	practitioner: { name: string };
 	appointmentType: { name: string };
 	startsAt: Date;
@@ -42,50 +49,49 @@ export function caseBadge(ref: CaseBadgeSource): string {
 	return usage ? `${ref.name} · ${usage}` : ref.name;
 }
 
-/** "10:30–11:15" in the clinic's time zone. */
-export function timeRange(startsAt: Date, endsAt: Date, timeZone: string): string {
-	return `${instantToZoned(startsAt, timeZone).time}–${instantToZoned(endsAt, timeZone).time}`;
+/** Where and how times are written: the clinic's zone and clock (layout data `clinic`). */
+export type ClinicClock = Pick<DateTimeFormat, 'timeZone' | 'clock'>;
+
+/** "10:30–11:15 am" / "10:30–11:15" in the clinic's time zone, on its clock. */
+export function timeRange(startsAt: Date, endsAt: Date, format: ClinicClock): string {
+	return formatTimeRange(startsAt, endsAt, format);
 }
 
-/** "10:30–11:15 Jane Citizen, Initial consultation, with Priya Shah, Booked, case Knee · 3 of 10". */
-export function appointmentLabel(a: AppointmentTextSource, timeZone: string): string {
+/** The patient record's appointment notes, shortened for a label or a tooltip (the page has them all). */
+export function notesExcerpt(notes: string | null | undefined, max = 200): string | null {
+	const text = notes?.replace(/\s+/g, ' ').trim();
+	if (!text) return null;
+	return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * "10:30–11:15 am Jane Citizen, Initial consultation, with Priya Shah, Completed, case Knee · 3 of 10,
+ * appointment notes: Prefers the ground-floor room".
+ */
+export function appointmentLabel(a: AppointmentTextSource, format: ClinicClock): string {
 	const parts = [
-		`${timeRange(a.startsAt, a.endsAt, timeZone)} ${a.patient.name}`,
+		`${timeRange(a.startsAt, a.endsAt, format)} ${a.patient.name}`,
 		a.appointmentType.name,
 		`with ${a.practitioner.name}`,
 		APPOINTMENT_STATUS_LABELS[a.status]
 	];
 	if (a.case) parts.push(`case ${caseBadge(a.case)}`);
+	const notes = notesExcerpt(a.patient.appointmentNotes);
+	if (notes) parts.push(`appointment notes: ${notes}`);
 	return parts.join(', ');
 }
 
 /** "Monday 23 November 2026" for a calendar date ('YYYY-MM-DD'), never shifted by a time zone. */
 export function longDate(date: string): string {
-	return new Intl.DateTimeFormat('en-AU', {
-		timeZone: 'UTC',
-		weekday: 'long',
-		day: 'numeric',
-		month: 'long',
-		year: 'numeric'
-	}).format(new Date(`${date}T00:00:00Z`));
+	return formatCalendarDate(date, { weekday: true, long: true });
 }
 
 /** "Mon 23 Nov". */
 export function shortDate(date: string): string {
-	return new Intl.DateTimeFormat('en-AU', {
-		timeZone: 'UTC',
-		weekday: 'short',
-		day: 'numeric',
-		month: 'short'
-	}).format(new Date(`${date}T00:00:00Z`));
+	return formatShortDay(date);
 }
 
 /** "23 – 29 Nov 2026" (or across months / years). */
 export function weekRange(first: string, last: string): string {
-	return new Intl.DateTimeFormat('en-AU', {
-		timeZone: 'UTC',
-		day: 'numeric',
-		month: 'short',
-		year: 'numeric'
-	}).formatRange(new Date(`${first}T00:00:00Z`), new Date(`${last}T00:00:00Z`));
+	return formatDateRange(first, last);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { zonedToInstant } from '$lib/time';
 import { appointmentLabel, caseBadge } from './appointment-text';
 import {
+	blockColour,
 	hourRange,
 	nextQuarterHour,
 	parseLocalDateTime,
@@ -125,8 +126,11 @@ describe('labels', () => {
 		case: null
 	};
 
-	it('reads the whole appointment', () => {
-		expect(appointmentLabel(appointment, SYDNEY)).toBe(
+	it("reads the whole appointment, on the clinic's clock", () => {
+		expect(appointmentLabel(appointment, { timeZone: SYDNEY, clock: '12h' })).toBe(
+			'10:30–11:15 am Jane Citizen, Initial consultation, with Dr Smith, Booked'
+		);
+		expect(appointmentLabel(appointment, { timeZone: SYDNEY, clock: '24h' })).toBe(
 			'10:30–11:15 Jane Citizen, Initial consultation, with Dr Smith, Booked'
 		);
 	});
@@ -135,6 +139,30 @@ describe('labels', () => {
 		const ref = { name: 'Knee', number: 3, of: 10, amountLeftCents: null, isOverAmount: false };
 		expect(caseBadge(ref)).toBe('Knee · 3 of 10');
 		expect(caseBadge({ ...ref, of: null, amountLeftCents: 12_000 })).toBe('Knee · $120.00 left');
-		expect(appointmentLabel({ ...appointment, case: ref }, SYDNEY)).toMatch(/, case Knee · 3 of 10$/);
+		expect(appointmentLabel({ ...appointment, case: ref }, { timeZone: SYDNEY, clock: '24h' })).toMatch(
+			/, case Knee · 3 of 10$/
+		);
+	});
+
+	it("ends with the patient record's appointment notes, on one line and shortened", () => {
+		const notes = `Wheelchair access:\nuse the side entrance. ${'x'.repeat(300)}`;
+		const label = appointmentLabel(
+			{ ...appointment, status: 'completed', patient: { name: 'Jane Citizen', appointmentNotes: notes } },
+			{ timeZone: SYDNEY, clock: '24h' }
+		);
+		expect(label).toMatch(/, Completed, appointment notes: Wheelchair access: use the side entrance\. x+…$/);
+		expect(label.length).toBeLessThan(300);
+	});
+});
+
+describe('block colour', () => {
+	it('is the service colour, as Admin → Services says, not the appointment type colour', () => {
+		expect(blockColour({ service: { colour: '#7c3aed' }, appointmentType: { colour: '#0284c7' } })).toBe(
+			'#7c3aed'
+		);
+	});
+
+	it('falls back to the type colour for a type that belongs to no service', () => {
+		expect(blockColour({ service: null, appointmentType: { colour: '#0284c7' } })).toBe('#0284c7');
 	});
 });

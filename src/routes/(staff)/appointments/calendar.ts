@@ -125,3 +125,17 @@ export function nextQuarterHour(now: Date, timeZone: string): { date: string; ti
 	if (minute >= 1440) return { date: addDays(zoned.date, 1), time: '00:00' };
 	return { date: zoned.date, time: clockTime(minute) };
 }
+
+/** A block shorter than this (in minutes) has room for one line: the status first, then the rest. */
+export const SHORT_BLOCK_MINUTES = 30;
+
+/**
+ * An appointment's colour in the calendar: its service's, as Admin → Services promises; a type that
+ * belongs to no service keeps its own colour.
+ */
+export function blockColour(a: {
+	service: { colour: string } | null;
+	appointmentType: { colour: string };
+}): string {
+	return a.service?.colour ?? a.appointmentType.colour;
+}
