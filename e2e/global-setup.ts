@@ -1,11 +1,14 @@
 // e2e: build and start the real product (`npm start`'s launcher: web + worker + embedded PostgreSQL)
-// on a throwaway data dir and a free port, then hand its URL to the browser tests.
+// on a throwaway data dir and a free port, then hand its URL to the browser tests. Email goes to
+// the outbox; SMS go through the real twilio SDK to a local Twilio stand-in, so a spec can report
+// their delivery the way Twilio does (a status callback signed with the auth token it is given).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, removeAbandonedTestClusters, removeEmbeddedData } from '../db/embedded.ts';
+import { startTwilioStandin } from '../src/lib/server/testing/twilio-standin.ts';
 import { findChromium } from './browser.ts';
 
 declare module 'vitest' {
@@ -13,6 +16,8 @@ declare module 'vitest' {
 		baseUrl: string;
 		e2eDataDir: string;
 		e2eLogPath: string;
+		/** Signs Twilio status callbacks to the app (e2e/twilio.ts). */
+		twilioAuthToken: string;
 	}
 }
 
@@ -23,6 +28,7 @@ export default async function setup(project: TestProject) {
 	// Private (mode 0700) like a person's folder: the launcher copes with that by itself as root.
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-e2e-'));
 	const port = await freePort();
+	const sms = await startTwilioStandin();
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const logPath = path.join(dataDir, 'app.log');
 	const log = fs.openSync(logPath, 'a');
@@ -36,8 +42,11 @@ export default async function setup(project: TestProject) {
 			ORIGIN: baseUrl,
 			DATABASE_URL: '',
 			SMTP_URL: '',
-			TWILIO_ACCOUNT_SID: '',
-			TWILIO_AUTH_TOKEN: '',
+			TWILIO_ACCOUNT_SID: sms.accountSid,
+			TWILIO_AUTH_TOKEN: sms.authToken,
+			TWILIO_FROM: sms.from,
+			TWILIO_MESSAGING_SERVICE_SID: '',
+			TWILIO_API_URL: sms.url,
 			LOG_LEVEL: 'warn'
 		},
 		stdio: ['ignore', log, log]
@@ -61,6 +70,7 @@ export default async function setup(project: TestProject) {
 	if (!healthy) {
 		child.kill('SIGTERM');
 		await exited;
+		await sms.close();
 		throw new Error(
 			`Casebook did not become healthy for e2e:\n${fs.readFileSync(logPath, 'utf8').slice(-4000)}`
 		);
@@ -68,12 +78,14 @@ export default async function setup(project: TestProject) {
 	project.provide('baseUrl', baseUrl);
 	project.provide('e2eDataDir', dataDir);
 	project.provide('e2eLogPath', logPath);
+	project.provide('twilioAuthToken', sms.authToken);
 
 	return async () => {
 		child.kill('SIGTERM');
 		const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
 		await exited;
 		clearTimeout(timer);
+		await sms.close();
 		fs.closeSync(log);
 		if (process.env.KEEP_E2E_DATA !== '1') removeEmbeddedData(dataDir);
 	};

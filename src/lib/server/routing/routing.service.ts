@@ -33,6 +33,12 @@ import { loadVisibleCase } from '../cases/case-access.queries.ts';
 import { CaseEvent, CaseTeam } from './routing.entity.ts';
 import { Case } from '../cases/case.entity.ts';
 import { pagePurpose } from './paging.service.ts';
+import {
+	PAGING_TRAIL_COLUMNS,
+	toPagingTrail,
+	type PagingTrail,
+	type PagingTrailRow
+} from './paging-trail.queries.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The escalation job
@@ -564,9 +570,11 @@ export interface InboxItem {
 	acknowledgedBy: string | null;
 	/** When the next escalation step fires, if the case is still unactioned. */
 	nextEscalationAt: Date | null;
+	/** Who was paged, when, by which channel, and whether it was delivered. */
+	paging: PagingTrail;
 }
 
-interface InboxRow {
+interface InboxRow extends PagingTrailRow {
 	id: string;
 	name: string;
 	priority: Priority | null;
@@ -622,7 +630,8 @@ const INBOX_COLUMNS = `c.id::text as id, c.name, c.priority, c.status, c.sent_at
 	coalesce((select json_agg(json_build_object('id', t.id::text, 'name', t.name, 'policy', ct.policy))
 		from case_team ct join team t on t.id = ct.team_id where ct.case_id = c.id), '[]') as teams,
 	coalesce((select json_agg(json_build_object('teamId', f.team_id::text, 'round', f.round, 'stepIndex', f.step_index))
-		from case_escalation_step f where f.case_id = c.id and f.generation = c.escalation_generation), '[]') as fired`;
+		from case_escalation_step f where f.case_id = c.id and f.generation = c.escalation_generation), '[]') as fired,
+	${PAGING_TRAIL_COLUMNS}`;
 
 const INBOX_JOINS = `left join patient p on p.id = c.patient_id
 	left join app_user s on s.id = c.sender_id
@@ -642,7 +651,8 @@ function toInboxItem(row: InboxRow): InboxItem {
 		sentAt: new Date(row.sent_at),
 		acknowledgedAt: row.acknowledged_at ? new Date(row.acknowledged_at) : null,
 		acknowledgedBy: row.acknowledged_by_name,
-		nextEscalationAt: nextEscalationAt(row)
+		nextEscalationAt: nextEscalationAt(row),
+		paging: toPagingTrail(row)
 	};
 }
 

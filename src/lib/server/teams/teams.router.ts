@@ -1,5 +1,5 @@
 // Teams (issue 7): admins manage them; members see their own; anyone who may send a case sees
-// which teams they can send to.
+// which teams they can send to; every member of staff may browse them (the Teams page, issue 18).
 import {
 	createTeamInput,
 	findTeamsInput,
@@ -21,9 +21,12 @@ import {
 	updateTeam,
 	updateTeamPolicy
 } from './teams.service.ts';
+import { findTeamDirectory } from './teams.queries.ts';
 
 export const teamsRouter = router({
 	find: staffProcedure.input(findTeamsInput).query(({ ctx, input }) => findTeams(ctx.em, ctx.actor, input)),
+	/** The Teams page: every active team, read-only, for any member of staff. */
+	browse: staffProcedure.query(({ ctx }) => findTeamDirectory(ctx.em, ctx.actor)),
 	get: staffProcedure.input(teamIdInput).query(({ ctx, input }) => getTeam(ctx.em, ctx.actor, input.id)),
 	sendable: senderProcedure.query(({ ctx }) => findSendableTeams(ctx.em, ctx.actor)),
 	memberCandidates: adminProcedure.query(({ ctx }) => teamMemberCandidates(ctx.em)),
