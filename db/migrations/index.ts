@@ -15,6 +15,7 @@ import { Migration20261129210000_case_name_search } from './Migration20261129210
 import { Migration20261129220000_current_case_order } from './Migration20261129220000_current_case_order.ts';
 import { Migration20261201090000_notification_redaction } from './Migration20261201090000_notification_redaction.ts';
 import { Migration20261202082000_clinic_clock } from './Migration20261202082000_clinic_clock.ts';
+import { Migration20261202084000_case_triage_only } from './Migration20261202084000_case_triage_only.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -36,5 +37,6 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261201090000_notification_redaction',
 		class: Migration20261201090000_notification_redaction
 	},
-	{ name: 'Migration20261202082000_clinic_clock', class: Migration20261202082000_clinic_clock }
+	{ name: 'Migration20261202082000_clinic_clock', class: Migration20261202082000_clinic_clock },
+	{ name: 'Migration20261202084000_case_triage_only', class: Migration20261202084000_case_triage_only }
 ];

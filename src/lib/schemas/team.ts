@@ -1,7 +1,7 @@
 // Teams, triage priorities and escalation policies (issue 7, seed 004), shared by the server and
 // the admin forms. A policy says, per priority, what happens while a case stays unactioned.
 import { z } from 'zod';
-import { recordId } from './patient.ts';
+import { createPatientInput, recordId } from './patient.ts';
 
 export const PRIORITIES = ['normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
@@ -180,6 +180,28 @@ export const sendCaseInput = z.object({
 		.transform((v) => (v ? v : null))
 });
 
+/**
+ * Sends a case that already exists (a treatment case, or one whose routing ended) to teams (issue
+ * 18): the case keeps its name, which is the subject the teams see.
+ */
+export const sendExistingCaseInput = z.object({
+	caseId: recordId,
+	details: sendCaseInput.shape.details,
+	teamIds: sendCaseInput.shape.teamIds,
+	priority: sendCaseInput.shape.priority
+});
+
+/** Links a case that has no patient (sent without one, or by a referrer) to a patient record. */
+export const linkCasePatientInput = z.object({
+	caseId: recordId,
+	patientId: recordId
+});
+
+/** The same, creating the patient first (from the referral's details, checked by the staff member). */
+export function linkCaseNewPatientInput(defaultCountry: string | (() => string)) {
+	return z.object({ caseId: recordId, patient: createPatientInput(defaultCountry) });
+}
+
 export const caseRoutingIdInput = z.object({ caseId: recordId });
 export const retriageCaseInput = z.object({
 	caseId: recordId,
@@ -197,3 +219,4 @@ export const inboxInput = z.object({
 });
 
 export type SendCaseInput = z.input<typeof sendCaseInput>;
+export type SendExistingCaseInput = z.input<typeof sendExistingCaseInput>;

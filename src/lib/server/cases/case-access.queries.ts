@@ -1,8 +1,9 @@
 // Who may see which case (issue 5, point 5; issue 7): admins and schedulers see every case; a
 // practitioner sees a case whose template has one of their services, a treatment case with no
-// template, any case they have an appointment on, sent, or received through one of their teams; a
-// referrer sees only the cases they sent. A case outside that answers NOT_FOUND, never FORBIDDEN, so its existence
-// does not leak.
+// template (also once it was sent to teams: a case created by sending is not one), any case they
+// have an appointment on, sent, or received through one of their teams; a referrer sees only the
+// cases they sent. A case outside that answers NOT_FOUND, never FORBIDDEN, so its existence does
+// not leak.
 import { LockMode } from '@mikro-orm/postgresql';
 import { hasRole, type Actor } from '../auth/actor.ts';
 import type { Em } from '../db/orm.ts';
@@ -23,7 +24,7 @@ export function caseVisibilitySql(actor: Actor): { sql: string; params: unknown[
 	if (actor.user?.kind === 'referrer') return { sql: 'c.sender_id = ?', params: [userId] };
 	if (seesEveryCase(actor)) return { sql: 'true', params: [] };
 	return {
-		sql: `((c.template_id is null and c.sent_at is null)
+		sql: `((c.template_id is null and not c.is_triage_only)
 			or c.sender_id = ?
 			or exists (select 1 from case_template_service cts
 				join practitioner_service ps on ps.service_id = cts.service_id

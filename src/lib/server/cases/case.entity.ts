@@ -54,6 +54,11 @@ const CaseSchema = defineEntity({
 		/** Who sent it to teams: staff or a referrer. */
 		sender: () => p.manyToOne(User).nullable().deleteRule('set null'),
 		sentAt: p.datetime().nullable(),
+		/**
+		 * Created by sending it to teams (a triage case: its name is a subject staff wrote for each
+		 * other), as opposed to a treatment case that was later sent (issue 18), which stays one.
+		 */
+		isTriageOnly: p.boolean().default(false),
 		/** Escalation times are counted from here: the sending, or the last re-triage. */
 		escalationStartedAt: p.datetime().nullable(),
 		/** Bumped by re-triage and acknowledgement: a pending step of an older generation does nothing. */

@@ -38,6 +38,8 @@ export interface CaseSummaryRow {
 	countsDidNotArrive: boolean;
 	closedAt: Date | null;
 	archivedAt: Date | null;
+	/** Sent to teams (issue 18: a treatment case can be sent once, then re-triaged). */
+	isSentToTeams: boolean;
 	version: number;
 	patient: { id: string; firstName: string; preferredFirstName: string | null; lastName: string } | null;
 	template: { id: string; name: string; isActive: boolean; serviceCount: number } | null;
@@ -77,7 +79,7 @@ const SUMMARY_COLUMNS = `
 	c.id::text as id, c.name, c.status, c.issued_on::text as issued_on, c.has_referral,
 	c.referral_expires_on::text as referral_expires_on, c.limit_kind, c.max_appointments, c.max_amount_cents,
 	c.counts_cancelled, c.counts_did_not_arrive, c.closed_at, c.archived_at, c.version,
-	p.id::text as patient_id, p.first_name as patient_first_name,
+	(c.sent_at is not null) as is_sent_to_teams, p.id::text as patient_id, p.first_name as patient_first_name,
 	p.preferred_first_name as patient_preferred_first_name, p.last_name as patient_last_name,
 	t.id::text as template_id, t.name as template_name, t.is_active as template_is_active,
 	(select count(*)::int from case_template_service ts where ts.case_template_id = c.template_id)
@@ -122,6 +124,7 @@ function summaryOf(row: Row): CaseSummaryRow {
 		countsDidNotArrive: row.counts_did_not_arrive as boolean,
 		closedAt: toDateOrNull(row.closed_at),
 		archivedAt: toDateOrNull(row.archived_at),
+		isSentToTeams: row.is_sent_to_teams as boolean,
 		version: row.version as number,
 		patient: row.patient_id
 			? {

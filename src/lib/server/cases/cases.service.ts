@@ -104,6 +104,8 @@ export interface CaseSummaryView {
 	closedAt: Date | null;
 	/** Archived through the REST API (Cliniko's patient-case archive). */
 	archivedAt: Date | null;
+	/** Sent to teams: it cannot be sent again (its priority can change). */
+	isSentToTeams: boolean;
 	version: number;
 }
 
@@ -191,6 +193,7 @@ function toSummaryView(caseRow: CaseSummaryRow, usage: CaseUsage, now = new Date
 		mergedInto: caseRow.mergedInto,
 		closedAt: caseRow.closedAt,
 		archivedAt: caseRow.archivedAt,
+		isSentToTeams: caseRow.isSentToTeams,
 		version: caseRow.version
 	};
 }

@@ -67,15 +67,16 @@ export async function answerPrivacyPolicy(
 
 /**
  * A case the patient may see: a treatment case (a series of appointments with a name the clinic
- * gives it, usually from a template). A case sent to teams (triage, `sentAt` set) is internal: its
- * name is the subject staff wrote for each other ("Admin->TeamB: query sarcoma"), never shown here.
+ * gives it, usually from a template). A case created by sending it to teams (triage) is internal:
+ * its name is the subject staff wrote for each other ("Admin->TeamB: query sarcoma"), never shown
+ * here. A treatment case that was later sent to a team (issue 18) stays a treatment case.
  */
-export function isTreatmentCase(c: Pick<Case, 'sentAt'>): boolean {
-	return c.sentAt == null;
+export function isTreatmentCase(c: Pick<Case, 'isTriageOnly'>): boolean {
+	return !c.isTriageOnly;
 }
 
 /** The case's name as the portal may show it: null for a triage case. */
-function portalCaseName(c: Pick<Case, 'sentAt' | 'name'> | null | undefined): string | null {
+function portalCaseName(c: Pick<Case, 'isTriageOnly' | 'name'> | null | undefined): string | null {
 	return c && isTreatmentCase(c) ? c.name : null;
 }
 
@@ -113,7 +114,7 @@ export async function findPortalCases(em: Em, actor: Actor): Promise<PortalCase[
 	const patientId = me(actor).id;
 	const cases = await em.find(
 		Case,
-		{ patient: patientId, status: 'open', mergedInto: null, sentAt: null },
+		{ patient: patientId, status: 'open', mergedInto: null, isTriageOnly: false },
 		{ populate: ['template'], orderBy: { issuedOn: 'desc', id: 'desc' } }
 	);
 	const allowing = cases.filter((c) => c.template?.allowsRequests && c.template.isActive !== false);
@@ -261,7 +262,7 @@ export async function requestAppointment(
 	const created = await em.transactional(async (tx) => {
 		const caseRow = await tx.findOne(
 			Case,
-			{ id: input.caseId, patient: patientId, mergedInto: null, sentAt: null },
+			{ id: input.caseId, patient: patientId, mergedInto: null, isTriageOnly: false },
 			{ populate: ['template'] }
 		);
 		if (!caseRow) throw notFound('Case');

@@ -10,9 +10,11 @@ import {
 	caseRoutingIdInput,
 	commentCaseInput,
 	inboxInput,
+	linkCasePatientInput,
 	policySchedule,
 	retriageCaseInput,
 	sendCaseInput,
+	sendExistingCaseInput,
 	type Priority,
 	type PriorityPolicy
 } from '../../schemas/team.ts';
@@ -28,6 +30,9 @@ import { caseEscalateJob, type EscalationJobData } from './routing.jobs.ts';
 import { Notification } from '../notifications/notification.entity.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import { Patient } from '../patients/patient.entity.ts';
+import { patientDisplayName } from '../patients/patient-name.rules.ts';
+import { createPatient } from '../patients/patients.service.ts';
+import type { PatientFields } from '../../schemas/patient.ts';
 import { Team, TeamMember } from '../teams/team.entity.ts';
 import { loadVisibleCase } from '../cases/case-access.queries.ts';
 import { CaseEvent, CaseTeam } from './routing.entity.ts';
@@ -273,20 +278,47 @@ async function tellSender(
 // ---------------------------------------------------------------------------------------------
 // Send
 
+/** The active teams named, or the problem at `teamIds` (a referrer may send only to teams open to them). */
+async function findReceivingTeams(tx: Em, teamIds: string[], isReferrer: boolean, errors: FieldErrors) {
+	const teams = await tx.find(Team, { id: { $in: teamIds }, isActive: true });
+	if (teams.length !== teamIds.length) errors.teamIds = ['Choose teams from the list'];
+	else if (isReferrer) {
+		const closed = teams.filter((t) => !t.acceptsExternalCases);
+		if (closed.length)
+			errors.teamIds = [
+				`${closed.map((t) => t.name).join(', ')} does not accept cases from outside the clinic`
+			];
+	}
+	return teams;
+}
+
+/** The case's routing starts now: its teams with their policies, the timeline entry, the first steps. */
+async function routeToTeams(
+	tx: Em,
+	actor: Actor,
+	caseRow: Case,
+	teams: Team[],
+	priority: Priority,
+	eventData: Record<string, unknown> = {}
+): Promise<void> {
+	const caseTeams = teams.map((team) =>
+		tx.create(CaseTeam, { case: caseRow, team, policy: team.escalationPolicy[priority] })
+	);
+	event(tx, actor, caseRow, 'sent', {
+		priority,
+		teams: teams.map((t) => ({ id: t.id, name: t.name })),
+		...eventData
+	});
+	await tx.flush();
+	await startEscalation(tx, caseRow, caseTeams);
+}
+
 export async function sendCase(em: Em, actor: Actor, raw: z.input<typeof sendCaseInput>, now = new Date()) {
 	const input = sendCaseInput.parse(raw);
 	const isReferrer = actor.user?.kind === 'referrer';
 	return em.transactional(async (tx) => {
 		const errors: FieldErrors = {};
-		const teams = await tx.find(Team, { id: { $in: input.teamIds }, isActive: true });
-		if (teams.length !== input.teamIds.length) errors.teamIds = ['Choose teams from the list'];
-		else if (isReferrer) {
-			const closed = teams.filter((t) => !t.acceptsExternalCases);
-			if (closed.length)
-				errors.teamIds = [
-					`${closed.map((t) => t.name).join(', ')} does not accept cases from outside the clinic`
-				];
-		}
+		const teams = await findReceivingTeams(tx, input.teamIds, isReferrer, errors);
 		let patient: Patient | null = null;
 		if (input.patientId) {
 			// Referrers cannot browse the clinic's patients: they describe the patient in the details.
@@ -313,19 +345,12 @@ export async function sendCase(em: Em, actor: Actor, raw: z.input<typeof sendCas
 			sender,
 			createdBy: sender,
 			sentAt: now,
+			isTriageOnly: true,
 			escalationStartedAt: now,
 			escalationGeneration: 1,
 			issuedOn: todayIn(getConfig().CASEBOOK_TIME_ZONE, now)
 		});
-		const caseTeams = teams.map((team) =>
-			tx.create(CaseTeam, { case: caseRow, team, policy: team.escalationPolicy[input.priority] })
-		);
-		event(tx, actor, caseRow, 'sent', {
-			priority: input.priority,
-			teams: teams.map((t) => ({ id: t.id, name: t.name }))
-		});
-		await tx.flush();
-		await startEscalation(tx, caseRow, caseTeams);
+		await routeToTeams(tx, actor, caseRow, teams, input.priority);
 		recordAudit(tx, actor, {
 			action: 'case.send',
 			recordType: 'case',
@@ -335,6 +360,126 @@ export async function sendCase(em: Em, actor: Actor, raw: z.input<typeof sendCas
 		return { id: caseRow.id };
 	});
 }
+
+/**
+ * Sends a case that exists (issue 18): the treatment case itself goes to the teams, with its
+ * patient, appointments and attachments, rather than a new case beside it. Refused for a case that
+ * is already with teams (re-triage it instead), closed or archived. Its name is the subject.
+ */
+export async function sendExistingCase(
+	em: Em,
+	actor: Actor,
+	raw: z.input<typeof sendExistingCaseInput>,
+	now = new Date()
+) {
+	const input = sendExistingCaseInput.parse(raw);
+	return em.transactional(async (tx) => {
+		const caseRow = await loadVisibleCase(tx, actor, input.caseId, { lock: true });
+		if (caseRow.mergedInto)
+			throw new AppError('CONFLICT', 'This case was merged into another case: send that one instead.');
+		if (caseRow.status === 'closed')
+			throw new AppError('CONFLICT', 'This case is closed: re-open it before sending it to teams.');
+		if (caseRow.archivedAt)
+			throw new AppError('CONFLICT', 'This case is archived: it cannot be sent to teams.');
+		if (caseRow.sentAt) {
+			const current = await tx.find(CaseTeam, { case: caseRow.id }, { populate: ['team'] });
+			const names = current.map((ct) => ct.team.name).sort((a, b) => a.localeCompare(b));
+			throw new AppError(
+				'CONFLICT',
+				`This case was already sent to ${names.length ? names.join(', ') : 'teams'} and is still open to them: change its priority there instead.`,
+				{ details: { reason: 'already-sent' } }
+			);
+		}
+		const errors: FieldErrors = {};
+		const teams = await findReceivingTeams(tx, input.teamIds, false, errors);
+		if (errors.teamIds) throw new AppError('BAD_REQUEST', errors.teamIds[0]!, { fieldErrors: errors });
+		const sender = tx.getReference(User, actor.user!.id);
+		caseRow.priority = input.priority;
+		caseRow.details = input.details ?? null;
+		caseRow.sender = sender;
+		caseRow.sentAt = now;
+		caseRow.escalationStartedAt = now;
+		// Above any generation a step could still carry.
+		caseRow.escalationGeneration += 1;
+		caseRow.acknowledgedAt = null;
+		caseRow.acknowledgedBy = null;
+		await routeToTeams(tx, actor, caseRow, teams, input.priority, { isExistingCase: true });
+		recordAudit(tx, actor, {
+			action: 'case.send',
+			recordType: 'case',
+			recordId: caseRow.id,
+			details: {
+				teamIds: input.teamIds,
+				priority: input.priority,
+				patientId: caseRow.patient?.id ?? null,
+				isExistingCase: true
+			}
+		});
+		return { id: caseRow.id };
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Link a case to a patient
+
+type LinkTarget = { patientId: string } | { newPatient: PatientFields & { allowDuplicates?: boolean } };
+
+/**
+ * A case that came without a patient (sent without one, or by a referrer) is linked to a patient
+ * record, found or created here from the referral's details, in one transaction. The referrer
+ * still sees only their case: their views never carry the patient.
+ */
+async function linkCase(em: Em, actor: Actor, caseId: string, target: LinkTarget) {
+	return em.transactional(async (tx) => {
+		// The case first: nothing is created for a case the actor may not see.
+		const caseRow = await loadVisibleCase(tx, actor, caseId, { lock: true });
+		if (caseRow.patient) {
+			await tx.populate(caseRow, ['patient']);
+			const message = `This case is already linked to ${patientDisplayName(caseRow.patient)}.`;
+			throw new AppError('CONFLICT', message, { fieldErrors: { patientId: [message] } });
+		}
+		let patient: Patient;
+		let isNewPatient = false;
+		if ('patientId' in target) {
+			const found = await tx.findOne(Patient, { id: target.patientId, deletedAt: null });
+			if (!found)
+				throw new AppError('BAD_REQUEST', 'Choose a patient', {
+					fieldErrors: { patientId: ['Choose a patient'] }
+				});
+			if (found.archivedAt) {
+				const message = `${patientDisplayName(found)} is archived: unarchive the record first, or choose another.`;
+				throw new AppError('BAD_REQUEST', message, { fieldErrors: { patientId: [message] } });
+			}
+			patient = found;
+		} else {
+			const created = await createPatient(tx, actor, target.newPatient);
+			patient = await tx.findOneOrFail(Patient, { id: created.id });
+			isNewPatient = true;
+		}
+		caseRow.patient = patient;
+		await tx.flush();
+		recordAudit(tx, actor, {
+			action: 'case.link_patient',
+			recordType: 'case',
+			recordId: caseRow.id,
+			changedFields: ['patient'],
+			details: { patientId: patient.id, isNewPatient }
+		});
+		return { id: caseRow.id, patient: { id: patient.id, name: patientDisplayName(patient) }, isNewPatient };
+	});
+}
+
+export const linkCaseToPatient = (em: Em, actor: Actor, raw: z.input<typeof linkCasePatientInput>) => {
+	const input = linkCasePatientInput.parse(raw);
+	return linkCase(em, actor, input.caseId, { patientId: input.patientId });
+};
+
+/** `patient` must already be parsed (createPatientInput, with the clinic's default country). */
+export const linkCaseToNewPatient = (
+	em: Em,
+	actor: Actor,
+	input: { caseId: string; patient: PatientFields & { allowDuplicates?: boolean } }
+) => linkCase(em, actor, input.caseId, { newPatient: input.patient });
 
 // ---------------------------------------------------------------------------------------------
 // Acknowledge, take over, re-triage, comment

@@ -28,6 +28,10 @@ export const ROUTE_ACCESS: readonly (readonly [pattern: string, access: Access, 
 		{ access: 'staff', roles: ['scheduler'] },
 		'Only schedulers can reserve appointments.'
 	],
+	// Sending a case that exists and linking it to a patient: any staff member who may edit the
+	// case (its procedures then check that the case is theirs to see).
+	['/(staff)/cases/[id]/send', { access: 'staff' }],
+	['/(staff)/cases/[id]/patient', { access: 'staff' }],
 	['/(staff)', { access: 'staff' }],
 	['/referrer', { access: 'referrer' }],
 	['/portal/(app)', { access: 'patient' }],

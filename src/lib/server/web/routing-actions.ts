@@ -5,7 +5,7 @@
 import { fail, type ActionFailure, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { recordId } from '../../schemas/patient.ts';
-import { PRIORITIES, sendCaseInput } from '../../schemas/team.ts';
+import { PRIORITIES, sendCaseInput, sendExistingCaseInput } from '../../schemas/team.ts';
 import {
 	field,
 	fieldList,
@@ -154,13 +154,34 @@ function chosenFiles(data: FormData): File[] {
 	return data.getAll('files').filter((f): f is File => f instanceof File && !(f.size === 0 && f.name === ''));
 }
 
+/** The parsed send, as the procedure it goes to takes it. */
+function parseSend(values: SendCaseValues, caseId: string | undefined) {
+	const common = { details: values.details, teamIds: values.teamIds, priority: values.priority };
+	if (caseId !== undefined) {
+		const parsed = sendExistingCaseInput.safeParse({ ...common, caseId });
+		return parsed.success
+			? ({ success: true, kind: 'existing', data: parsed.data } as const)
+			: ({ success: false, error: parsed.error } as const);
+	}
+	const parsed = sendCaseInput.safeParse({
+		...common,
+		subject: values.subject,
+		patientId: values.patientId || null
+	});
+	return parsed.success
+		? ({ success: true, kind: 'new', data: parsed.data } as const)
+		: ({ success: false, error: parsed.error } as const);
+}
+
 /**
  * Reads the send form (subject, details, teamIds[], priority, patientId, files[]), sends the case,
  * then attaches each file. A refused file does not undo the case: it is reported with its reason.
+ * With `caseId`, the case that exists is sent (issue 18): its name is the subject, and the form
+ * has no subject or patient.
  */
 export async function sendCaseFromForm(
 	event: RequestEvent,
-	options: { allowPatient: boolean }
+	options: { allowPatient: boolean; caseId?: string }
 ): Promise<SendCaseSuccess | ActionFailure<SendCaseFailure>> {
 	const data = await event.request.formData();
 	const posted = formValuesOf(data);
@@ -173,13 +194,7 @@ export async function sendCaseFromForm(
 		patientId: options.allowPatient ? text('patientId') : '',
 		patientName: options.allowPatient ? text('patientName') : ''
 	};
-	const parsed = sendCaseInput.safeParse({
-		subject: values.subject,
-		details: values.details,
-		teamIds: values.teamIds,
-		priority: values.priority,
-		patientId: values.patientId || null
-	});
+	const parsed = parseSend(values, options.caseId);
 	if (!parsed.success) {
 		const fieldErrors: Record<string, string[]> = {};
 		for (const issue of parsed.error.issues) {
@@ -190,7 +205,9 @@ export async function sendCaseFromForm(
 		return fail(400, { message: 'Some fields need attention', fieldErrors, values });
 	}
 	const caller = serverCaller(event);
-	const sent = await formAction(() => caller.cases.send(parsed.data));
+	const sent = await formAction(() =>
+		parsed.kind === 'existing' ? caller.cases.sendExisting(parsed.data) : caller.cases.send(parsed.data)
+	);
 	if (isFailure(sent)) return fail(sent.status, { ...sent.data, values });
 
 	const attached: string[] = [];
@@ -214,5 +231,10 @@ export async function sendCaseFromForm(
 			refused.push({ fileName: file.name, reason: 'It could not be stored. Try again from the case page.' });
 		}
 	}
-	return { id: sent.id, subject: parsed.data.subject, attached, refused };
+	return {
+		id: sent.id,
+		subject: parsed.kind === 'new' ? parsed.data.subject : values.subject,
+		attached,
+		refused
+	};
 }

@@ -76,6 +76,7 @@ export const load: PageServerLoad = async (event) => {
 			})),
 		isNew: event.url.searchParams.get('created') === '1',
 		isSent: event.url.searchParams.get('sent') === '1',
+		isLinked: event.url.searchParams.get('linked') === '1',
 		focusAcknowledge: event.url.searchParams.get('acknowledge') === '1',
 		isSaved: event.url.searchParams.get('saved') === '1'
 	};
