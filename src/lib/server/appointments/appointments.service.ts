@@ -45,7 +45,7 @@ export interface AppointmentCaseRef {
 	/** "3 of 10": the number in the series, and the limit for maximum-appointments cases. */
 	number: number | null;
 	of: number | null;
-	/** For maximum-amount cases: what is left of the limit after invoiced appointments. */
+	/** For maximum-amount cases: what is left of the limit after invoiced and booked appointments. */
 	amountLeftCents: number | null;
 	isOverAmount: boolean;
 }
