@@ -429,10 +429,12 @@ export async function createAppointment(
 					throw new AppError('CONFLICT', 'This patient already has an open case for the same body part', {
 						details: {
 							reason: 'matching-case',
+							// A full case is named too, but the question offers no "Add to" for it.
 							cases: matching.map((c) => ({
 								id: c.id,
 								name: c.name,
-								bodyParts: c.bodyParts.map((b) => b.name)
+								bodyParts: c.bodyParts.map((b) => b.name),
+								isFull: c.usage.isFull
 							}))
 						}
 					});
