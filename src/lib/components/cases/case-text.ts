@@ -1,5 +1,5 @@
-// How cases read on the staff pages (browser-safe): usage ("3 of 10 appointments"), money, the
-// number of an appointment in the series, warning tones and file sizes.
+// How cases read on the staff pages (browser-safe): usage ("3 of 10 appointments", the amount
+// figures), money, the number of an appointment in the series, warning tones and file sizes.
 
 const money = new Intl.NumberFormat('en-AU', { style: 'currency', currency: 'AUD' });
 
@@ -24,25 +24,39 @@ function appointments(n: number): string {
 	return `${n} ${n === 1 ? 'appointment' : 'appointments'}`;
 }
 
-/** "3 of 10 appointments", "$120.00 of $500.00", "Unlimited · 4 appointments". */
+/**
+ * The figures of an amount-capped case, the one formatter every page uses (issue 18): "$445.00 of
+ * $600.00 used ($180.00 invoiced, $265.00 booked) — $155.00 left". Used = invoiced + the price of
+ * counted appointments not yet invoiced; what is left counts both. Null for other cases.
+ */
+export function amountUsageFigures(
+	usage: Pick<UsageLike, 'maxAmountCents' | 'amountInvoicedCents' | 'amountProjectedCents'>
+): string | null {
+	if (usage.maxAmountCents == null) return null;
+	const used = usage.amountProjectedCents;
+	const booked = used - usage.amountInvoicedCents;
+	const left = usage.maxAmountCents - used;
+	const rest = left >= 0 ? `${formatMoney(left)} left` : `${formatMoney(-left)} over`;
+	return `${formatMoney(used)} of ${formatMoney(usage.maxAmountCents)} used (${formatMoney(usage.amountInvoicedCents)} invoiced, ${formatMoney(booked)} booked) — ${rest}`;
+}
+
+/** "3 of 10 appointments", the amount figures (amountUsageFigures), "Unlimited · 4 appointments". */
 export function usageLabel(usage: UsageLike): string {
 	if (usage.limitKind === 'appointments' && usage.maxAppointments != null)
 		return `${usage.appointmentsCounted} of ${appointments(usage.maxAppointments)}`;
-	if (usage.limitKind === 'amount' && usage.maxAmountCents != null)
-		return `${formatMoney(usage.amountProjectedCents)} of ${formatMoney(usage.maxAmountCents)}`;
+	if (usage.limitKind === 'amount' && usage.maxAmountCents != null) return amountUsageFigures(usage)!;
 	return `Unlimited · ${appointments(usage.appointmentsCounted)}`;
 }
 
-/** What is left, in words: "7 appointments left", "$380.00 left to invoice", "2 over the limit". */
+/**
+ * What is left, in words: "7 appointments left", "2 over the limit". Null for amount-capped cases:
+ * their figures (usageLabel) already say what is left.
+ */
 export function usageLeftLabel(usage: UsageLike): string | null {
 	if (usage.appointmentsLeft !== null) {
 		if (usage.appointmentsLeft < 0) return `Over the limit by ${appointments(-usage.appointmentsLeft)}`;
 		if (usage.appointmentsLeft === 0) return 'No appointments left';
 		return `${appointments(usage.appointmentsLeft)} left`;
-	}
-	if (usage.amountLeftCents !== null) {
-		if (usage.amountLeftCents < 0) return `Invoiced ${formatMoney(-usage.amountLeftCents)} over the limit`;
-		return `${formatMoney(usage.amountLeftCents)} left to invoice`;
 	}
 	return null;
 }

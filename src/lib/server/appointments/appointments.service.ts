@@ -45,7 +45,7 @@ export interface AppointmentCaseRef {
 	/** "3 of 10": the number in the series, and the limit for maximum-appointments cases. */
 	number: number | null;
 	of: number | null;
-	/** For maximum-amount cases: what is left of the limit after invoiced appointments. */
+	/** For maximum-amount cases: what is left of the limit after invoiced and booked appointments. */
 	amountLeftCents: number | null;
 	isOverAmount: boolean;
 }
@@ -484,10 +484,12 @@ export async function createAppointment(
 					throw new AppError('CONFLICT', 'This patient already has an open case for the same body part', {
 						details: {
 							reason: 'matching-case',
+							// A full case is named too, but the question offers no "Add to" for it.
 							cases: matching.map((c) => ({
 								id: c.id,
 								name: c.name,
-								bodyParts: c.bodyParts.map((b) => b.name)
+								bodyParts: c.bodyParts.map((b) => b.name),
+								isFull: c.usage.isFull
 							}))
 						}
 					});

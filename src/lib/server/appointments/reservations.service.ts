@@ -10,7 +10,8 @@ import { AppointmentType } from '../appointment-types/appointment-type.entity.ts
 import { reservationExpireJob } from '../appointment-requests/appointment-request.jobs.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
-import { loadVisibleCase } from '../cases/case-access.queries.ts';
+import { assertCaseOpen, loadVisibleCase } from '../cases/case-access.queries.ts';
+import { assertCaseHasRoom } from '../cases/case-usage.rules.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';
@@ -54,6 +55,10 @@ export async function reserveAppointment(
 			throw new AppError('BAD_REQUEST', 'This case belongs to another patient', {
 				fieldErrors: { caseId: ['Choose a case of this patient'] }
 			});
+		// A closed or full case is refused first, in the words booking and the portal use (issue 18);
+		// bookOnCase checks again under the same lock.
+		assertCaseOpen(caseRow);
+		await assertCaseHasRoom(tx, caseRow, { status: 'reserved' });
 		await tx.populate(caseRow, ['patient']);
 		const patient = caseRow.patient as Patient;
 		const channels = reservationChannels(patient);

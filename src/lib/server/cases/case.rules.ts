@@ -31,9 +31,15 @@ export interface CaseUsage {
 	amountInvoicedCents: number;
 	/** Invoiced plus the price of counted appointments not yet invoiced. */
 	amountProjectedCents: number;
-	/** For maximum-amount cases: limit minus invoiced; null otherwise. */
+	/**
+	 * For maximum-amount cases: limit minus what is invoiced and booked (the projection), so every
+	 * page shows the same "$155.00 left" (issue 18); null otherwise. Negative when over.
+	 */
 	amountLeftCents: number | null;
-	/** The hard cap is reached: no further appointment may be added. */
+	/**
+	 * The hard cap is reached: no further appointment may be added. The one "is this case full"
+	 * rule; case-usage.rules.ts applies it to a booking, a reservation and a portal request.
+	 */
 	isFull: boolean;
 	/** The soft amount cap is exceeded by what is invoiced or booked. */
 	isOverAmount: boolean;
@@ -62,7 +68,7 @@ export function computeCaseUsage(limits: CaseLimits, appointments: readonly Usag
 	const isAppointments = limits.limitKind === 'appointments' && limits.maxAppointments != null;
 	const isAmount = limits.limitKind === 'amount' && limits.maxAmountCents != null;
 	const appointmentsLeft = isAppointments ? limits.maxAppointments! - counted.length : null;
-	const amountLeftCents = isAmount ? limits.maxAmountCents! - amountInvoicedCents : null;
+	const amountLeftCents = isAmount ? limits.maxAmountCents! - amountProjectedCents : null;
 	return {
 		appointmentsCounted: counted.length,
 		appointmentsLeft,

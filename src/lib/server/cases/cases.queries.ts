@@ -42,7 +42,13 @@ export interface CaseSummaryRow {
 	isSentToTeams: boolean;
 	version: number;
 	patient: { id: string; firstName: string; preferredFirstName: string | null; lastName: string } | null;
-	template: { id: string; name: string; isActive: boolean; serviceCount: number } | null;
+	template: {
+		id: string;
+		name: string;
+		isActive: boolean;
+		/** The template's services (more than one: a shared case). */
+		serviceIds: string[];
+	} | null;
 	bodyParts: { id: string; name: string }[];
 	mergedInto: { id: string; name: string } | null;
 }
@@ -82,8 +88,8 @@ const SUMMARY_COLUMNS = `
 	(c.sent_at is not null) as is_sent_to_teams, p.id::text as patient_id, p.first_name as patient_first_name,
 	p.preferred_first_name as patient_preferred_first_name, p.last_name as patient_last_name,
 	t.id::text as template_id, t.name as template_name, t.is_active as template_is_active,
-	(select count(*)::int from case_template_service ts where ts.case_template_id = c.template_id)
-		as template_service_count,
+	coalesce((select json_agg(ts.service_id::text order by ts.service_id)
+		from case_template_service ts where ts.case_template_id = c.template_id), '[]') as template_service_ids,
 	m.id::text as merged_into_id, m.name as merged_into_name,
 	coalesce((select json_agg(json_build_object('id', b.id::text, 'name', b.name))
 		from case_body_part cb join body_part b on b.id = cb.body_part_id where cb.case_id = c.id), '[]')
@@ -139,7 +145,7 @@ function summaryOf(row: Row): CaseSummaryRow {
 					id: row.template_id as string,
 					name: row.template_name as string,
 					isActive: row.template_is_active as boolean,
-					serviceCount: row.template_service_count as number
+					serviceIds: row.template_service_ids as string[]
 				}
 			: null,
 		bodyParts: [...(row.body_parts as { id: string; name: string }[])].sort(byName),

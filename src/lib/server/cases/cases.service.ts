@@ -92,7 +92,8 @@ export interface CaseSummaryView {
 	id: string;
 	name: string;
 	patient: { id: string; name: string } | null;
-	template: { id: string; name: string; isShared: boolean; isArchived: boolean } | null;
+	/** `serviceIds`: what the template covers (booking proposes the one case covering a service). */
+	template: { id: string; name: string; isShared: boolean; isArchived: boolean; serviceIds: string[] } | null;
 	bodyParts: { id: string; name: string }[];
 	status: CaseStatus;
 	issuedOn: string;
@@ -179,8 +180,9 @@ function toSummaryView(caseRow: CaseSummaryRow, usage: CaseUsage, now = new Date
 			? {
 					id: template.id,
 					name: template.name,
-					isShared: template.serviceCount > 1,
-					isArchived: !template.isActive
+					isShared: template.serviceIds.length > 1,
+					isArchived: !template.isActive,
+					serviceIds: template.serviceIds
 				}
 			: null,
 		bodyParts: caseRow.bodyParts,

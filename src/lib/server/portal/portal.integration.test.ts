@@ -333,18 +333,18 @@ describe('appointment requests', () => {
 
 	it('keeps the request pending when booking fails (full case, taken time), and lets it be declined or withdrawn', async () => {
 		const { patient, caseRow } = await patientWithCase({ max: 1 });
-		const start = soon();
-		await staff().appointments.create({
-			patientId: patient.id,
-			practitionerId: clinic.physio.id,
-			appointmentTypeId: clinic.consult.id,
-			startsAt: start,
-			case: { mode: 'existing', caseId: caseRow.id, bodyPartIds: [] }
-		});
 		const request = await portal(patient).portal.requestAppointment({
 			caseId: caseRow.id,
 			appointmentTypeId: clinic.consult.id,
 			windows: windowsFrom(soon())
+		});
+		// The case's last place goes to a booking made after the request was sent.
+		await staff().appointments.create({
+			patientId: patient.id,
+			practitionerId: clinic.physio.id,
+			appointmentTypeId: clinic.consult.id,
+			startsAt: soon(),
+			case: { mode: 'existing', caseId: caseRow.id, bodyPartIds: [] }
 		});
 		const full = await failureOf(
 			staff().appointmentRequests.approve({
@@ -355,7 +355,7 @@ describe('appointment requests', () => {
 				startsAt: nextSlot()
 			})
 		);
-		expect(full.message).toMatch(/allows 1 appointment/);
+		expect(full.message).toMatch(/no appointments left: it allows 1 appointment/);
 		expect((await db.em().findOneOrFail(AppointmentRequest, { id: request.id })).status).toBe('pending');
 
 		const declineFailure = await failureOf(

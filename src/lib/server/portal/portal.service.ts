@@ -17,6 +17,8 @@ import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor, PortalPatient } from '../auth/actor.ts';
 import { CaseTemplateRequestType } from '../case-templates/case-template.entity.ts';
 import { Case } from '../cases/case.entity.ts';
+import { caseFullMessage, type CaseFullAudience } from '../../cases/case-full.ts';
+import { caseFullError, fullCaseIds, isCaseFullFor } from '../cases/case-usage.rules.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';
 import { enqueue } from '../jobs/boss.ts';
@@ -80,11 +82,23 @@ function portalCaseName(c: Pick<Case, 'isTriageOnly' | 'name'> | null | undefine
 	return c && isTreatmentCase(c) ? c.name : null;
 }
 
+/**
+ * How a full case is explained to a patient. Clinic settings hold no phone number yet: when they
+ * do, pass it here as `clinicPhone` and the sentence gives it.
+ */
+const PATIENT_AUDIENCE: CaseFullAudience = { kind: 'patient', clinicPhone: null };
+
 export interface PortalCase {
 	id: string;
 	name: string;
 	issuedOn: string;
+	/** The template takes requests, and the case has room for another appointment. */
 	canRequest: boolean;
+	/**
+	 * Set when the case's hard cap is reached: the sentence shown instead of "Request an
+	 * appointment" (the request itself is refused with the same words).
+	 */
+	fullMessage: string | null;
 	/** The types the case's template lets the patient request, with the duration offered. */
 	requestableTypes: { id: string; name: string; durationMinutes: number; hasPendingRequest: boolean }[];
 }
@@ -121,13 +135,16 @@ export async function findPortalCases(em: Em, actor: Actor): Promise<PortalCase[
 	const types = await requestableTypesOf(em, [...new Set(allowing.map((c) => c.template!.id))]);
 	const pending = await em.find(AppointmentRequest, { patient: patientId, status: 'pending' });
 	const pendingKeys = new Set(pending.map((r) => `${r.case.id}:${r.appointmentType.id}`));
+	const full = await fullCaseIds(em, cases);
 	return cases.map((c) => {
 		const offered = c.template?.allowsRequests ? (types.get(c.template.id) ?? []) : [];
+		const isFull = full.has(c.id);
 		return {
 			id: c.id,
 			name: c.name,
 			issuedOn: c.issuedOn,
-			canRequest: offered.length > 0,
+			canRequest: offered.length > 0 && !isFull,
+			fullMessage: isFull ? caseFullMessage(c.maxAppointments, PATIENT_AUDIENCE) : null,
 			requestableTypes: offered.map((t) => ({ ...t, hasPendingRequest: pendingKeys.has(`${c.id}:${t.id}`) }))
 		};
 	});
@@ -270,6 +287,8 @@ export async function requestAppointment(
 			throw new AppError('BAD_REQUEST', 'This case is closed. Please contact the clinic.', {
 				fieldErrors: { caseId: ['This case is closed'] }
 			});
+		// Refused here, in the words the portal home shows, not found out by a scheduler at Approve.
+		if (await isCaseFullFor(tx, caseRow)) throw caseFullError(caseRow, { audience: PATIENT_AUDIENCE });
 		if (!caseRow.template?.allowsRequests)
 			throw new AppError(
 				'BAD_REQUEST',

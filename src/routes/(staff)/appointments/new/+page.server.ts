@@ -1,5 +1,5 @@
 // Booking an appointment. `?start=YYYY-MM-DDTHH:mm&practitioner=<id>` comes from a calendar slot,
-// `?patientId=` from a patient's page. A new case that shares a body part with one of the patient's
+// `?patientId=` from a patient's page, `?patientId=&caseId=` from a case's page (that case chosen). A new case that shares a body part with one of the patient's
 // open cases stops at a question (seed 002): add to that case, or create a separate one. Both
 // answers post the whole form again, so nothing typed is lost.
 import { fail, redirect } from '@sveltejs/kit';
@@ -11,7 +11,7 @@ import { zodFieldErrors } from '$lib/server/errors';
 import { formAction, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { nextQuarterHour, parseLocalDateTime } from '../calendar';
-import { emptyBookingFormValues, type MatchingCase } from './booking-form';
+import { emptyBookingFormValues, openCaseOption, type MatchingCase } from './booking-form';
 import {
 	mapBookingErrors,
 	matchingCasesOf,
@@ -26,6 +26,7 @@ const query = z.object({
 	start: z.string().optional().catch(undefined),
 	practitioner: recordId.optional().catch(undefined),
 	patientId: recordId.optional().catch(undefined),
+	caseId: recordId.optional().catch(undefined),
 	type: recordId.optional().catch(undefined)
 });
 
@@ -41,12 +42,19 @@ export const load: PageServerLoad = async (event) => {
 	const start = parseLocalDateTime(params.start) ?? nextQuarterHour(new Date(), timeZone);
 	const type = options.appointmentTypes.find((t) => t.id === params.type);
 	const practitioner = options.practitioners.find((p) => p.id === params.practitioner);
+	// From a case's page: that case, unless it cannot take the appointment (then the page says why).
+	const fromCase = context.openCases.find((c) => c.id === params.caseId);
 	return {
 		options,
 		caseOptions,
 		patient: context.patient,
 		openCases: context.openCases,
+		fullCase: fromCase?.fullMessage
+			? { id: fromCase.id, name: fromCase.name, message: fromCase.fullMessage }
+			: null,
 		values: emptyBookingFormValues({
+			caseMode: fromCase ? 'existing' : 'none',
+			caseId: fromCase && !fromCase.isFull ? fromCase.id : '',
 			patientId: context.patient?.id ?? '',
 			patientName: context.patient?.name ?? '',
 			appointmentTypeId: type?.id ?? '',
@@ -95,18 +103,26 @@ export const actions = {
 			const errors = mapBookingErrors(result.data.fieldErrors);
 			const { bodyParts } = await caller.cases.formOptions();
 			const chosen = bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name);
-			let matching = result.status === 409 ? matchingCasesOf(result.data.details, chosen) : null;
+			let matching =
+				result.status === 409 ? matchingCasesOf(result.data.details, chosen, context.openCases) : null;
 			if (!matching && read.addToCaseId) {
-				// "Add to that case" did not go through (say the case is full): ask again, with the reason.
+				// "Add to that case" did not go through (the case filled up since the question was
+				// asked): ask again, with the reason; the full case now has no "Add to".
 				const cases = await caller.appointments
 					.matchingCases({ patientId: read.values.patientId, bodyPartIds: read.bodyPartIds })
 					.catch(() => []);
 				matching = cases.length
-					? cases.map((c) => ({
-							id: c.id,
-							name: c.name,
-							sharedBodyParts: c.bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name)
-						}))
+					? cases.map((c) => {
+							const { usage, fullMessage } = openCaseOption(c);
+							const shared = c.bodyParts.filter((b) => read.bodyPartIds.includes(b.id));
+							return {
+								id: c.id,
+								name: c.name,
+								sharedBodyParts: shared.map((b) => b.name),
+								usage,
+								fullMessage
+							};
+						})
 					: null;
 			}
 			return refuse(result.status, result.data.message, errors, matching);

@@ -1,6 +1,7 @@
 // The booking form on the server: FormData (on the clinic's clock) in, `appointments.create` input
 // out; and the API's field errors (paths like `case.case.name`) back onto the form's fields.
 import { z } from 'zod';
+import { CASE_FULL_SENTENCE } from '$lib/cases/case-full';
 import type { CreateAppointmentInput } from '$lib/schemas/appointment';
 import { readCaseForm } from '$lib/server/web/case-form';
 import type { FieldErrors } from '$lib/server/errors';
@@ -150,21 +151,39 @@ export async function patientContext(
 
 const matchingCaseDetails = z.object({
 	reason: z.literal('matching-case'),
-	cases: z.array(z.object({ id: z.string(), name: z.string(), bodyParts: z.array(z.string()) })).min(1)
+	cases: z
+		.array(
+			z.object({
+				id: z.string(),
+				name: z.string(),
+				bodyParts: z.array(z.string()),
+				isFull: z.boolean().default(false)
+			})
+		)
+		.min(1)
 });
 
 /**
  * The cases the body-part question names, from a CONFLICT's details, with the body parts they share
- * with the new case; null when the conflict is something else.
+ * with the new case and their usage figures (from the patient's open cases); null when the
+ * conflict is something else.
  */
 export function matchingCasesOf(
 	details: unknown,
-	chosenBodyPartNames: readonly string[]
+	chosenBodyPartNames: readonly string[],
+	openCases: readonly OpenCaseOption[] = []
 ): MatchingCase[] | null {
 	const parsed = matchingCaseDetails.safeParse(details);
 	if (!parsed.success) return null;
 	return parsed.data.cases.map((c) => {
 		const shared = c.bodyParts.filter((name) => chosenBodyPartNames.includes(name));
-		return { id: c.id, name: c.name, sharedBodyParts: shared.length ? shared : c.bodyParts };
+		const open = openCases.find((o) => o.id === c.id);
+		return {
+			id: c.id,
+			name: c.name,
+			sharedBodyParts: shared.length ? shared : c.bodyParts,
+			usage: open?.usage ?? null,
+			fullMessage: c.isFull ? (open?.fullMessage ?? `${CASE_FULL_SENTENCE}.`) : null
+		};
 	});
 }

@@ -2,7 +2,8 @@
 // patients found by the picker and the patient's open cases. The server side is booking-form.server.ts.
 import { emptyCaseFormValues, type CaseFormValues } from '$lib/components/cases/case-form';
 import { formatCalendarDate } from '$lib/components/patients/dates';
-import { formatMoney } from '../appointment-text';
+import { caseFullMessage } from '$lib/cases/case-full';
+import { usageLabel, type UsageLike } from '$lib/components/cases/case-text';
 
 export const CASE_MODES = ['none', 'existing', 'new'] as const;
 export type CaseMode = (typeof CASE_MODES)[number];
@@ -76,31 +77,44 @@ export interface OpenCaseOption {
 	id: string;
 	name: string;
 	bodyParts: string[];
-	/** "3 of 10 used", "$240.00 left", "2 appointments". */
+	/** "3 of 10 appointments", the amount figures, "Unlimited · 2 appointments" (usageLabel). */
 	usage: string;
 	isFull: boolean;
+	/** Why it takes no appointment, in the words the server refuses with; null when it has room. */
+	fullMessage: string | null;
+	/** The services its template covers (none without a template). */
+	serviceIds: string[];
 }
 
 export function openCaseOption(c: {
 	id: string;
 	name: string;
 	bodyParts: { name: string }[];
-	usage: {
-		limitKind: string;
-		appointmentsCounted: number;
-		maxAppointments: number | null;
-		amountLeftCents: number | null;
-		isFull: boolean;
-	};
+	template: { serviceIds: string[] } | null;
+	usage: UsageLike & { isFull: boolean };
 }): OpenCaseOption {
-	const u = c.usage;
-	const usage =
-		u.limitKind === 'appointments' && u.maxAppointments !== null
-			? `${u.appointmentsCounted} of ${u.maxAppointments} used`
-			: u.limitKind === 'amount' && u.amountLeftCents !== null
-				? `${formatMoney(u.amountLeftCents)} left`
-				: `${u.appointmentsCounted} ${u.appointmentsCounted === 1 ? 'appointment' : 'appointments'}`;
-	return { id: c.id, name: c.name, bodyParts: c.bodyParts.map((b) => b.name), usage, isFull: u.isFull };
+	return {
+		id: c.id,
+		name: c.name,
+		bodyParts: c.bodyParts.map((b) => b.name),
+		usage: usageLabel(c.usage),
+		isFull: c.usage.isFull,
+		fullMessage: c.usage.isFull ? caseFullMessage(c.usage.maxAppointments) : null,
+		serviceIds: c.template?.serviceIds ?? []
+	};
+}
+
+/**
+ * The case booking proposes for an appointment of a type with these services (issue 18): the
+ * patient's one open case whose template covers one of them. None when two cases do (the person
+ * chooses), when the type has no service, or when that one case is full.
+ */
+export function proposedCase(
+	openCases: readonly OpenCaseOption[],
+	typeServiceIds: readonly string[]
+): OpenCaseOption | null {
+	const covering = openCases.filter((c) => c.serviceIds.some((id) => typeServiceIds.includes(id)));
+	return covering.length === 1 && !covering[0]!.isFull ? covering[0]! : null;
 }
 
 /** The booking question (seed 002): an open case that shares body parts with the new one. */
@@ -109,4 +123,11 @@ export interface MatchingCase {
 	name: string;
 	/** Its body parts that the new case also names. */
 	sharedBodyParts: string[];
+	/** Its usage figures, as the case page shows them; null when not known. */
+	usage: string | null;
+	/**
+	 * Set when the case is full: the question says so and offers a new case or a higher cap, never
+	 * "Add to".
+	 */
+	fullMessage: string | null;
 }

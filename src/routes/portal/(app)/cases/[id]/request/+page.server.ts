@@ -10,7 +10,9 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const cases = await serverCaller(event).portal.cases();
 	const found = cases.find((c) => c.id === event.params.id);
-	if (!found || !found.canRequest) error(404, 'This case does not take appointment requests');
+	// A full case still opens, to say why it takes no request (an old link, a bookmark).
+	if (!found || (!found.canRequest && !found.fullMessage))
+		error(404, 'This case does not take appointment requests');
 	const { timeZone } = await event.parent();
 	return { caseItem: found, today: todayIn(timeZone) };
 };
