@@ -14,9 +14,9 @@ import { nextQuarterHour, parseLocalDateTime } from '../calendar';
 import { emptyBookingFormValues, type MatchingCase } from './booking-form';
 import {
 	mapBookingErrors,
-	matchingCasesOf,
 	mergeBookingErrors,
 	patientContext,
+	questionAfter,
 	readBookingForm,
 	type BookingErrors
 } from './booking-form.server';
@@ -93,23 +93,7 @@ export const actions = {
 		const result = await formAction(() => caller.appointments.create(read.input));
 		if (isFailure(result)) {
 			const errors = mapBookingErrors(result.data.fieldErrors);
-			const { bodyParts } = await caller.cases.formOptions();
-			const chosen = bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name);
-			let matching = result.status === 409 ? matchingCasesOf(result.data.details, chosen) : null;
-			if (!matching && read.addToCaseId) {
-				// "Add to that case" did not go through (say the case is full): ask again, with the reason.
-				const cases = await caller.appointments
-					.matchingCases({ patientId: read.values.patientId, bodyPartIds: read.bodyPartIds })
-					.catch(() => []);
-				matching = cases.length
-					? cases.map((c) => ({
-							id: c.id,
-							name: c.name,
-							sharedBodyParts: c.bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name)
-						}))
-					: null;
-			}
-			return refuse(result.status, result.data.message, errors, matching);
+			return refuse(result.status, result.data.message, errors, await questionAfter(caller, result, read));
 		}
 
 		const params = new URLSearchParams({ booked: '1' });

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { CreateAppointmentInput } from '$lib/schemas/appointment';
 import { readCaseForm } from '$lib/server/web/case-form';
 import type { FieldErrors } from '$lib/server/errors';
+import type { ActionFailure } from '@sveltejs/kit';
 import type { serverCaller } from '$lib/server/app/caller';
-import { field, formValuesOf, isChecked } from '$lib/server/web/forms';
+import { field, formValuesOf, isChecked, type FormFailure } from '$lib/server/web/forms';
 import {
 	CASE_MODES,
 	openCaseOption,
@@ -167,4 +168,30 @@ export function matchingCasesOf(
 		const shared = c.bodyParts.filter((name) => chosenBodyPartNames.includes(name));
 		return { id: c.id, name: c.name, sharedBodyParts: shared.length ? shared : c.bodyParts };
 	});
+}
+
+/**
+ * After a refused booking or reservation: the cases the body-part question names (the refusal was
+ * the question), or, when "Add to that case" did not go through (say the case is full), the same
+ * question again beside the reason; null when there is nothing to ask.
+ */
+export async function questionAfter(
+	caller: Caller,
+	failure: ActionFailure<FormFailure>,
+	read: Pick<BookingRead, 'bodyPartIds' | 'addToCaseId'> & { values: { patientId: string } }
+): Promise<MatchingCase[] | null> {
+	const { bodyParts } = await caller.cases.formOptions();
+	const chosen = bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name);
+	const matching = failure.status === 409 ? matchingCasesOf(failure.data.details, chosen) : null;
+	if (matching || !read.addToCaseId) return matching;
+	const cases = await caller.appointments
+		.matchingCases({ patientId: read.values.patientId, bodyPartIds: read.bodyPartIds })
+		.catch(() => []);
+	return cases.length
+		? cases.map((c) => ({
+				id: c.id,
+				name: c.name,
+				sharedBodyParts: c.bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name)
+			}))
+		: null;
 }
