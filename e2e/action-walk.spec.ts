@@ -67,7 +67,7 @@ const ACTION_PROCEDURES: Record<string, string | null> = {
 	'/(staff)/appointments/[id]?/invoice': 'appointments.invoice',
 	'/(staff)/appointments/[id]?/notes': 'appointments.updateNotes',
 	'/(staff)/appointments/new?/default': 'appointments.create',
-	'/(staff)/appointments/reserve?/default': 'appointments.reserve',
+	'/(staff)/appointments/reserve?/default': 'appointments.reserveWithCase',
 	'/(staff)/cases/[id]?/acknowledge': 'cases.acknowledge',
 	'/(staff)/cases/[id]?/takeOver': 'cases.takeOver',
 	'/(staff)/cases/[id]?/retriage': 'cases.retriage',

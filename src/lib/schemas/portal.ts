@@ -2,6 +2,7 @@
 // pages, the staff pages and the routers.
 import { z } from 'zod';
 import { appointmentDuration, instant } from './appointment.ts';
+import { bodyPartIds, caseFields } from './case.ts';
 import { recordId } from './patient.ts';
 
 export const REQUEST_STATUSES = ['pending', 'approved', 'declined', 'withdrawn'] as const;
@@ -126,6 +127,32 @@ export const reserveAppointmentInput = z.object({
 		.transform((v) => v || null)
 });
 export type ReserveAppointmentInput = z.input<typeof reserveAppointmentInput>;
+
+/**
+ * The booking guide's one-screen reserve (seed 002): the slot, and the case it belongs to in the
+ * same step. `existing` is an open case of the patient, with body parts to add to it when the
+ * person answered the body-part question "add to that case"; `new` starts a case (with a template:
+ * it decides who sees the case), asked first like booking when one of its body parts matches an
+ * open case, unless `isSeparateCaseConfirmed`.
+ */
+export const reserveWithCaseInput = reserveAppointmentInput.omit({ caseId: true }).extend({
+	case: z.discriminatedUnion(
+		'mode',
+		[
+			z.object({ mode: z.literal('existing'), caseId: recordId, bodyPartIds }),
+			z.object({
+				mode: z.literal('new'),
+				case: caseFields.refine((c) => c.templateId !== null, {
+					path: ['templateId'],
+					message: 'Choose a case template'
+				}),
+				isSeparateCaseConfirmed: z.boolean().default(false)
+			})
+		],
+		{ error: 'Choose one of the patient’s open cases, or start a new one' }
+	)
+});
+export type ReserveWithCaseInput = z.input<typeof reserveWithCaseInput>;
 
 export const sendPortalLinkInput = z.object({
 	patientId: recordId,

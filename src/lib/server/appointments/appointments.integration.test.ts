@@ -184,7 +184,9 @@ describe('cases and their caps', () => {
 		expect(two.appointment.case).toMatchObject({ number: 2, of: 2 });
 		const three = await failureOf(book(patient.id, { case: { mode: 'existing', caseId: c.id } }));
 		expect(three.code).toBe('CONFLICT');
-		expect(three.message).toMatch(/This case has no appointments left: it allows 2 appointments, and all are used/);
+		expect(three.message).toMatch(
+			/This case has no appointments left: it allows 2 appointments, and all are used/
+		);
 		expect(three.fieldErrors.caseId).toBeDefined();
 		expect(await db.em().count(Appointment, { case: c.id })).toBe(2);
 	});

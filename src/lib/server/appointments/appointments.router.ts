@@ -11,9 +11,9 @@ import {
 	setAppointmentStatusInput,
 	updateAppointmentNotesInput
 } from '../../schemas/appointment.ts';
-import { reserveAppointmentInput } from '../../schemas/portal.ts';
+import { reserveAppointmentInput, reserveWithCaseInput } from '../../schemas/portal.ts';
 import { roleProcedure, router, staffProcedure } from '../trpc/init.ts';
-import { reserveAppointment } from './reservations.service.ts';
+import { reserveAppointment, reserveAppointmentWithCase } from './reservations.service.ts';
 import {
 	appointmentFormOptions,
 	cancelAppointment,
@@ -59,6 +59,10 @@ export const appointmentsRouter = router({
 	reserve: roleProcedure('scheduler')
 		.input(reserveAppointmentInput)
 		.mutation(({ ctx, input }) => reserveAppointment(ctx.em, ctx.actor, input)),
+	/** The same, with the case chosen or started on the same screen (the booking guide's one step). */
+	reserveWithCase: roleProcedure('scheduler')
+		.input(reserveWithCaseInput)
+		.mutation(({ ctx, input }) => reserveAppointmentWithCase(ctx.em, ctx.actor, input)),
 	updateNotes: staffProcedure
 		.input(updateAppointmentNotesInput)
 		.mutation(({ ctx, input }) => updateAppointmentNotes(ctx.em, ctx.actor, input))

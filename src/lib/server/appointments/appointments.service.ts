@@ -425,6 +425,58 @@ export async function appointmentView(
 	return viewOf(tx, actor, appointment);
 }
 
+/**
+ * The booking question (seed 002), asked by booking and by reserving with a new case: a new case
+ * for a patient who has an open case with one of its body parts is refused (CONFLICT, with the
+ * matching cases in `details`) until the person answers "separate case" or "add to that case".
+ */
+export async function assertNoMatchingCase(
+	tx: Em,
+	actor: Actor,
+	patientId: string,
+	bodyPartIds: readonly string[]
+): Promise<void> {
+	const matching = await findOpenCasesWithBodyParts(tx, actor, patientId, bodyPartIds);
+	if (matching.length)
+		throw new AppError('CONFLICT', 'This patient already has an open case for the same body part', {
+			details: {
+				reason: 'matching-case',
+				// A full case is named too, but the question offers no "Add to" for it.
+				cases: matching.map((c) => ({
+					id: c.id,
+					name: c.name,
+					bodyParts: c.bodyParts.map((b) => b.name),
+					isFull: c.usage.isFull
+				}))
+			}
+		});
+}
+
+/** "Update the case" (the question's other answer): the body parts chosen while booking join the case's. */
+export async function addBodyPartsToCase(
+	tx: Em,
+	actor: Actor,
+	caseRow: Case,
+	bodyPartIds: readonly string[]
+): Promise<void> {
+	if (!bodyPartIds.length) return;
+	const parts = await tx.find(BodyPart, { id: { $in: [...bodyPartIds] }, isActive: true });
+	if (parts.length !== bodyPartIds.length)
+		throw new AppError('BAD_REQUEST', 'Choose body parts from the list', {
+			fieldErrors: { bodyPartIds: ['Choose body parts from the list'] }
+		});
+	await tx.populate(caseRow, ['bodyParts']);
+	const before = caseRow.bodyParts.count();
+	for (const part of parts) if (!caseRow.bodyParts.contains(part)) caseRow.bodyParts.add(part);
+	if (caseRow.bodyParts.count() !== before)
+		recordAudit(tx, actor, {
+			action: 'case.update',
+			recordType: 'case',
+			recordId: caseRow.id,
+			changedFields: ['bodyParts']
+		});
+}
+
 export async function createAppointment(
 	em: Em,
 	actor: Actor,
@@ -454,46 +506,10 @@ export async function createAppointment(
 				});
 			assertCaseOpen(caseRow);
 			await assertCaseHasRoom(tx, caseRow, { status: 'booked' });
-			if (input.case.bodyPartIds.length) {
-				// "Update the case": the body parts chosen while booking join the case's.
-				const parts = await tx.find(BodyPart, { id: { $in: input.case.bodyPartIds }, isActive: true });
-				if (parts.length !== input.case.bodyPartIds.length)
-					throw new AppError('BAD_REQUEST', 'Choose body parts from the list', {
-						fieldErrors: { bodyPartIds: ['Choose body parts from the list'] }
-					});
-				await tx.populate(caseRow, ['bodyParts']);
-				const before = caseRow.bodyParts.count();
-				for (const part of parts) if (!caseRow.bodyParts.contains(part)) caseRow.bodyParts.add(part);
-				if (caseRow.bodyParts.count() !== before)
-					recordAudit(tx, actor, {
-						action: 'case.update',
-						recordType: 'case',
-						recordId: caseRow.id,
-						changedFields: ['bodyParts']
-					});
-			}
+			await addBodyPartsToCase(tx, actor, caseRow, input.case.bodyPartIds);
 		} else if (input.case.mode === 'new') {
-			if (!input.case.isSeparateCaseConfirmed) {
-				const matching = await findOpenCasesWithBodyParts(
-					tx,
-					actor,
-					patient!.id,
-					input.case.case.bodyPartIds
-				);
-				if (matching.length)
-					throw new AppError('CONFLICT', 'This patient already has an open case for the same body part', {
-						details: {
-							reason: 'matching-case',
-							// A full case is named too, but the question offers no "Add to" for it.
-							cases: matching.map((c) => ({
-								id: c.id,
-								name: c.name,
-								bodyParts: c.bodyParts.map((b) => b.name),
-								isFull: c.usage.isFull
-							}))
-						}
-					});
-			}
+			if (!input.case.isSeparateCaseConfirmed)
+				await assertNoMatchingCase(tx, actor, patient!.id, input.case.case.bodyPartIds);
 			caseRow = await createCaseIn(
 				tx,
 				actor,

@@ -4,7 +4,12 @@
 // reservation not confirmed in time is released by the worker (a job sent for its expiry).
 import { raw } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { reserveAppointmentInput, type ReserveAppointmentInput } from '../../schemas/portal.ts';
+import {
+	reserveAppointmentInput,
+	reserveWithCaseInput,
+	type ReserveAppointmentInput,
+	type ReserveWithCaseInput
+} from '../../schemas/portal.ts';
 import { formatWeekdayDateTime } from '../../format.ts';
 import { AppointmentType } from '../appointment-types/appointment-type.entity.ts';
 import { reservationExpireJob } from '../appointment-requests/appointment-request.jobs.ts';
@@ -12,15 +17,22 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { SYSTEM_ACTOR, type Actor } from '../auth/actor.ts';
 import { assertCaseOpen, loadVisibleCase } from '../cases/case-access.queries.ts';
 import { assertCaseHasRoom } from '../cases/case-usage.rules.ts';
+import { createCaseIn } from '../cases/cases.service.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import { enqueue } from '../jobs/boss.ts';
-import type { Patient } from '../patients/patient.entity.ts';
+import { Patient } from '../patients/patient.entity.ts';
 import { issuePortalLink, mobileOf } from '../portal/portal-auth.service.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { Appointment } from './appointment.entity.ts';
-import { appointmentView, bookOnCase, type AppointmentView } from './appointments.service.ts';
+import {
+	addBodyPartsToCase,
+	appointmentView,
+	assertNoMatchingCase,
+	bookOnCase,
+	type AppointmentView
+} from './appointments.service.ts';
 
 /** Where a reservation link goes: the patient's reminder preference, else whatever they have. */
 export function reservationChannels(patient: Patient): { channel: 'email' | 'sms'; recipient: string }[] {
@@ -111,6 +123,68 @@ export async function reserveAppointment(
 		}
 		await enqueue(tx, reservationExpireJob, { appointmentId: appointment.id }, { startAfter: expiresAt });
 		return { appointment: view, sentTo: channels };
+	});
+}
+
+/**
+ * The booking guide's one screen (seed 002): the case and the reservation in one step. A new case
+ * is created, or an open one gets the body parts the person added to it, and then the slot is
+ * reserved by `reserveAppointment`, which joins this transaction (MikroORM nests it as a
+ * savepoint): a slot that is taken, or a patient the link cannot reach, leaves no case behind.
+ */
+export async function reserveAppointmentWithCase(
+	em: Em,
+	actor: Actor,
+	raw: ReserveWithCaseInput,
+	now = new Date()
+): Promise<Awaited<ReturnType<typeof reserveAppointment>>> {
+	const { case: choice, ...slot } = reserveWithCaseInput.parse(raw);
+	return em.transactional(async (tx) => {
+		let caseId: string;
+		if (choice.mode === 'existing') {
+			if (choice.bodyPartIds.length) {
+				const caseRow = await loadVisibleCase(tx, actor, choice.caseId, { lock: true });
+				await addBodyPartsToCase(tx, actor, caseRow, choice.bodyPartIds);
+				await tx.flush();
+			}
+			caseId = choice.caseId;
+		} else {
+			const patient = await tx.findOne(Patient, { id: slot.patientId, deletedAt: null });
+			if (!patient)
+				throw new AppError('NOT_FOUND', 'Patient not found', {
+					fieldErrors: { patientId: ['Choose a patient'] }
+				});
+			if (patient.archivedAt)
+				throw new AppError('BAD_REQUEST', 'This patient is archived: unarchive them to book', {
+					fieldErrors: { patientId: ['This patient is archived: unarchive them to book'] }
+				});
+			if (!choice.isSeparateCaseConfirmed)
+				await assertNoMatchingCase(tx, actor, patient.id, choice.case.bodyPartIds);
+			const caseRow = await createCaseIn(
+				tx,
+				actor,
+				{ ...choice.case, patientId: patient.id, appointmentIds: [] },
+				now
+			).catch((error: unknown) => {
+				throw underNewCase(error);
+			});
+			caseId = caseRow.id;
+		}
+		return reserveAppointment(tx, actor, { ...slot, caseId }, now);
+	});
+}
+
+/** The case service names its own fields (`templateId`); this form nests them as `case.case.templateId`. */
+function underNewCase(error: unknown): unknown {
+	if (!(error instanceof AppError) || !error.fieldErrors) return error;
+	const fieldErrors: FieldErrors = {};
+	for (const [key, messages] of Object.entries(error.fieldErrors))
+		fieldErrors[key === 'patientId' ? key : `case.case.${key}`] = messages;
+	return new AppError(error.code, error.message, {
+		fieldErrors,
+		details: error.details,
+		retryAfter: error.retryAfter,
+		cause: error
 	});
 }
 

@@ -466,6 +466,19 @@ const crossPatient: Probe[] = [
 			startsAt: nextSlot()
 		}),
 		code: 'BAD_REQUEST'
+	},
+	{
+		path: 'appointments.reserveWithCase',
+		what: 'a slot for patient A reserved on patient B’s case, adding a body part to it',
+		as: scheduler,
+		input: () => ({
+			patientId: own.patientA,
+			practitionerId: clinic.physio.id,
+			appointmentTypeId: clinic.consult.id,
+			startsAt: nextSlot(),
+			case: { mode: 'existing', caseId: own.caseB, bodyPartIds: [clinic.lumbar.id] }
+		}),
+		code: 'BAD_REQUEST'
 	}
 ];
 

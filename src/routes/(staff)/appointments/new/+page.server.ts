@@ -14,9 +14,9 @@ import { nextQuarterHour, parseLocalDateTime } from '../calendar';
 import { emptyBookingFormValues, openCaseOption, type MatchingCase } from './booking-form';
 import {
 	mapBookingErrors,
-	matchingCasesOf,
 	mergeBookingErrors,
 	patientContext,
+	questionAfter,
 	readBookingForm,
 	type BookingErrors
 } from './booking-form.server';
@@ -101,31 +101,12 @@ export const actions = {
 		const result = await formAction(() => caller.appointments.create(read.input));
 		if (isFailure(result)) {
 			const errors = mapBookingErrors(result.data.fieldErrors);
-			const { bodyParts } = await caller.cases.formOptions();
-			const chosen = bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name);
-			let matching =
-				result.status === 409 ? matchingCasesOf(result.data.details, chosen, context.openCases) : null;
-			if (!matching && read.addToCaseId) {
-				// "Add to that case" did not go through (the case filled up since the question was
-				// asked): ask again, with the reason; the full case now has no "Add to".
-				const cases = await caller.appointments
-					.matchingCases({ patientId: read.values.patientId, bodyPartIds: read.bodyPartIds })
-					.catch(() => []);
-				matching = cases.length
-					? cases.map((c) => {
-							const { usage, fullMessage } = openCaseOption(c);
-							const shared = c.bodyParts.filter((b) => read.bodyPartIds.includes(b.id));
-							return {
-								id: c.id,
-								name: c.name,
-								sharedBodyParts: shared.map((b) => b.name),
-								usage,
-								fullMessage
-							};
-						})
-					: null;
-			}
-			return refuse(result.status, result.data.message, errors, matching);
+			return refuse(
+				result.status,
+				result.data.message,
+				errors,
+				await questionAfter(caller, result, read, context.openCases)
+			);
 		}
 
 		const params = new URLSearchParams({ booked: '1' });

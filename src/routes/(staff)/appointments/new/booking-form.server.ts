@@ -5,8 +5,9 @@ import { CASE_FULL_SENTENCE } from '$lib/cases/case-full';
 import type { CreateAppointmentInput } from '$lib/schemas/appointment';
 import { readCaseForm } from '$lib/server/web/case-form';
 import type { FieldErrors } from '$lib/server/errors';
+import type { ActionFailure } from '@sveltejs/kit';
 import type { serverCaller } from '$lib/server/app/caller';
-import { field, formValuesOf, isChecked } from '$lib/server/web/forms';
+import { field, formValuesOf, isChecked, type FormFailure } from '$lib/server/web/forms';
 import {
 	CASE_MODES,
 	openCaseOption,
@@ -186,4 +187,38 @@ export function matchingCasesOf(
 			fullMessage: c.isFull ? (open?.fullMessage ?? `${CASE_FULL_SENTENCE}.`) : null
 		};
 	});
+}
+
+/**
+ * After a refused booking or reservation: the cases the body-part question names (the refusal was
+ * the question), or, when "Add to that case" did not go through (say the case is full), the same
+ * question again beside the reason; null when there is nothing to ask.
+ */
+export async function questionAfter(
+	caller: Caller,
+	failure: ActionFailure<FormFailure>,
+	read: Pick<BookingRead, 'bodyPartIds' | 'addToCaseId'> & { values: { patientId: string } },
+	openCases: readonly OpenCaseOption[] = []
+): Promise<MatchingCase[] | null> {
+	const { bodyParts } = await caller.cases.formOptions();
+	const chosen = bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name);
+	const matching = failure.status === 409 ? matchingCasesOf(failure.data.details, chosen, openCases) : null;
+	if (matching || !read.addToCaseId) return matching;
+	// "Add to that case" did not go through (the case filled up since the question was asked): ask
+	// again, with the reason; the full case now has no "Add to".
+	const cases = await caller.appointments
+		.matchingCases({ patientId: read.values.patientId, bodyPartIds: read.bodyPartIds })
+		.catch(() => []);
+	return cases.length
+		? cases.map((c) => {
+				const { usage, fullMessage } = openCaseOption(c);
+				return {
+					id: c.id,
+					name: c.name,
+					sharedBodyParts: c.bodyParts.filter((b) => read.bodyPartIds.includes(b.id)).map((b) => b.name),
+					usage,
+					fullMessage
+				};
+			})
+		: null;
 }

@@ -1,6 +1,8 @@
-// "Reserve and send link" (seed 002): a scheduler holds a time for a patient on one of their open
-// cases, and the patient gets a link to confirm or decline it in the portal. `?patientId=` (from the
-// patient's page), optionally `&caseId=`. Times are typed on the clinic's clock.
+// "Reserve and send link" (seed 002): a scheduler holds a time for a patient and the patient gets a
+// link to confirm or decline it in the portal. The case is chosen on the same screen: one of the
+// patient's open cases, or a new one (title, template, body parts) created in the same step, after
+// the booking form's body-part question (add to the open case, or a separate case). `?patientId=`
+// (from the patient's page), optionally `&caseId=`. Times are typed on the clinic's clock.
 import { error, fail, redirect } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
@@ -8,12 +10,17 @@ import { recordId } from '$lib/schemas/patient';
 import { RESERVATION_DEFAULT_HOURS } from '$lib/schemas/portal';
 import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
-import type { FieldErrors } from '$lib/server/errors';
-import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
+import { field, formAction, formValuesOf, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { nextQuarterHour } from '../calendar';
-import { openCaseOption } from '../new/booking-form';
-import { readSlotForm, wholeNumber } from '../new/slot-form.server';
+import { emptyBookingFormValues, openCaseOption, type MatchingCase } from '../new/booking-form';
+import {
+	mapBookingErrors,
+	questionAfter,
+	readBookingForm,
+	type BookingErrors
+} from '../new/booking-form.server';
+import { wholeNumber } from '../new/slot-form.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const query = z.object({
@@ -28,10 +35,11 @@ export const load: PageServerLoad = async (event) => {
 	if (!event.locals.user || !hasRole(event.locals.user, 'scheduler')) error(403, FORBIDDEN_MESSAGE);
 	const params = query.parse(Object.fromEntries(event.url.searchParams));
 	const caller = serverCaller(event);
-	const options = await caller.appointments.formOptions();
-	if (!params.patientId) return { options, patient: null, openCases: [], defaults: null };
-
 	// One call at a time: they share the request's EntityManager.
+	const options = await caller.appointments.formOptions();
+	const caseOptions = await caller.cases.formOptions();
+	if (!params.patientId) return { options, caseOptions, patient: null, openCases: [], defaults: null };
+
 	const patient = await caller.patients.get({ id: params.patientId }).catch((e: unknown) => {
 		if (e instanceof TRPCError && e.code === 'NOT_FOUND') error(404, 'Patient not found');
 		throw e;
@@ -47,6 +55,7 @@ export const load: PageServerLoad = async (event) => {
 	const start = nextQuarterHour(new Date(), getConfig().CASEBOOK_TIME_ZONE);
 	return {
 		options,
+		caseOptions,
 		patient: {
 			id: patient.id,
 			name: `${patient.preferredFirstName || patient.firstName} ${patient.lastName}`,
@@ -58,50 +67,66 @@ export const load: PageServerLoad = async (event) => {
 		},
 		openCases,
 		defaults: {
-			caseId: chosenCase?.id ?? '',
-			practitionerId: '',
-			appointmentTypeId: '',
-			date: start.date,
-			time: start.time,
-			durationMinutes: '',
-			expiresInHours: String(RESERVATION_DEFAULT_HOURS),
-			notes: ''
+			...emptyBookingFormValues({
+				patientId: patient.id,
+				date: start.date,
+				time: start.time,
+				// No open case with room: the form starts a new one.
+				caseMode: openCases.some((c) => !c.isFull) ? 'existing' : 'new',
+				caseId: chosenCase?.id ?? ''
+			}),
+			expiresInHours: String(RESERVATION_DEFAULT_HOURS)
 		}
 	};
 };
 
 export const actions = {
 	default: async (event) => {
-		const posted = await formValues(event.request);
-		const slot = readSlotForm(posted, getConfig().CASEBOOK_TIME_ZONE);
-		const patientId = field(posted, 'patientId');
-		const values = {
-			...slot.values,
-			caseId: field(posted, 'caseId'),
-			expiresInHours: field(posted, 'expiresInHours')
-		};
-		const refuse = (status: number, message: string, fieldErrors: FieldErrors) =>
-			fail(status, { message, fieldErrors, values });
+		const caller = serverCaller(event);
+		const form = await event.request.formData();
+		// The booking form's reader: the slot, and the case chosen, started, or answered for.
+		const read = readBookingForm(form, getConfig().CASEBOOK_TIME_ZONE);
+		const values = { ...read.values, expiresInHours: field(formValuesOf(form), 'expiresInHours') };
+		const refuse = (
+			status: number,
+			message: string,
+			errors: BookingErrors,
+			matching: MatchingCase[] | null
+		) => fail(status, { message, ...errors, values, matching });
 
-		const own: FieldErrors = {};
-		if (!values.caseId) own.caseId = ['Choose one of the patient’s open cases'];
-		Object.assign(own, slot.fieldErrors);
-		if (!slot.startsAt || Object.keys(own).length) return refuse(400, 'Some fields need attention', own);
-		const startsAt = slot.startsAt;
+		const own: BookingErrors = { fieldErrors: { ...read.fieldErrors }, caseErrors: { ...read.caseErrors } };
+		const choice = read.input.case;
+		if (!choice || choice.mode === 'none')
+			own.fieldErrors.caseMode = ['Choose one of the patient’s open cases, or start a new one'];
+		// A reserved case needs a template: it decides which practitioners see the case.
+		if (choice?.mode === 'new' && !values.case.templateId)
+			own.caseErrors.templateId = ['Choose a case template'];
+		if (
+			!choice ||
+			choice.mode === 'none' ||
+			Object.keys(own.fieldErrors).length ||
+			Object.keys(own.caseErrors).length
+		)
+			return refuse(400, 'Some fields need attention', own, null);
 
 		const result = await formAction(() =>
-			serverCaller(event).appointments.reserve({
-				patientId,
-				caseId: values.caseId,
+			caller.appointments.reserveWithCase({
+				patientId: values.patientId,
 				practitionerId: values.practitionerId,
 				appointmentTypeId: values.appointmentTypeId,
-				startsAt,
-				durationMinutes: slot.durationMinutes,
+				startsAt: read.input.startsAt,
+				durationMinutes: read.input.durationMinutes,
 				expiresInHours: wholeNumber(values.expiresInHours),
-				notes: values.notes
+				notes: values.notes,
+				case: choice
 			})
 		);
-		if (isFailure(result)) return refuse(result.status, result.data.message, result.data.fieldErrors);
+		if (isFailure(result)) {
+			const { expiresInHours: hoursErrors, ...others } = result.data.fieldErrors;
+			const errors = mapBookingErrors(others);
+			if (hoursErrors) errors.fieldErrors.expiresInHours = hoursErrors;
+			return refuse(result.status, result.data.message, errors, await questionAfter(caller, result, read));
+		}
 
 		// The appointment page says where the link went ("Reserved; link sent to …").
 		const params = new URLSearchParams({ reserved: '1' });

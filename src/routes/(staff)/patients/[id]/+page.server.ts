@@ -43,11 +43,9 @@ export const load: PageServerLoad = async (event) => {
 					to: new Date(now.getTime() + UPCOMING_DAYS * 86_400_000)
 				})
 			: null;
-	// "Reserve & send link" (schedulers and admins) needs an open case of an active patient.
-	const canReserve =
-		hasRole(event.locals.user!, 'scheduler') &&
-		!patient.archivedAt &&
-		(await caller.cases.find({ patientId: patient.id, status: 'open', perPage: 1 })).total > 0;
+	// "Reserve & send link" (schedulers and admins) for an active patient: the reserve page picks one
+	// of their open cases or starts a new one in the same step.
+	const canReserve = hasRole(event.locals.user!, 'scheduler') && !patient.archivedAt;
 	return {
 		patient,
 		canReserve,
