@@ -18,7 +18,7 @@ import {
 	unarchivePatient,
 	updatePatient
 } from './patients.service.ts';
-import { ConcessionType } from './concession-type.entity.ts';
+import { concessionTypeOptions } from './concession-types.service.ts';
 
 const patientProcedure = roleProcedure(...PATIENT_ROLES);
 const idInput = z.object({ id: recordId });
@@ -81,8 +81,6 @@ export const patientsRouter = router({
 				phoneNumbers: parsedMobile?.success ? parsedMobile.data : undefined
 			});
 		}),
-	concessionTypes: patientProcedure.query(async ({ ctx }) => {
-		const types = await ctx.em.find(ConcessionType, { archivedAt: null }, { orderBy: { name: 'asc' } });
-		return types.map((t) => ({ id: t.id, name: t.name }));
-	})
+	/** What the patient form offers (current concession types); admins manage them in concessionTypes. */
+	concessionTypes: patientProcedure.query(({ ctx }) => concessionTypeOptions(ctx.em))
 });
