@@ -16,6 +16,8 @@ export interface MovedRows {
 	/** Set on the kept patient by the merge because it had none. */
 	referringDoctorId: string | null;
 	concessionTypeId: string | null;
+	/** The merged record's own archive time before the merge (restored by an undo). */
+	previousArchivedAt: string | null;
 }
 
 const PatientMergeSchema = defineEntity({
