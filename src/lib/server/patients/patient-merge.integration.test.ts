@@ -95,6 +95,14 @@ async function duplicatePair() {
 	return { kept, dup, doctor, concession, keptCase, dupCase, onCase, loose, request, link };
 }
 
+const TABLES = new Map<unknown, string>([
+	[Case, 'clinic_case'],
+	[Appointment, 'appointment'],
+	[AppointmentRequest, 'appointment_request'],
+	[PortalLink, 'portal_link']
+]);
+
+/** Whose row it is now, straight from the table. */
 async function ownerOf(
 	entity: typeof Case | typeof Appointment | typeof AppointmentRequest | typeof PortalLink,
 	id: string
@@ -103,7 +111,7 @@ async function ownerOf(
 		.em()
 		.getConnection()
 		.execute<{ patient_id: string }[]>(
-			`select patient_id::text as patient_id from "${db.orm.getMetadata().get(entity.name).tableName}" where id = ?`,
+			`select patient_id::text as patient_id from "${TABLES.get(entity)}" where id = ?`,
 			[id]
 		);
 	return rows[0]?.patient_id;

@@ -28,6 +28,11 @@ export const ROUTE_ACCESS: readonly (readonly [pattern: string, access: Access, 
 		{ access: 'staff', roles: ['scheduler'] },
 		'Only schedulers can reserve appointments.'
 	],
+	[
+		'/(staff)/patients/[id]/merge',
+		{ access: 'staff', roles: ['scheduler'] },
+		'Only schedulers and admins can merge patient records.'
+	],
 	['/(staff)', { access: 'staff' }],
 	['/referrer', { access: 'referrer' }],
 	['/portal/(app)', { access: 'patient' }],
