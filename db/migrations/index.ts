@@ -16,6 +16,7 @@ import { Migration20261129220000_current_case_order } from './Migration202611292
 import { Migration20261201090000_notification_redaction } from './Migration20261201090000_notification_redaction.ts';
 import { Migration20261202082000_clinic_clock } from './Migration20261202082000_clinic_clock.ts';
 import { Migration20261202084000_case_triage_only } from './Migration20261202084000_case_triage_only.ts';
+import { Migration20261202085000_patient_merge_concessions_referral_type } from './Migration20261202085000_patient_merge_concessions_referral_type.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -38,5 +39,9 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261201090000_notification_redaction
 	},
 	{ name: 'Migration20261202082000_clinic_clock', class: Migration20261202082000_clinic_clock },
-	{ name: 'Migration20261202084000_case_triage_only', class: Migration20261202084000_case_triage_only }
+	{ name: 'Migration20261202084000_case_triage_only', class: Migration20261202084000_case_triage_only },
+	{
+		name: 'Migration20261202085000_patient_merge_concessions_referral_type',
+		class: Migration20261202085000_patient_merge_concessions_referral_type
+	}
 ];

@@ -9,6 +9,9 @@ export const MAX_CASE_APPOINTMENTS = 200;
 export const MAX_CASE_AMOUNT_CENTS = 100_000_000;
 export const MAX_CASE_NOTES = 20_000;
 export const MAX_BODY_PARTS = 20;
+/** Cliniko's patient-case referral types (patient_cases.md: "One of [medicare]"). */
+export const REFERRAL_TYPES = ['medicare'] as const;
+export type ReferralType = (typeof REFERRAL_TYPES)[number];
 
 const blankToNull = z
 	.string()
@@ -53,6 +56,11 @@ const caseFieldsObject = z.object({
 	referringDoctorId: optionalId,
 	referralIssuedOn: optionalDate,
 	referralExpiresOn: optionalDate,
+	/** Left out: unchanged (the staff forms do not show it); only kept with a referral. */
+	referralType: z
+		.enum(REFERRAL_TYPES, { error: `Choose ${REFERRAL_TYPES.join(' or ')}, or none` })
+		.nullable()
+		.optional(),
 	notes: z
 		.string()
 		.max(MAX_CASE_NOTES, `Notes can be at most ${MAX_CASE_NOTES.toLocaleString('en')} characters`)
@@ -100,7 +108,8 @@ function normaliseCaseFields<T extends CaseFieldsShape>(value: T): T {
 		maxAmountCents: value.limitKind === 'amount' ? (value.maxAmountCents ?? null) : null,
 		referringDoctorId: value.hasReferral ? value.referringDoctorId : null,
 		referralIssuedOn: value.hasReferral ? value.referralIssuedOn : null,
-		referralExpiresOn: value.hasReferral ? value.referralExpiresOn : null
+		referralExpiresOn: value.hasReferral ? value.referralExpiresOn : null,
+		referralType: value.hasReferral ? value.referralType : null
 	};
 }
 

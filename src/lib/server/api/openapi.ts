@@ -14,6 +14,7 @@ import {
 	patientResponse,
 	patientUpdateBody
 } from './patients.resource.ts';
+import { concessionTypeResponse } from './concession-types.resource.ts';
 import type { ApiRoute } from './route.ts';
 import { apiRoutes } from './routes.ts';
 
@@ -68,6 +69,8 @@ export function componentSchemas(): Record<string, JsonSchema> {
 		PatientCaseCreate: schemaOf(patientCaseCreateBody, 'input'),
 		PatientCaseUpdate: schemaOf(patientCaseUpdateBody, 'input'),
 		PatientCaseList: list('patient_cases', 'PatientCase'),
+		ConcessionType: schemaOf(concessionTypeResponse, 'output'),
+		ConcessionTypeList: list('concession_types', 'ConcessionType'),
 		PageLinks: schemaOf(pageLinks, 'output'),
 		Error: schemaOf(errorBody, 'output'),
 		ValidationError: schemaOf(validationError, 'output')
@@ -186,7 +189,7 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 			title: 'Casebook API',
 			version: '1',
 			description:
-				'Patients and patient cases, compatible with Cliniko’s API v1. Authenticate with HTTP Basic: your API key (My account → API keys) as the user name and an empty password. ' +
+				'Patients, patient cases and concession types, compatible with Cliniko’s API v1. Authenticate with HTTP Basic: your API key (My account → API keys) as the user name and an empty password. ' +
 				`Each key may make ${API_RATE_LIMIT.points} requests per minute. A key acts as its user: the same permissions, rules and audit trail as the app.`
 		},
 		servers: [{ url: `${origin}/api/v1` }],
@@ -197,6 +200,7 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 				name: 'Patient cases',
 				description: 'Cliniko’s Patient Cases resource, on Casebook’s treatment cases'
 			},
+			{ name: 'Concession types', description: 'Cliniko’s Concession Types resource (read-only)' },
 			{ name: 'API', description: 'About the API itself' }
 		],
 		paths,

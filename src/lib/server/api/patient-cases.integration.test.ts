@@ -342,3 +342,85 @@ describe('errors from the cases rules', () => {
 		expect(asJson(moved.body).errors).toEqual({ patient_id: 'A case cannot move to another patient' });
 	});
 });
+
+describe('referral_type (issue 18)', () => {
+	it('stores medicare, returns it on get and in lists, and implies the referral', async () => {
+		const patient = await createPatient(db.em(), 'Medicare');
+		const created = await api.call('POST', '/patient_cases', {
+			body: { name: 'EPC plan', patient_id: patient.id, referral_type: 'medicare', issue_date: '2026-03-01' }
+		});
+		expect(created.status, created.text).toBe(201);
+		const id = asJson(created.body).id as string;
+		expect(asJson(created.body)).toMatchObject({ referral: true, referral_type: 'medicare' });
+
+		const read = await api.call('GET', `/patient_cases/${id}`);
+		expect(asJson(read.body)).toMatchObject({ referral_type: 'medicare', issue_date: '2026-03-01' });
+		const list = await api.call('GET', `/patients/${patient.id}/patient_cases`);
+		expect((asJson(list.body).patient_cases as Json[]).map((c) => c.referral_type)).toEqual(['medicare']);
+
+		// A change to something else keeps it; null clears it and keeps the referral.
+		const renamed = await api.call('PATCH', `/patient_cases/${id}`, { body: { name: 'EPC plan 2' } });
+		expect(asJson(renamed.body)).toMatchObject({ name: 'EPC plan 2', referral_type: 'medicare' });
+		const cleared = await api.call('PATCH', `/patient_cases/${id}`, { body: { referral_type: null } });
+		expect(asJson(cleared.body)).toMatchObject({ referral: true, referral_type: null });
+	});
+
+	it('keeps the referral type when staff edit the case in the app, and drops it with the referral', async () => {
+		const patient = await createPatient(db.em(), 'Staffedit');
+		const created = await api.call('POST', '/patient_cases', {
+			body: { name: 'Knee', patient_id: patient.id, referral_type: 'medicare' }
+		});
+		const id = asJson(created.body).id as string;
+		const caller = callerFor(db.em(), clinic.scheduler);
+		const current = await caller.cases.get({ id });
+		expect(current.referralType).toBe('medicare');
+		await caller.cases.update({
+			id,
+			version: current.version,
+			name: 'Knee (left)',
+			limitKind: 'unlimited',
+			hasReferral: true
+		});
+		expect((await api.call('GET', `/patient_cases/${id}`)).body).toMatchObject({
+			name: 'Knee (left)',
+			referral_type: 'medicare'
+		});
+		const again = await caller.cases.get({ id });
+		await caller.cases.update({ id, version: again.version, name: 'Knee (left)', limitKind: 'unlimited' });
+		expect((await api.call('GET', `/patient_cases/${id}`)).body).toMatchObject({
+			referral: false,
+			referral_type: null
+		});
+	});
+
+	it('answers 422 naming referral_type for an unknown value, and creates nothing', async () => {
+		const patient = await createPatient(db.em(), 'Unknowntype');
+		for (const value of ['dva', 'Medicare', 7, '']) {
+			const response = await api.call('POST', '/patient_cases', {
+				body: { name: 'Nope', patient_id: patient.id, referral_type: value }
+			});
+			expect(response.status, JSON.stringify(value)).toBe(422);
+			expect(asJson(response.body).errors).toEqual({ referral_type: expect.stringContaining('medicare') });
+		}
+		const list = await api.call('GET', `/patients/${patient.id}/patient_cases`);
+		expect(asJson(list.body).total_entries).toBe(0);
+
+		const created = await api.call('POST', '/patient_cases', {
+			body: { name: 'Yes', patient_id: patient.id }
+		});
+		const id = asJson(created.body).id as string;
+		const patched = await api.call('PATCH', `/patient_cases/${id}`, { body: { referral_type: 'gp' } });
+		expect(patched.status).toBe(422);
+		expect(Object.keys(asJson(patched.body).errors as Json)).toEqual(['referral_type']);
+		expect(asJson((await api.call('GET', `/patient_cases/${id}`)).body).referral_type).toBeNull();
+	});
+
+	it('is described in the OpenAPI document', async () => {
+		const doc = asJson((await api.call('GET', '/api/v1/openapi.json', { key: null })).body);
+		const schemas = asJson(asJson(doc.components).schemas);
+		const property = (name: string) => asJson(asJson(asJson(schemas[name]).properties).referral_type);
+		expect(JSON.stringify(property('PatientCaseCreate'))).toContain('"medicare"');
+		expect(JSON.stringify(property('PatientCaseUpdate'))).toContain('"medicare"');
+		expect(JSON.stringify(property('PatientCase'))).toContain('"medicare"');
+	});
+});

@@ -4,7 +4,7 @@
 // Rules stay in the cases service: this file only renames and maps Cliniko's flat limits onto the
 // case type (unlimited / maximum appointments / maximum invoiceable amount).
 import { z } from 'zod';
-import { createCaseInput, MAX_BODY_PARTS, type CaseFieldsInput } from '../../schemas/case.ts';
+import { createCaseInput, MAX_BODY_PARTS, REFERRAL_TYPES, type CaseFieldsInput } from '../../schemas/case.ts';
 import type { FieldErrors } from '../errors.ts';
 import {
 	archiveCase,
@@ -49,6 +49,7 @@ const CASE_API_NAMES: Record<string, string> = {
 	referringDoctorId: 'contact_id',
 	referralIssuedOn: 'issue_date',
 	referralExpiresOn: 'expiry_date',
+	referralType: 'referral_type',
 	appointmentIds: 'attendee_ids',
 	bodyPartIds: 'body_part_ids',
 	templateId: 'template_id',
@@ -110,6 +111,11 @@ function caseBodyShape() {
 		contact_id: apiId.nullable().optional().describe('The referring doctor (a contact)'),
 		issue_date: caseFields.referralIssuedOn.describe('The referral’s issue date, YYYY-MM-DD'),
 		expiry_date: caseFields.referralExpiresOn.describe('The referral’s expiry date, YYYY-MM-DD'),
+		referral_type: z
+			.enum(REFERRAL_TYPES, { error: `Use one of: ${REFERRAL_TYPES.join(', ')}; or null` })
+			.nullable()
+			.optional()
+			.describe(`The referral’s type: one of ${REFERRAL_TYPES.join(', ')}, or null; implies referral`),
 		body_part_ids: z
 			.array(apiId)
 			.max(MAX_BODY_PARTS, `Choose at most ${MAX_BODY_PARTS} body parts`)
@@ -182,7 +188,8 @@ function applyBody(current: CaseFieldsInput, body: CaseBody): CaseFieldsInput {
 	const details = {
 		contact_id: body.contact_id,
 		issue_date: body.issue_date,
-		expiry_date: body.expiry_date
+		expiry_date: body.expiry_date,
+		referral_type: body.referral_type
 	};
 	const givesDetails = Object.values(details).some((v) => v != null);
 	const hasReferral = body.referral ?? (body.referral === null ? false : givesDetails || current.hasReferral);
@@ -195,6 +202,7 @@ function applyBody(current: CaseFieldsInput, body: CaseBody): CaseFieldsInput {
 	if (details.contact_id !== undefined) next.referringDoctorId = details.contact_id;
 	if (details.issue_date !== undefined) next.referralIssuedOn = details.issue_date;
 	if (details.expiry_date !== undefined) next.referralExpiresOn = details.expiry_date;
+	if (details.referral_type !== undefined) next.referralType = details.referral_type;
 
 	if (Object.keys(errors).length) throw validationFailed(errors);
 	return next;
@@ -213,6 +221,7 @@ const NEW_CASE: CaseFieldsInput = {
 	referringDoctorId: null,
 	referralIssuedOn: null,
 	referralExpiresOn: null,
+	referralType: null,
 	notes: null
 };
 
@@ -236,7 +245,10 @@ export const patientCaseResponse = z.object({
 	notes: z.string().nullable(),
 	max_sessions: z.number().int().nullable(),
 	referral: z.boolean(),
-	referral_type: z.null().describe('Casebook records no referral type: always null'),
+	referral_type: z
+		.enum(REFERRAL_TYPES)
+		.nullable()
+		.describe(`The referral’s type (one of ${REFERRAL_TYPES.join(', ')}), or null`),
 	attendee_ids: z.array(z.string()).describe('The appointments related to the case'),
 	body_part_ids: z.array(z.string()).describe('Casebook: body parts'),
 	template_id: z.string().nullable().describe('Casebook: the case template'),
@@ -273,7 +285,7 @@ export function caseToApi(c: CaseDetailView, origin: string): ApiPatientCase {
 		notes: c.notes,
 		max_sessions: c.usage.maxAppointments,
 		referral: c.hasReferral,
-		referral_type: null,
+		referral_type: c.referralType,
 		attendee_ids: c.appointments.map((a) => a.id),
 		body_part_ids: c.bodyParts.map((b) => b.id),
 		template_id: c.template?.id ?? null,

@@ -290,7 +290,12 @@ export const patientResponse = z.object({
 	merged_at: z
 		.string()
 		.optional()
-		.describe('Archived lists only: "" (Casebook archives patients, it does not merge them)'),
+		.describe(
+			'When this record was merged into merged_with_patient (UTC); present on a merged patient, and "" on the other archived ones in the archived list'
+		),
+	merged_with_patient: linkTo
+		.optional()
+		.describe('Present on a merged patient: the record it was merged into'),
 	concession_type: linkTo.optional().describe('Present when the patient has a concession type'),
 	referring_doctor: linkTo.optional().describe('Present when the patient has a referring doctor (a contact)'),
 	medical_alerts: linkTo,
@@ -362,6 +367,14 @@ export function patientToApi(p: PatientView, origin: string): ApiPatient {
 		title: blank(p.title),
 		time_zone: p.timeZone,
 		updated_at: apiTime(p.updatedAt),
+		...(p.mergedAt
+			? {
+					merged_at: apiTime(p.mergedAt),
+					...(p.mergedWithPatient
+						? { merged_with_patient: link(patientUrl(origin, p.mergedWithPatient.id)) }
+						: {})
+				}
+			: {}),
 		...(p.concessionType
 			? { concession_type: link(`${origin}/api/v1/concession_types/${p.concessionType.id}`) }
 			: {}),
@@ -431,8 +444,8 @@ async function listPatients(ctx: ApiContext, status: 'active' | 'archived'): Pro
 	);
 	return jsonResponse({
 		patients: items.map((p) => ({
-			...patientToApi(p, ctx.origin),
-			...(status === 'archived' ? { merged_at: '' } : {})
+			...(status === 'archived' ? { merged_at: '' } : {}),
+			...patientToApi(p, ctx.origin)
 		})),
 		total_entries: total,
 		links: pageLinks(ctx.url, ctx.origin, { ...params, total })

@@ -1,9 +1,10 @@
 // Every REST endpoint, and how a request path finds its endpoint.
 import type { HttpMethod, ApiRoute } from './route.ts';
+import { concessionTypeRoutes } from './concession-types.resource.ts';
 import { patientCaseRoutes } from './patient-cases.resource.ts';
 import { patientRoutes } from './patients.resource.ts';
 
-export const apiRoutes: ApiRoute[] = [...patientRoutes, ...patientCaseRoutes];
+export const apiRoutes: ApiRoute[] = [...patientRoutes, ...patientCaseRoutes, ...concessionTypeRoutes];
 
 interface CompiledRoute {
 	route: ApiRoute;

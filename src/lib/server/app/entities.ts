@@ -19,6 +19,7 @@ import { ContactSchema } from '../contacts/contact.entity.ts';
 import { ConcessionTypeSchema } from '../patients/concession-type.entity.ts';
 import { CustomFieldDefinitionSchema } from '../patients/custom-field-definition.entity.ts';
 import { PatientSchema } from '../patients/patient.entity.ts';
+import { PatientMergeSchema } from '../patients/patient-merge.entity.ts';
 import { ApiKeySchema } from '../auth/api-key.entity.ts';
 import { AppointmentRequestSchema } from '../appointment-requests/appointment-request.entity.ts';
 import { PortalLinkSchema, PortalSessionSchema } from '../portal/portal.entity.ts';
@@ -35,6 +36,7 @@ export const entities = [
 	ConcessionTypeSchema,
 	CustomFieldDefinitionSchema,
 	PatientSchema,
+	PatientMergeSchema,
 	ApiKeySchema,
 	ServiceSchema,
 	AppointmentTypeSchema,

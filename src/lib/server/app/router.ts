@@ -13,6 +13,7 @@ import { accountRouter } from '../auth/account.router.ts';
 import { contactsRouter } from '../contacts/contacts.router.ts';
 import { healthRouter } from '../health/health.router.ts';
 import { notificationsRouter } from '../notifications/notifications.router.ts';
+import { concessionTypesRouter } from '../patients/concession-types.router.ts';
 import { customFieldsRouter } from '../patients/custom-fields.router.ts';
 import { patientsRouter } from '../patients/patients.router.ts';
 import { settingsRouter } from '../settings/settings.router.ts';
@@ -33,6 +34,7 @@ export const appRouter = router({
 	patients: patientsRouter,
 	contacts: contactsRouter,
 	customFields: customFieldsRouter,
+	concessionTypes: concessionTypesRouter,
 	services: servicesRouter,
 	appointmentTypes: appointmentTypesRouter,
 	bodyParts: bodyPartsRouter,

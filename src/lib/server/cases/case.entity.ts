@@ -3,7 +3,7 @@
 // face (subject = name, teams, priority, sender). Usage (appointments counted, amount invoiced)
 // is never stored: it is computed from the appointments, so it cannot drift.
 import { defineEntity, p } from '@mikro-orm/postgresql';
-import { CASE_LIMIT_KINDS } from '../../schemas/case.ts';
+import { CASE_LIMIT_KINDS, REFERRAL_TYPES } from '../../schemas/case.ts';
 import { PRIORITIES } from '../../schemas/team.ts';
 import { User } from '../auth/user.entity.ts';
 import { CaseTemplate } from '../case-templates/case-template.entity.ts';
@@ -40,6 +40,8 @@ const CaseSchema = defineEntity({
 		referralIssuedOn: p.date().nullable(),
 		/** YYYY-MM-DD, not before the issue date. */
 		referralExpiresOn: p.date().nullable(),
+		/** Cliniko's referral_type: one of REFERRAL_TYPES, only with a referral. */
+		referralType: p.enum(REFERRAL_TYPES).nullable(),
 		notes: p.text().nullable(),
 		status: p.enum(CASE_STATUSES).default('open'),
 		/** YYYY-MM-DD in the clinic's time zone; the created date by default. */

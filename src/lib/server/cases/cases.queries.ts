@@ -12,7 +12,7 @@
 import type { z } from 'zod';
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
 import type { FilterOperator } from '../../schemas/patient.ts';
-import type { findCasesInput } from '../../schemas/case.ts';
+import type { findCasesInput, ReferralType } from '../../schemas/case.ts';
 import { readAuditSql, recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { escapeLike } from '../db/like.ts';
@@ -56,6 +56,7 @@ export interface CaseSummaryRow {
 export interface CaseDetailRow extends CaseSummaryRow {
 	notes: string | null;
 	referralIssuedOn: string | null;
+	referralType: ReferralType | null;
 	referringDoctor: { id: string; title: string | null; firstName: string; lastName: string } | null;
 	templateServices: { id: string; name: string }[];
 	mergedFrom: { id: string; name: string }[];
@@ -301,7 +302,7 @@ export async function findOpenCaseSummariesWithBodyParts(
 
 /** Everything the case page shows, beyond the summary: json sub-selects over the case alias `c`. */
 const DETAIL_COLUMNS = `${SUMMARY_COLUMNS},
-	c.notes, c.referral_issued_on::text as referral_issued_on, c.created_at, c.updated_at,
+	c.notes, c.referral_issued_on::text as referral_issued_on, c.referral_type, c.created_at, c.updated_at,
 	cu.name as created_by_name,
 	rd.id::text as referring_doctor_id, rd.title as referring_doctor_title,
 	rd.first_name as referring_doctor_first_name, rd.last_name as referring_doctor_last_name,
@@ -348,6 +349,7 @@ function detailOf(row: Row): CaseDetailRow {
 		...summaryOf(row),
 		notes: (row.notes as string | null) ?? null,
 		referralIssuedOn: (row.referral_issued_on as string | null) ?? null,
+		referralType: (row.referral_type as ReferralType | null) ?? null,
 		referringDoctor: row.referring_doctor_id
 			? {
 					id: row.referring_doctor_id as string,

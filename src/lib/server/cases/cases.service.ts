@@ -14,6 +14,7 @@ import {
 	updateCaseInput,
 	type CaseFieldsInput,
 	type CreateCaseInput,
+	type ReferralType,
 	type FindCasesInput,
 	type UpdateCaseInput
 } from '../../schemas/case.ts';
@@ -137,6 +138,7 @@ export interface CaseDetailView extends CaseSummaryView {
 	countsDidNotArrive: boolean;
 	referringDoctor: { id: string; name: string } | null;
 	referralIssuedOn: string | null;
+	referralType: ReferralType | null;
 	notes: string | null;
 	templateServices: { id: string; name: string }[];
 	appointments: CaseAppointmentView[];
@@ -248,6 +250,7 @@ function detailViewOf(row: CaseDetailRow | null): CaseDetailView {
 				? { id: row.referringDoctor.id, name: contactName(row.referringDoctor) }
 				: null,
 		referralIssuedOn: row.hasReferral ? row.referralIssuedOn : null,
+		referralType: row.hasReferral ? row.referralType : null,
 		notes: row.notes,
 		templateServices: row.template ? row.templateServices : [],
 		appointments: row.appointments.map((a) => ({
@@ -336,6 +339,7 @@ function applyCaseFields(
 	caseRow.referringDoctor = refs.referringDoctor;
 	caseRow.referralIssuedOn = input.referralIssuedOn ?? null;
 	caseRow.referralExpiresOn = input.referralExpiresOn ?? null;
+	if (input.referralType !== undefined) caseRow.referralType = input.referralType;
 	caseRow.notes = input.notes ?? null;
 	caseRow.issuedOn = input.issuedOn ?? caseRow.issuedOn ?? today(now);
 }
@@ -360,6 +364,7 @@ function snapshot(caseRow: Case): Record<string, unknown> {
 		referringDoctor: caseRow.referringDoctor?.id ?? null,
 		referralIssuedOn: caseRow.referralIssuedOn ?? null,
 		referralExpiresOn: caseRow.referralExpiresOn ?? null,
+		referralType: caseRow.referralType ?? null,
 		notes: caseRow.notes ?? null,
 		issuedOn: caseRow.issuedOn
 	};
@@ -582,6 +587,7 @@ export async function mergeCases(
 			target.referringDoctor = source.referringDoctor ?? null;
 			target.referralIssuedOn = source.referralIssuedOn ?? null;
 			target.referralExpiresOn = source.referralExpiresOn ?? null;
+			target.referralType = source.referralType ?? null;
 		}
 		source.status = 'closed';
 		source.closedAt = source.closedAt ?? now;
@@ -797,6 +803,7 @@ function currentCaseFields(caseRow: Case): CaseFieldsInput {
 		referringDoctorId: caseRow.referringDoctor?.id ?? null,
 		referralIssuedOn: caseRow.referralIssuedOn ?? null,
 		referralExpiresOn: caseRow.referralExpiresOn ?? null,
+		referralType: caseRow.referralType ?? null,
 		notes: caseRow.notes ?? null,
 		issuedOn: caseRow.issuedOn
 	};

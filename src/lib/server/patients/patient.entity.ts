@@ -82,6 +82,9 @@ const PatientSchema = defineEntity({
 		customFields: p.json<CustomFieldAnswers>().nullable(),
 		searchText: p.text().default('').hidden(),
 		archivedAt: p.datetime().nullable(),
+		/** Set with archivedAt when this record was merged into another (Cliniko's merged_at). */
+		mergedAt: p.datetime().nullable(),
+		mergedWithPatient: () => p.manyToOne(Patient).nullable().deleteRule('set null').index(),
 		deletedAt: p.datetime().nullable(),
 		createdAt: p.datetime().onCreate(() => new Date()),
 		updatedAt: p

@@ -328,7 +328,7 @@ export async function findLikelyDuplicates(
 		}[]
 	>(
 		`select "id", "first_name", "last_name", "date_of_birth", "email", "phone_numbers", "archived_at"
-		   from "patient" where "deleted_at" is null and (${branches.join(' or ')})${exclude}
+		   from "patient" where "deleted_at" is null and "merged_at" is null and (${branches.join(' or ')})${exclude}
 		  order by "id" limit 10`,
 		params
 	);

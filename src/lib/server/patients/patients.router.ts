@@ -7,7 +7,7 @@ import {
 	updatePatientInput
 } from '../../schemas/patient.ts';
 import { getConfig } from '../config.ts';
-import { roleProcedure, router } from '../trpc/init.ts';
+import { adminProcedure, roleProcedure, router } from '../trpc/init.ts';
 import { findDeletedPatients, findPatients } from './patients.queries.ts';
 import {
 	archivePatient,
@@ -19,9 +19,22 @@ import {
 	unarchivePatient,
 	updatePatient
 } from './patients.service.ts';
-import { ConcessionType } from './concession-type.entity.ts';
+import { concessionTypeOptions } from './concession-types.service.ts';
+import {
+	findPatientMerges,
+	mergePatients,
+	mergePatientsInput,
+	previewPatientMerge,
+	undoPatientMerge,
+	undoPatientMergeInput
+} from './patient-merge.service.ts';
 
 const patientProcedure = roleProcedure(...PATIENT_ROLES);
+/**
+ * Merging moves every case of the duplicate, also those a practitioner may not see: only staff who
+ * see every case (schedulers and admins) merge; undoing is for admins.
+ */
+const mergeProcedure = roleProcedure('scheduler');
 const idInput = z.object({ id: recordId });
 const country = () => getConfig().CASEBOOK_DEFAULT_COUNTRY;
 const createInput = createPatientInput(country);
@@ -84,8 +97,16 @@ export const patientsRouter = router({
 				phoneNumbers: parsedMobile?.success ? parsedMobile.data : undefined
 			});
 		}),
-	concessionTypes: patientProcedure.query(async ({ ctx }) => {
-		const types = await ctx.em.find(ConcessionType, { archivedAt: null }, { orderBy: { name: 'asc' } });
-		return types.map((t) => ({ id: t.id, name: t.name }));
-	})
+	mergePreview: mergeProcedure
+		.input(mergePatientsInput)
+		.query(({ ctx, input }) => previewPatientMerge(ctx.em, input)),
+	merge: mergeProcedure
+		.input(mergePatientsInput)
+		.mutation(({ ctx, input }) => mergePatients(ctx.em, ctx.actor, input)),
+	undoMerge: adminProcedure
+		.input(undoPatientMergeInput)
+		.mutation(({ ctx, input }) => undoPatientMerge(ctx.em, ctx.actor, input)),
+	findMerges: adminProcedure.query(({ ctx }) => findPatientMerges(ctx.em)),
+	/** What the patient form offers (current concession types); admins manage them in concessionTypes. */
+	concessionTypes: patientProcedure.query(({ ctx }) => concessionTypeOptions(ctx.em))
 });

@@ -14,6 +14,7 @@ import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import { ConcessionType } from './concession-type.entity.ts';
 import { CustomFieldDefinition, type CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
 import { presentCustomFields, validateCustomFields, type CustomFieldsView } from './custom-fields.rules.ts';
+import { patientDisplayName } from './patient-name.rules.ts';
 import { Patient, type MedicalAlert, type PhoneNumber } from './patient.entity.ts';
 import {
 	findLikelyDuplicates,
@@ -103,6 +104,9 @@ export interface PatientView {
 	medicalAlerts: MedicalAlert[];
 	customFields: CustomFieldsView | null;
 	archivedAt: Date | null;
+	/** When this record was merged into `mergedWithPatient` (it is archived since). */
+	mergedAt: Date | null;
+	mergedWithPatient: { id: string; name: string } | null;
 	deletedAt: Date | null;
 	createdAt: Date;
 	updatedAt: Date;
@@ -117,6 +121,7 @@ async function loadDefinition(em: Em) {
 export function toPatientView(patient: Patient, customFields: CustomFieldsView | null): PatientView {
 	const doctor = patient.referringDoctor as Contact | null | undefined;
 	const concession = patient.concessionType as ConcessionType | null | undefined;
+	const mergedWith = patient.mergedWithPatient as Patient | null | undefined;
 	return {
 		id: patient.id,
 		title: patient.title ?? null,
@@ -168,6 +173,11 @@ export function toPatientView(patient: Patient, customFields: CustomFieldsView |
 		medicalAlerts: patient.medicalAlerts ?? [],
 		customFields,
 		archivedAt: patient.archivedAt ?? null,
+		mergedAt: patient.mergedAt ?? null,
+		mergedWithPatient:
+			patient.mergedAt && mergedWith?.firstName
+				? { id: mergedWith.id, name: patientDisplayName(mergedWith) }
+				: null,
 		deletedAt: patient.deletedAt ?? null,
 		createdAt: patient.createdAt,
 		updatedAt: patient.updatedAt,
@@ -195,7 +205,7 @@ async function loadPatient(em: Em, id: string, options: { includeDeleted?: boole
 	const patient = await em.findOne(
 		Patient,
 		{ id, ...(options.includeDeleted ? {} : { deletedAt: null }) },
-		{ populate: ['referringDoctor', 'concessionType'] }
+		{ populate: ['referringDoctor', 'concessionType', 'mergedWithPatient'] }
 	);
 	if (!patient) throw notFound('Patient');
 	return patient;
@@ -374,7 +384,7 @@ export async function findPatientRecords(
 		const patients = await tx.find(
 			Patient,
 			{ id: { $in: ids } },
-			{ populate: ['referringDoctor', 'concessionType'] }
+			{ populate: ['referringDoctor', 'concessionType', 'mergedWithPatient'] }
 		);
 		const byId = new Map(patients.map((p) => [p.id, p]));
 		const items: PatientView[] = [];
@@ -436,6 +446,12 @@ async function setLifecycle(
 			patient.archivedAt = now;
 		} else if (action === 'unarchive') {
 			if (!patient.archivedAt) throw new AppError('CONFLICT', 'This patient is not archived.');
+			// A merged record comes back only with everything that moved: through the merge's undo.
+			if (patient.mergedAt)
+				throw new AppError(
+					'CONFLICT',
+					'This patient was merged into another record: an admin can undo the merge (Admin → Patient merges).'
+				);
 			patient.archivedAt = null;
 		} else {
 			patient.deletedAt = now;

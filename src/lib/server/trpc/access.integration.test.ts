@@ -162,7 +162,10 @@ describe('access to every procedure', () => {
 				(p.path.startsWith('admin.caseTemplates.') && p.type === 'mutation') ||
 				(p.path.startsWith('services.') && p.type === 'mutation') ||
 				(p.path.startsWith('appointmentTypes.') && p.type === 'mutation') ||
-				(p.path.startsWith('bodyParts.') && p.type === 'mutation')
+				(p.path.startsWith('bodyParts.') && p.type === 'mutation') ||
+				(p.path.startsWith('concessionTypes.') && p.type === 'mutation') ||
+				p.path === 'patients.undoMerge' ||
+				p.path === 'patients.findMerges'
 		);
 		for (const p of adminOnly) expect(p.meta?.roles, p.path).toEqual(['admin']);
 		const adminAreas = procedures.filter(

@@ -55,6 +55,9 @@ describe('the page guard', () => {
 			roles: ['admin']
 		});
 		expect(routeAccess('/(staff)/admin/custom-fields')).toMatchObject({ roles: ['admin'] });
+		expect(routeAccess('/(staff)/admin/concession-types')).toMatchObject({ roles: ['admin'] });
+		expect(routeAccess('/(staff)/admin/patient-merges')).toMatchObject({ roles: ['admin'] });
+		expect(routeAccess('/(staff)/patients/[id]/merge')).toMatchObject({ roles: ['scheduler'] });
 		expect(routeAccess('/(staff)/requests/[id]')).toMatchObject({ roles: ['scheduler'] });
 		expect(routeAccess('/(staff)/appointments/reserve')).toMatchObject({ roles: ['scheduler'] });
 		expect(routeAccess('/(staff)/cases/[id]')).toEqual({ access: 'staff' });

@@ -32,6 +32,11 @@ export const ROUTE_ACCESS: readonly (readonly [pattern: string, access: Access, 
 	// case (its procedures then check that the case is theirs to see).
 	['/(staff)/cases/[id]/send', { access: 'staff' }],
 	['/(staff)/cases/[id]/patient', { access: 'staff' }],
+	[
+		'/(staff)/patients/[id]/merge',
+		{ access: 'staff', roles: ['scheduler'] },
+		'Only schedulers and admins can merge patient records.'
+	],
 	['/(staff)', { access: 'staff' }],
 	['/referrer', { access: 'referrer' }],
 	['/portal/(app)', { access: 'patient' }],

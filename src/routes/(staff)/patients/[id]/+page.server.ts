@@ -16,8 +16,13 @@ const UPCOMING_DAYS = 42;
 const query = z.object({
 	tab: z.enum(['details', 'cases', 'appointments']).catch('details'),
 	created: z.literal('1').optional().catch(undefined),
-	saved: z.literal('1').optional().catch(undefined)
+	saved: z.literal('1').optional().catch(undefined),
+	merged: z.string().regex(PATIENT_ID).optional().catch(undefined),
+	unmerged: z.literal('1').optional().catch(undefined)
 });
+
+/** How long an admin may undo a merge (patients/patient-merge.service.ts, MERGE_UNDO_DAYS). */
+const MERGE_UNDO_MS = 30 * 86_400_000;
 
 export const load: PageServerLoad = async (event) => {
 	if (!PATIENT_ID.test(event.params.id)) error(404, 'Patient not found');
@@ -46,9 +51,19 @@ export const load: PageServerLoad = async (event) => {
 	// "Reserve & send link" (schedulers and admins) for an active patient: the reserve page picks one
 	// of their open cases or starts a new one in the same step.
 	const canReserve = hasRole(event.locals.user!, 'scheduler') && !patient.archivedAt;
+	const user = event.locals.user!;
+	const mergeUndoableUntil =
+		patient.mergedAt && hasRole(user, 'admin') && now.getTime() - patient.mergedAt.getTime() <= MERGE_UNDO_MS
+			? new Date(patient.mergedAt.getTime() + MERGE_UNDO_MS)
+			: null;
 	return {
 		patient,
 		canReserve,
+		// Merging moves cases a practitioner may not see: schedulers and admins (patients.merge).
+		canMerge: hasRole(user, 'scheduler') && !patient.mergedAt,
+		mergeUndoableUntil,
+		mergedFromId: params.merged ?? null,
+		isUnmerged: params.unmerged === '1',
 		tab: params.tab,
 		cases,
 		upcoming,
