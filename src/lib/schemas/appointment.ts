@@ -14,6 +14,9 @@ export const APPOINTMENT_STATUSES = [
 ] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
+export const RESERVATION_OUTCOMES = ['confirmed', 'declined', 'expired'] as const;
+export type ReservationOutcome = (typeof RESERVATION_OUTCOMES)[number];
+
 export const APPOINTMENT_STATUS_LABELS: Record<AppointmentStatus, string> = {
 	reserved: 'Reserved',
 	booked: 'Booked',

@@ -1,7 +1,7 @@
 // The patient portal and the scheduler's request queue (issue 8): inputs shared by the portal
 // pages, the staff pages and the routers.
 import { z } from 'zod';
-import { appointmentDuration, instant } from './appointment.ts';
+import { APPOINTMENT_STATUSES, appointmentDuration, instant, RESERVATION_OUTCOMES } from './appointment.ts';
 import { bodyPartIds, caseFields } from './case.ts';
 import { recordId } from './patient.ts';
 
@@ -158,3 +158,67 @@ export const sendPortalLinkInput = z.object({
 	patientId: recordId,
 	channel: z.enum(['email', 'sms'], { error: 'Choose email or SMS' })
 });
+
+// What the portal answers a patient, declared once: each portal procedure's output schema. A
+// procedure answers exactly these fields (unknown keys are stripped), so a field added to a service
+// for staff can never reach a patient by accident.
+
+export const portalMeOutput = z.object({
+	id: z.string(),
+	name: z.string(),
+	firstName: z.string(),
+	timeZone: z.string(),
+	clinicName: z.string(),
+	needsPrivacyAnswer: z.boolean(),
+	acceptedPrivacyPolicy: z.boolean().nullable()
+});
+
+export const portalCaseOutput = z.object({
+	id: z.string(),
+	name: z.string(),
+	issuedOn: z.string(),
+	/** The template takes requests, and the case has room for another appointment. */
+	canRequest: z.boolean(),
+	/** The sentence shown instead of "Request an appointment" when the case's hard cap is reached. */
+	fullMessage: z.string().nullable(),
+	/** The types the case's template lets the patient request, with the duration offered. */
+	requestableTypes: z.array(
+		z.object({
+			id: z.string(),
+			name: z.string(),
+			durationMinutes: z.number(),
+			hasPendingRequest: z.boolean()
+		})
+	)
+});
+export type PortalCase = z.output<typeof portalCaseOutput>;
+
+export const portalAppointmentOutput = z.object({
+	id: z.string(),
+	startsAt: z.date(),
+	endsAt: z.date(),
+	status: z.enum(APPOINTMENT_STATUSES),
+	appointmentType: z.string(),
+	practitioner: z.string(),
+	caseName: z.string().nullable(),
+	reservationExpiresAt: z.date().nullable(),
+	reservationOutcome: z.enum(RESERVATION_OUTCOMES).nullable(),
+	/** A reservation still waiting for the patient's answer. */
+	isAwaitingAnswer: z.boolean()
+});
+export type PortalAppointment = z.output<typeof portalAppointmentOutput>;
+
+export const portalRequestOutput = z.object({
+	id: z.string(),
+	status: z.enum(REQUEST_STATUSES),
+	createdAt: z.date(),
+	/** Null for a case the portal does not name. */
+	caseName: z.string().nullable(),
+	appointmentType: z.string(),
+	durationMinutes: z.number(),
+	windows: z.array(z.object({ startsAt: z.date(), endsAt: z.date() })),
+	note: z.string().nullable(),
+	declineReason: z.string().nullable(),
+	appointment: z.object({ startsAt: z.date(), practitioner: z.string() }).nullable()
+});
+export type PortalRequest = z.output<typeof portalRequestOutput>;

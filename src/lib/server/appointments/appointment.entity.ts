@@ -2,14 +2,17 @@
 // live appointments of one practitioner (exclusion constraint over a time range, btree_gist), so
 // two concurrent bookings can never both win.
 import { defineEntity, p } from '@mikro-orm/postgresql';
-import { APPOINTMENT_STATUSES, type AppointmentStatus } from '../../schemas/appointment.ts';
+import {
+	APPOINTMENT_STATUSES,
+	RESERVATION_OUTCOMES,
+	type AppointmentStatus
+} from '../../schemas/appointment.ts';
 import { User } from '../auth/user.entity.ts';
 import { AppointmentType } from '../appointment-types/appointment-type.entity.ts';
 import { Case } from '../cases/case.entity.ts';
 import { Patient } from '../patients/patient.entity.ts';
 
-export const RESERVATION_OUTCOMES = ['confirmed', 'declined', 'expired'] as const;
-export type ReservationOutcome = (typeof RESERVATION_OUTCOMES)[number];
+export { RESERVATION_OUTCOMES, type ReservationOutcome } from '../../schemas/appointment.ts';
 
 /** Statuses that hold the practitioner's time (the exclusion constraint's predicate). */
 export const TIME_HOLDING_STATUSES: readonly AppointmentStatus[] = [

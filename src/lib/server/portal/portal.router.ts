@@ -3,7 +3,11 @@
 import { z } from 'zod';
 import {
 	answerPrivacyPolicyInput,
+	portalAppointmentOutput,
+	portalCaseOutput,
 	portalLinkTokenInput,
+	portalMeOutput,
+	portalRequestOutput,
 	requestAppointmentInput,
 	requestIdInput,
 	requestPortalLinkInput,
@@ -50,27 +54,37 @@ export const portalRouter = router({
 			});
 			return { token: session.token, next: session.next };
 		}),
-	me: patientProcedure.query(({ ctx }) => getPortalMe(ctx.em, ctx.actor)),
+	me: patientProcedure.output(portalMeOutput).query(({ ctx }) => getPortalMe(ctx.em, ctx.actor)),
 	answerPrivacyPolicy: patientProcedure
 		.input(answerPrivacyPolicyInput)
 		.mutation(({ ctx, input }) => answerPrivacyPolicy(ctx.em, ctx.actor, input)),
-	cases: patientProcedure.query(({ ctx }) => findPortalCases(ctx.em, ctx.actor)),
-	appointments: patientProcedure.query(({ ctx }) => findPortalAppointments(ctx.em, ctx.actor)),
-	requests: patientProcedure.query(({ ctx }) => findPortalRequests(ctx.em, ctx.actor)),
+	cases: patientProcedure
+		.output(z.array(portalCaseOutput))
+		.query(({ ctx }) => findPortalCases(ctx.em, ctx.actor)),
+	appointments: patientProcedure
+		.output(z.array(portalAppointmentOutput))
+		.query(({ ctx }) => findPortalAppointments(ctx.em, ctx.actor)),
+	requests: patientProcedure
+		.output(z.array(portalRequestOutput))
+		.query(({ ctx }) => findPortalRequests(ctx.em, ctx.actor)),
 	requestAppointment: patientProcedure
 		.input(requestAppointmentInput)
+		.output(portalRequestOutput)
 		.mutation(({ ctx, input }) => requestAppointment(ctx.em, ctx.actor, input)),
 	withdrawRequest: patientProcedure
 		.input(requestIdInput)
 		.mutation(({ ctx, input }) => withdrawRequest(ctx.em, ctx.actor, input.id)),
 	reservation: patientProcedure
 		.input(reservationIdInput)
+		.output(portalAppointmentOutput)
 		.query(({ ctx, input }) => getPortalReservation(ctx.em, ctx.actor, input.appointmentId)),
 	confirmReservation: patientProcedure
 		.input(reservationIdInput)
+		.output(portalAppointmentOutput)
 		.mutation(({ ctx, input }) => answerPortalReservation(ctx.em, ctx.actor, input.appointmentId, 'confirm')),
 	declineReservation: patientProcedure
 		.input(reservationIdInput)
+		.output(portalAppointmentOutput)
 		.mutation(({ ctx, input }) => answerPortalReservation(ctx.em, ctx.actor, input.appointmentId, 'decline'))
 });
 

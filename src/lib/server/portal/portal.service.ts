@@ -5,8 +5,10 @@ import {
 	answerPrivacyPolicyInput,
 	MAX_REQUEST_DAYS_AHEAD,
 	requestAppointmentInput,
-	type RequestAppointmentInput,
-	type RequestStatus
+	type PortalAppointment,
+	type PortalCase,
+	type PortalRequest,
+	type RequestAppointmentInput
 } from '../../schemas/portal.ts';
 import { AppointmentRequest } from '../appointment-requests/appointment-request.entity.ts';
 import { appointmentRequestNotifyJob } from '../appointment-requests/appointment-request.jobs.ts';
@@ -88,21 +90,6 @@ function portalCaseName(c: Pick<Case, 'isTriageOnly' | 'name'> | null | undefine
  */
 const PATIENT_AUDIENCE: CaseFullAudience = { kind: 'patient', clinicPhone: null };
 
-export interface PortalCase {
-	id: string;
-	name: string;
-	issuedOn: string;
-	/** The template takes requests, and the case has room for another appointment. */
-	canRequest: boolean;
-	/**
-	 * Set when the case's hard cap is reached: the sentence shown instead of "Request an
-	 * appointment" (the request itself is refused with the same words).
-	 */
-	fullMessage: string | null;
-	/** The types the case's template lets the patient request, with the duration offered. */
-	requestableTypes: { id: string; name: string; durationMinutes: number; hasPendingRequest: boolean }[];
-}
-
 async function requestableTypesOf(em: Em, templateIds: string[]) {
 	if (!templateIds.length) return new Map<string, { id: string; name: string; durationMinutes: number }[]>();
 	const rows = await em.find(
@@ -150,20 +137,6 @@ export async function findPortalCases(em: Em, actor: Actor): Promise<PortalCase[
 	});
 }
 
-export interface PortalAppointment {
-	id: string;
-	startsAt: Date;
-	endsAt: Date;
-	status: AppointmentStatus;
-	appointmentType: string;
-	practitioner: string;
-	caseName: string | null;
-	reservationExpiresAt: Date | null;
-	reservationOutcome: ReservationOutcome | null;
-	/** A reservation still waiting for the patient's answer. */
-	isAwaitingAnswer: boolean;
-}
-
 function toPortalAppointment(a: Appointment, now: Date): PortalAppointment {
 	return {
 		id: a.id,
@@ -209,20 +182,6 @@ export async function answerPortalReservation(
 ) {
 	await answerReservation(em, actor, { appointmentId, patientId: me(actor).id, answer }, now);
 	return getPortalReservation(em, actor, appointmentId, now);
-}
-
-export interface PortalRequest {
-	id: string;
-	status: RequestStatus;
-	createdAt: Date;
-	/** Null for a case the portal does not name (see isTreatmentCase). */
-	caseName: string | null;
-	appointmentType: string;
-	durationMinutes: number;
-	windows: { startsAt: Date; endsAt: Date }[];
-	note: string | null;
-	declineReason: string | null;
-	appointment: { startsAt: Date; practitioner: string } | null;
 }
 
 const REQUEST_POPULATE = ['case', 'appointmentType', 'appointment', 'appointment.practitioner'] as const;
