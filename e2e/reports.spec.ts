@@ -212,6 +212,11 @@ describe('the Reports page', () => {
 		async (width) => {
 			await openReports(admin, width);
 			const marks = await drawnMarks(admin);
+			// CASEBOOK_SCREENSHOTS=1 keeps what the test saw, for the README (docs/screenshots/).
+			if (process.env.CASEBOOK_SCREENSHOTS === '1') {
+				fs.mkdirSync('docs/screenshots', { recursive: true });
+				await admin.screenshot({ path: `docs/screenshots/reports-${width}.png`, fullPage: width === 1366 });
+			}
 			for (const id of REPORT_CHARTS) expect(marks[id], `chart ${id} drew nothing`).toBeGreaterThan(0);
 			const overflow = await admin.evaluate((w) => {
 				const wide = [...document.querySelectorAll('body *')]
