@@ -17,6 +17,7 @@ import { Migration20261201090000_notification_redaction } from './Migration20261
 import { Migration20261202082000_clinic_clock } from './Migration20261202082000_clinic_clock.ts';
 import { Migration20261202084000_case_triage_only } from './Migration20261202084000_case_triage_only.ts';
 import { Migration20261202085000_patient_merge_concessions_referral_type } from './Migration20261202085000_patient_merge_concessions_referral_type.ts';
+import { Migration20261202091000_report_indexes } from './Migration20261202091000_report_indexes.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -43,5 +44,6 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261202085000_patient_merge_concessions_referral_type',
 		class: Migration20261202085000_patient_merge_concessions_referral_type
-	}
+	},
+	{ name: 'Migration20261202091000_report_indexes', class: Migration20261202091000_report_indexes }
 ];

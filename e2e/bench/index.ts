@@ -10,11 +10,13 @@ import { prepareDatabase } from '../../src/cli/database.ts';
 import { benchEscalation } from './escalation.ts';
 import { benchLoad } from './load.ts';
 import { benchPatients } from './patients.ts';
+import { benchReports } from './reports.ts';
 import { benchStartup } from './startup.ts';
 
 const suites: Record<string, (ctx: Parameters<typeof benchPatients>[0]) => Promise<void>> = {
 	patients: benchPatients,
 	escalation: benchEscalation,
+	reports: benchReports,
 	load: benchLoad
 };
 /** Suites that start what they measure themselves (no shared benchmark database). */

@@ -22,6 +22,7 @@ import { appointmentRequestsRouter } from '../appointment-requests/appointment-r
 import { portalLinksRouter, portalRouter } from '../portal/portal.router.ts';
 import { createCallerFactory, mergeRouters, router } from '../trpc/init.ts';
 import { routingRouter } from '../routing/routing.router.ts';
+import { reportsRouter } from '../reports/reports.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
@@ -45,6 +46,7 @@ export const appRouter = router({
 	portal: portalRouter,
 	portalLinks: portalLinksRouter,
 	appointmentRequests: appointmentRequestsRouter,
+	reports: reportsRouter,
 	admin: router({ caseTemplates: caseTemplatesRouter })
 });
 

@@ -40,6 +40,13 @@ const AppointmentRequestSchema = defineEntity({
 			name: 'appointment_request_status_created_index',
 			properties: ['status', 'createdAt']
 		},
+		// The Reports page's ranges (issue 19): requests made, and decided, in a range of weeks.
+		{ properties: ['createdAt'] },
+		{
+			name: 'appointment_request_decided_at_index',
+			expression:
+				'create index "appointment_request_decided_at_index" on "appointment_request" ("decided_at") where "decided_at" is not null'
+		},
 		{
 			name: 'appointment_request_pending_unique',
 			expression:

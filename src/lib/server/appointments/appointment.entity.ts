@@ -60,7 +60,16 @@ const AppointmentSchema = defineEntity({
 			expression: '((invoiced_amount_cents IS NULL) OR (invoiced_amount_cents >= 0))'
 		}
 	],
-	indexes: [{ properties: ['practitioner', 'startsAt'] }, { properties: ['startsAt'] }]
+	indexes: [
+		{ properties: ['practitioner', 'startsAt'] },
+		{ properties: ['startsAt'] },
+		{
+			// A case's latest appointment and its practitioner, read from the index alone (Reports, issue 19).
+			name: 'appointment_case_latest_index',
+			expression:
+				'create index "appointment_case_latest_index" on "appointment" ("case_id", "starts_at" desc, "id" desc) include ("practitioner_id") where "case_id" is not null'
+		}
+	]
 });
 
 export class Appointment extends AppointmentSchema.class {}

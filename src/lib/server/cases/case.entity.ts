@@ -97,6 +97,18 @@ const CaseSchema = defineEntity({
 		},
 		{ properties: ['referralExpiresOn'] },
 		{ properties: ['sender', 'sentAt'] },
+		// The Reports page's ranges (issue 19): cases sent, created and closed in a range of weeks.
+		{
+			name: 'clinic_case_sent_at_index',
+			expression:
+				'create index "clinic_case_sent_at_index" on "clinic_case" ("sent_at") where "sent_at" is not null'
+		},
+		{ properties: ['createdAt'] },
+		{
+			name: 'clinic_case_closed_at_index',
+			expression:
+				'create index "clinic_case_closed_at_index" on "clinic_case" ("closed_at") where "closed_at" is not null'
+		},
 		{
 			// Case search matches the name anywhere in it (ILIKE '%…%'): a trigram index answers that.
 			name: 'clinic_case_name_trgm',

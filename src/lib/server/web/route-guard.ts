@@ -37,6 +37,13 @@ export const ROUTE_ACCESS: readonly (readonly [pattern: string, access: Access, 
 		{ access: 'staff', roles: ['scheduler'] },
 		'Only schedulers and admins can merge patient records.'
 	],
+	// Every role; a practitioner sees their own figures only (reports.service.ts). The CSV
+	// downloads under it are guarded by the same entry.
+	[
+		'/(staff)/reports',
+		{ access: 'staff', roles: ['scheduler', 'practitioner'] },
+		'Only schedulers and practitioners can open reports.'
+	],
 	['/(staff)', { access: 'staff' }],
 	['/referrer', { access: 'referrer' }],
 	['/portal/(app)', { access: 'patient' }],
