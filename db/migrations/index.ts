@@ -14,6 +14,7 @@ import { Migration20261129200829_case_list_order } from './Migration202611292008
 import { Migration20261129210000_case_name_search } from './Migration20261129210000_case_name_search.ts';
 import { Migration20261129220000_current_case_order } from './Migration20261129220000_current_case_order.ts';
 import { Migration20261201090000_notification_redaction } from './Migration20261201090000_notification_redaction.ts';
+import { Migration20261202090000_outbox_choice } from './Migration20261202090000_outbox_choice.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -34,5 +35,6 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261201090000_notification_redaction',
 		class: Migration20261201090000_notification_redaction
-	}
+	},
+	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice }
 ];

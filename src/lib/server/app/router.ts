@@ -12,6 +12,7 @@ import { servicesRouter } from '../services/services.router.ts';
 import { accountRouter } from '../auth/account.router.ts';
 import { contactsRouter } from '../contacts/contacts.router.ts';
 import { healthRouter } from '../health/health.router.ts';
+import { homeRouter } from '../home/home.router.ts';
 import { notificationsRouter } from '../notifications/notifications.router.ts';
 import { customFieldsRouter } from '../patients/custom-fields.router.ts';
 import { patientsRouter } from '../patients/patients.router.ts';
@@ -24,6 +25,7 @@ import { routingRouter } from '../routing/routing.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
+	home: homeRouter,
 	account: accountRouter,
 	apiKeys: apiKeysRouter,
 	staff: staffRouter,

@@ -8,6 +8,8 @@ const ClinicSettingsSchema = defineEntity({
 		id: p.integer().primary().autoincrement(false),
 		clinicName: p.string().length(120).default('Casebook Clinic'),
 		requireTwoFactor: p.boolean().default(false),
+		/** An admin chose the built-in outbox for email and SMS (no SMTP or Twilio): set-up is done. */
+		outboxChosenAt: p.datetime().nullable(),
 		updatedAt: p
 			.datetime()
 			.onCreate(() => new Date())
