@@ -26,6 +26,8 @@ const ACTION_PROCEDURES: Record<string, string | null> = {
 	'/(auth)/reset-password?/default': 'account.resetPassword',
 	'/(auth)/setup?/default': 'account.setUp',
 	'/(auth)/sign-in?/default': 'account.signIn',
+	'/(staff)?/acknowledge': 'cases.acknowledge',
+	'/(staff)?/keepOutbox': 'home.keepOutbox',
 	'/(staff)/account?/changePassword': 'account.changePassword',
 	'/(staff)/account?/startTwoFactor': 'account.startTwoFactor',
 	'/(staff)/account?/confirmTwoFactor': 'account.confirmTwoFactor',
