@@ -223,6 +223,20 @@ describe('each role’s home', () => {
 		});
 	}
 
+	it('keeps the built-in outbox from the Status page, which ticks the checklist’s messaging item', async () => {
+		await open(admin, '/status');
+		const keep = admin.getByRole('button', { name: 'Keep the built-in outbox' });
+		// SMTP and Twilio set for e2e would leave nothing to choose.
+		if (await keep.count()) {
+			await keep.click();
+			await admin.getByText(/You chose the built-in outbox on/).waitFor();
+		}
+		await open(admin, '/');
+		const item = admin.getByTestId('setup-checklist').getByRole('link', { name: /email and SMS/ });
+		expect(await item.textContent()).toContain('(done)');
+		expect(await item.getAttribute('href')).toBe('/status');
+	});
+
 	it('keeps /status for admins', async () => {
 		const response = await pages.scheduler.goto('/status');
 		expect(response?.status()).toBe(403);

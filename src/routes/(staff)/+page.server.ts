@@ -1,9 +1,8 @@
 // Home (issue 19): the work of whoever signed in, one section per role they hold, each asked of the
 // router only when the reader's roles allow it. A waiting case is acknowledged from here with the
-// inbox's own action; an admin may keep the built-in outbox from the set-up checklist.
+// inbox's own action.
 import { hasRole } from '$lib/server/auth/actor';
 import { serverCaller } from '$lib/server/app/caller';
-import { formAction, isFailure } from '$lib/server/web/forms';
 import { routingActions } from '$lib/server/web/routing-actions';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,11 +24,4 @@ export const load: PageServerLoad = async (event) => {
 
 const { acknowledge } = routingActions({ caseIdFrom: 'form' });
 
-export const actions = {
-	acknowledge,
-	keepOutbox: async (event) => {
-		const result = await formAction(() => serverCaller(event).home.keepOutbox());
-		if (isFailure(result)) return result;
-		return { keptOutbox: true };
-	}
-} satisfies Actions;
+export const actions = { acknowledge } satisfies Actions;

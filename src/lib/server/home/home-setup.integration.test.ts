@@ -53,7 +53,7 @@ describe('the set-up checklist', () => {
 			'appointment-types': '/admin/appointment-types',
 			'case-templates': '/admin/case-templates',
 			teams: '/admin/teams',
-			messaging: '/admin/outbox',
+			messaging: '/status',
 			'custom-fields': '/admin/custom-fields',
 			'two-factor': '/account'
 		});

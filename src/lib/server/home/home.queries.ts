@@ -360,6 +360,8 @@ export interface MessageFacts {
 	failedLastDay: number;
 	/** Still queued or sending after `staleAfter`: the worker or a provider is not taking them. */
 	stuck: number;
+	/** When an admin chose the built-in outbox over SMTP and Twilio, if they did. */
+	outboxChosenAt: Date | null;
 }
 
 /** The messages an admin should hear about, counted over the notification's created_at index. */
@@ -370,9 +372,14 @@ export async function readMessageFacts(
 	const [row] = await em.execute<Row[]>(
 		`select
 			(count(*) filter (where n.status in ('failed', 'undelivered')))::int as failed,
-			(count(*) filter (where n.status in ('queued', 'sending') and n.created_at < ?))::int as stuck
+			(count(*) filter (where n.status in ('queued', 'sending') and n.created_at < ?))::int as stuck,
+			(select s.outbox_chosen_at from clinic_settings s where s.id = 1) as outbox_chosen_at
 		 from notification n where n.created_at >= ?`,
 		[options.staleBefore, options.since]
 	);
-	return { failedLastDay: (row?.failed as number) ?? 0, stuck: (row?.stuck as number) ?? 0 };
+	return {
+		failedLastDay: (row?.failed as number) ?? 0,
+		stuck: (row?.stuck as number) ?? 0,
+		outboxChosenAt: toDateOrNull(row?.outbox_chosen_at)
+	};
 }

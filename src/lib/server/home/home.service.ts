@@ -286,7 +286,8 @@ export async function getSetupChecklist(em: Em, actor: Actor): Promise<SetupChec
 					? 'Messages go to the built-in outbox, as you chose'
 					: `${config.hasSmtp ? 'SMTP is set up' : 'No SMTP server'}, ${config.hasTwilio ? 'Twilio is set up' : 'no Twilio account'}: messages wait in the outbox. Set SMTP_URL and TWILIO_* in the server's environment, or keep the outbox`,
 			isDone: hasProviders || facts.outboxChosenAt !== null,
-			href: '/admin/outbox'
+			// The Status page shows how messages go out, and keeps the outbox when asked.
+			href: '/status'
 		},
 		{
 			key: 'custom-fields',
@@ -331,6 +332,7 @@ export interface SystemStatus extends Health {
 		sms: 'twilio' | 'outbox';
 		failedLastDay: number;
 		stuck: number;
+		outboxChosenAt: Date | null;
 	};
 	/** Everything an admin should act on is fine. */
 	isAllWell: boolean;
@@ -347,7 +349,7 @@ export async function getSystemStatus(em: Em, now = new Date()): Promise<SystemS
 				since: new Date(now.getTime() - 86_400_000),
 				staleBefore: new Date(now.getTime() - STUCK_AFTER_MS)
 			})
-		: { failedLastDay: 0, stuck: 0 };
+		: { failedLastDay: 0, stuck: 0, outboxChosenAt: null };
 	return {
 		...health,
 		messages: {
