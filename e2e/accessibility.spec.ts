@@ -106,6 +106,7 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
 	it('finds no serious or critical violation on the staff pages', async () => {
 		const paths = [
 			'/',
+			'/status',
 			'/patients',
 			'/patients/new',
 			`/patients/${patientId}`,

@@ -17,8 +17,8 @@ afterAll(async () => {
 });
 
 describe('the product shell', () => {
-	it('shows the health of the database and the worker on the home page', async () => {
-		await open(page, '/');
+	it('shows the health of the database and the worker on the Status page', async () => {
+		await open(page, '/status');
 		await expect.poll(() => page.getByText('Reachable').count(), { timeout: 20_000 }).toBe(1);
 		await expect
 			.poll(
@@ -29,7 +29,7 @@ describe('the product shell', () => {
 				{ timeout: 30_000, interval: 1000 }
 			)
 			.toBe(1);
-		expect(await page.title()).toBe('Casebook');
+		expect(await page.title()).toBe('Status · Casebook');
 	});
 
 	it('navigates to every section from the main navigation', async () => {

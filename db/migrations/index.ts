@@ -18,6 +18,7 @@ import { Migration20261202082000_clinic_clock } from './Migration20261202082000_
 import { Migration20261202084000_case_triage_only } from './Migration20261202084000_case_triage_only.ts';
 import { Migration20261202085000_patient_merge_concessions_referral_type } from './Migration20261202085000_patient_merge_concessions_referral_type.ts';
 import { Migration20261202091000_report_indexes } from './Migration20261202091000_report_indexes.ts';
+import { Migration20261202090000_outbox_choice } from './Migration20261202090000_outbox_choice.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -45,5 +46,6 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261202085000_patient_merge_concessions_referral_type',
 		class: Migration20261202085000_patient_merge_concessions_referral_type
 	},
-	{ name: 'Migration20261202091000_report_indexes', class: Migration20261202091000_report_indexes }
+	{ name: 'Migration20261202091000_report_indexes', class: Migration20261202091000_report_indexes },
+	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice }
 ];

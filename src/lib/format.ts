@@ -170,3 +170,15 @@ export function formatRelative(value: Date, now = new Date()): string {
 	if (abs < 86400) return rtf.format(Math.round(seconds / 3600), 'hour');
 	return rtf.format(Math.round(seconds / 86400), 'day');
 }
+
+/** "Wednesday 2 December" in the clinic's zone. */
+export function formatDayLong(value: When, { timeZone }: Pick<DateTimeFormat, 'timeZone'>): string {
+	if (!value) return '';
+	const date = typeof value === 'string' ? new Date(value) : value;
+	return new Intl.DateTimeFormat('en-AU', {
+		timeZone,
+		weekday: 'long',
+		day: 'numeric',
+		month: 'long'
+	}).format(date);
+}

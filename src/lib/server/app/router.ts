@@ -12,6 +12,7 @@ import { servicesRouter } from '../services/services.router.ts';
 import { accountRouter } from '../auth/account.router.ts';
 import { contactsRouter } from '../contacts/contacts.router.ts';
 import { healthRouter } from '../health/health.router.ts';
+import { homeRouter } from '../home/home.router.ts';
 import { notificationsRouter } from '../notifications/notifications.router.ts';
 import { concessionTypesRouter } from '../patients/concession-types.router.ts';
 import { customFieldsRouter } from '../patients/custom-fields.router.ts';
@@ -26,6 +27,7 @@ import { reportsRouter } from '../reports/reports.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
+	home: homeRouter,
 	account: accountRouter,
 	apiKeys: apiKeysRouter,
 	staff: staffRouter,

@@ -34,7 +34,7 @@ import { patientDisplayName } from '../patients/patient-name.rules.ts';
 import { createPatient } from '../patients/patients.service.ts';
 import type { PatientFields } from '../../schemas/patient.ts';
 import { Team, TeamMember } from '../teams/team.entity.ts';
-import { loadVisibleCase } from '../cases/case-access.queries.ts';
+import { caseVisibilitySql, loadVisibleCase } from '../cases/case-access.queries.ts';
 import { CaseEvent, CaseTeam } from './routing.entity.ts';
 import { Case } from '../cases/case.entity.ts';
 import { pagePurpose } from './paging.service.ts';
@@ -856,6 +856,51 @@ export async function countInbox(em: Em, actor: Actor): Promise<number> {
 		[actor.user!.id]
 	);
 	return Number(row?.n ?? 0);
+}
+
+/**
+ * A member's home (issue 19): the open, unacknowledged cases of their teams, most urgent first and
+ * then oldest first, at most `limit`, with how many there are; one query, read through the case
+ * visibility rule like every other case read.
+ */
+export async function findWaitingCases(
+	em: Em,
+	actor: Actor,
+	options: { limit: number }
+): Promise<{ items: InboxItem[]; total: number }> {
+	const visibility = caseVisibilitySql(actor);
+	const rows = await em.execute<(InboxRow & { total: number })[]>(
+		`with waiting as (
+			select c.id, (count(*) over ())::int as total,
+			  row_number() over (order by case c.priority when 'urgent' then 0 when 'high' then 1 else 2 end,
+			    c.sent_at asc, c.id asc) as ord
+			from clinic_case c
+			where c.sent_at is not null and c.status = 'open' and c.acknowledged_at is null
+			  and exists (select 1 from case_team ct join team_member tm on tm.team_id = ct.team_id
+			              where ct.case_id = c.id and tm.user_id = ?)
+			  and ${visibility.sql}
+			order by ord limit ?)
+		 select ${INBOX_COLUMNS}, waiting.total from waiting join clinic_case c on c.id = waiting.id ${INBOX_JOINS}
+		 order by waiting.ord`,
+		[actor.user!.id, ...visibility.params, options.limit]
+	);
+	return { items: rows.map(toInboxItem), total: rows[0]?.total ?? 0 };
+}
+
+/** What a member acknowledged since `since` (the start of their day), latest first; one query. */
+export async function findAcknowledgedBy(
+	em: Em,
+	actor: Actor,
+	options: { since: Date; limit: number }
+): Promise<InboxItem[]> {
+	const visibility = caseVisibilitySql(actor);
+	const rows = await em.execute<InboxRow[]>(
+		`select ${INBOX_COLUMNS} from clinic_case c ${INBOX_JOINS}
+		 where c.acknowledged_by_id = ? and c.acknowledged_at >= ? and ${visibility.sql}
+		 order by c.acknowledged_at desc, c.id desc limit ?`,
+		[actor.user!.id, options.since, ...visibility.params, options.limit]
+	);
+	return rows.map(toInboxItem);
 }
 
 export interface TimelineEntry {

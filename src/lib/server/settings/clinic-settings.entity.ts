@@ -11,6 +11,8 @@ const ClinicSettingsSchema = defineEntity({
 		requireTwoFactor: p.boolean().default(false),
 		/** How every page, email and SMS writes times: "2:30 pm" or "14:30". */
 		clock: p.enum(CLOCKS).default('12h'),
+		/** An admin chose the built-in outbox for email and SMS (no SMTP or Twilio): set-up is done. */
+		outboxChosenAt: p.datetime().nullable(),
 		updatedAt: p
 			.datetime()
 			.onCreate(() => new Date())

@@ -18,6 +18,8 @@ export const ROUTE_ACCESS: readonly (readonly [pattern: string, access: Access, 
 	['/(staff)/account', { access: 'staff', allowWithoutTwoFactor: true }],
 	['/(staff)/account/api-keys', { access: 'staff' }],
 	['/(staff)/admin', { access: 'staff', roles: ['admin'] }, 'Only admins can open the admin area.'],
+	// The installation's state (schema, worker, message providers): for whoever looks after it.
+	['/(staff)/status', { access: 'staff', roles: ['admin'] }, 'Only admins can open the system status.'],
 	[
 		'/(staff)/requests',
 		{ access: 'staff', roles: ['scheduler'] },
