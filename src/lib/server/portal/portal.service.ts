@@ -12,8 +12,7 @@ import {
 } from '../../schemas/portal.ts';
 import { AppointmentRequest } from '../appointment-requests/appointment-request.entity.ts';
 import { appointmentRequestNotifyJob } from '../appointment-requests/appointment-request.jobs.ts';
-import { Appointment, type ReservationOutcome } from '../appointments/appointment.entity.ts';
-import type { AppointmentStatus } from '../../schemas/appointment.ts';
+import { Appointment } from '../appointments/appointment.entity.ts';
 import { answerReservation } from '../appointments/reservations.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor, PortalPatient } from '../auth/actor.ts';

@@ -11,7 +11,7 @@ import { zodFieldErrors } from '$lib/server/errors';
 import { formAction, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import { nextQuarterHour, parseLocalDateTime } from '../calendar';
-import { emptyBookingFormValues, openCaseOption, type MatchingCase } from './booking-form';
+import { emptyBookingFormValues, type MatchingCase } from './booking-form';
 import {
 	mapBookingErrors,
 	mergeBookingErrors,
