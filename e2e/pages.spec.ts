@@ -51,3 +51,36 @@ describe('admin and account pages', () => {
 		expect(errors).toEqual([]);
 	});
 });
+
+describe('named lists (body parts, concession types)', () => {
+	for (const list of [
+		{ path: '/admin/body-parts', row: 'body-part-row', noun: 'body part', example: 'Knee' },
+		{
+			path: '/admin/concession-types',
+			row: 'concession-type-row',
+			noun: 'concession type',
+			example: 'Veteran'
+		}
+	]) {
+		it(`${list.path}: add, rename with Enter, archive after asking, undo`, async () => {
+			const name = `${list.example} ${suffix}`;
+			await open(admin, list.path);
+			await admin.locator('#new-name').fill(name);
+			await admin.getByRole('button', { name: 'Add', exact: true }).click();
+			await admin.getByText(`“${name}” added.`).waitFor();
+			const row = admin.getByTestId(list.row).filter({ hasText: name });
+			await row.getByRole('button', { name: `Rename ${name}` }).click();
+			await admin.getByLabel(`New name for “${name}”`).fill(`${name} renamed`);
+			await admin.keyboard.press('Enter');
+			await admin.getByText(`Renamed to “${name} renamed”.`).waitFor();
+			const renamed = admin.getByTestId(list.row).filter({ hasText: `${name} renamed` });
+			await renamed.getByRole('button', { name: `Archive ${name} renamed` }).click();
+			const dialog = admin.getByRole('dialog', { name: `Archive this ${list.noun}?` });
+			await dialog.getByRole('button', { name: 'Archive' }).click();
+			await admin.getByText(`“${name} renamed” archived:`).waitFor();
+			await admin.getByRole('button', { name: 'Undo' }).click();
+			await admin.getByText(`“${name} renamed” is offered again.`).waitFor();
+			expect(errors).toEqual([]);
+		});
+	}
+});
