@@ -165,6 +165,27 @@ interface Probe {
 const physio = () => clinic.physio;
 const probes: Probe[] = [
 	{
+		path: 'cases.sendExisting',
+		what: 'a case of another service sent to teams',
+		as: physio,
+		input: () => ({ caseId: hidden.case, teamIds: [hidden.team], priority: 'urgent', details: 'Mine now' }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'cases.linkPatient',
+		what: 'a hidden case linked to a patient',
+		as: physio,
+		input: () => ({ caseId: hidden.sentCase, patientId: own.patientB }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'cases.linkNewPatient',
+		what: 'a hidden case linked to a new patient',
+		as: physio,
+		input: () => ({ caseId: hidden.sentCase, patient: { firstName: 'Probe', lastName: 'Patient' } }),
+		code: 'NOT_FOUND'
+	},
+	{
 		path: 'cases.get',
 		what: 'a case of another service',
 		as: physio,
@@ -573,6 +594,10 @@ const NOT_OWNER_SCOPED: Record<string, string> = {
 	'appointments.matchingCases': 'a list: checked above to leave out hidden cases',
 	'cases.find': 'a list: checked above to leave out hidden cases',
 	'cases.inbox': 'a list: checked above to show only the caller’s teams',
+	'reports.dashboard':
+		'teamId / practitionerId are filters of counts: a practitioner asking for anyone else’s figures is refused (reports.integration.test.ts)',
+	'reports.chart':
+		'teamId / practitionerId are filters of counts: a practitioner asking for anyone else’s figures is refused (reports.integration.test.ts)',
 	'portalLinks.send': 'any staff member may send any patient a sign-in link, to the patient’s own address',
 	'portal.requestAppointment': 'portal.integration.test.ts: one patient never reaches another’s records',
 	'portal.withdrawRequest': 'portal.integration.test.ts: one patient never reaches another’s records',
