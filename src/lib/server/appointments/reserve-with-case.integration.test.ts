@@ -90,7 +90,13 @@ describe('reserving with a new case', () => {
 			case: { id: created!.id, name: 'Right knee rehab' }
 		});
 		expect(sentTo).toEqual([{ channel: 'email', recipient: patient.email }]);
-		const audited = await db.em().find(AuditEvent, { recordId: { $in: [created!.id, appointment.id] } });
+		// Ids are per table: a patient may have the case's number, so name the record types too.
+		const audited = await db.em().find(AuditEvent, {
+			$or: [
+				{ recordType: 'case', recordId: created!.id },
+				{ recordType: 'appointment', recordId: appointment.id }
+			]
+		});
 		expect(audited.map((a) => a.action).sort()).toEqual(['appointment.reserve', 'case.create']);
 
 		// The link went to the outbox queue; it opens the reservation, which the patient confirms.
