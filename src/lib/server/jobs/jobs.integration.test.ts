@@ -75,7 +75,13 @@ describe('jobs are sent in the caller transaction', () => {
 			);
 			expect(sent.transport).toBe('outbox');
 			expect(sent.attempts).toBe(1);
-			expect((await jobsFor(notification.id))[0]?.state).toBe('completed');
+			// pg-boss marks the job completed just after the handler's transaction commits.
+			const completed = await waitFor(
+				async () => ((await jobsFor(notification.id))[0]?.state === 'completed' ? true : undefined),
+				15_000,
+				'the job to be completed'
+			);
+			expect(completed).toBe(true);
 		} finally {
 			await worker.stop();
 		}
