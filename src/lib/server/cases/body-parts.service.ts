@@ -1,12 +1,13 @@
 // The clinic-editable body-part vocabulary cases are about ("Left shoulder", "Lumbar spine").
 // Parts are archived, never deleted: cases keep the parts they use. Every change is audited in its
 // own transaction. Signatures follow the other services here: (em, actor, raw input).
-import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/postgresql';
+import type { FilterQuery } from '@mikro-orm/postgresql';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { escapeLike } from '../db/like.ts';
+import { uniqueName } from '../db/unique-name.ts';
 import type { Em } from '../db/orm.ts';
-import { fieldError, notFound, type AppError } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { BodyPart } from './body-part.entity.ts';
 import {
 	bodyPartIdInput,
@@ -31,26 +32,8 @@ export function toBodyPartView(part: BodyPart): BodyPartView {
 
 export const DUPLICATE_BODY_PART = 'A body part with this name already exists';
 
-function duplicateName(): AppError {
-	return fieldError('name', DUPLICATE_BODY_PART, 'CONFLICT');
-}
-
-/** Active names are unique, ignoring case (the partial unique index enforces the same). */
-async function assertNameFree(em: Em, name: string, exceptId?: string): Promise<void> {
-	const where: FilterQuery<BodyPart> = { name: { $ilike: escapeLike(name) }, isActive: true };
-	if (exceptId) where.id = { $ne: exceptId };
-	if (await em.count(BodyPart, where)) throw duplicateName();
-}
-
-/** Flushes, turning the unique-name index violation (a race past the check) into the field error. */
-async function flushNamed(em: Em): Promise<void> {
-	try {
-		await em.flush();
-	} catch (error) {
-		if (error instanceof UniqueConstraintViolationException) throw duplicateName();
-		throw error;
-	}
-}
+/** Current names are unique, ignoring case (the partial unique index enforces the same). */
+const names = uniqueName(BodyPart, { isActive: true }, DUPLICATE_BODY_PART);
 
 async function loadBodyPart(em: Em, id: string): Promise<BodyPart> {
 	const part = await em.findOne(BodyPart, { id });
@@ -75,9 +58,9 @@ export async function findBodyParts(em: Em, raw: FindBodyPartsInput = {}): Promi
 export async function createBodyPart(em: Em, actor: Actor, raw: CreateBodyPartInput): Promise<BodyPartView> {
 	const input = createBodyPartInput.parse(raw);
 	return em.transactional(async (tx) => {
-		await assertNameFree(tx, input.name);
+		await names.assertFree(tx, input.name);
 		const part = tx.create(BodyPart, { name: input.name, isActive: true });
-		await flushNamed(tx);
+		await names.flush(tx);
 		recordAudit(tx, actor, {
 			action: 'body_part.create',
 			recordType: 'body_part',
@@ -94,10 +77,10 @@ export async function renameBodyPart(em: Em, actor: Actor, raw: RenameBodyPartIn
 	return em.transactional(async (tx) => {
 		const part = await loadBodyPart(tx, input.id);
 		if (part.name === input.name) return toBodyPartView(part);
-		if (part.isActive) await assertNameFree(tx, input.name, part.id);
+		if (part.isActive) await names.assertFree(tx, input.name, part.id);
 		const from = part.name;
 		part.name = input.name;
-		await flushNamed(tx);
+		await names.flush(tx);
 		recordAudit(tx, actor, {
 			action: 'body_part.rename',
 			recordType: 'body_part',
@@ -134,9 +117,9 @@ export async function unarchiveBodyPart(em: Em, actor: Actor, raw: BodyPartIdInp
 	return em.transactional(async (tx) => {
 		const part = await loadBodyPart(tx, input.id);
 		if (part.isActive) return toBodyPartView(part);
-		await assertNameFree(tx, part.name, part.id);
+		await names.assertFree(tx, part.name, part.id);
 		part.isActive = true;
-		await flushNamed(tx);
+		await names.flush(tx);
 		recordAudit(tx, actor, {
 			action: 'body_part.unarchive',
 			recordType: 'body_part',

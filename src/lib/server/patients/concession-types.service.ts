@@ -1,12 +1,13 @@
 // The clinic's concession types (pensioner, student, healthcare card...) that patients may hold:
 // admins add, rename, archive and bring them back; archived types stay on the patients who hold
 // them but are no longer offered. Every change is audited in its own transaction.
-import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/postgresql';
+import type { FilterQuery } from '@mikro-orm/postgresql';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { escapeLike } from '../db/like.ts';
+import { uniqueName } from '../db/unique-name.ts';
 import type { Em } from '../db/orm.ts';
-import { fieldError, notFound, type AppError } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { ConcessionType } from './concession-type.entity.ts';
 import {
 	concessionTypeIdInput,
@@ -32,26 +33,8 @@ export interface ConcessionTypeView {
 
 export const DUPLICATE_CONCESSION_TYPE = 'A concession type with this name already exists';
 
-function duplicateName(): AppError {
-	return fieldError('name', DUPLICATE_CONCESSION_TYPE, 'CONFLICT');
-}
-
 /** Current names are unique, ignoring case (the partial unique index enforces the same). */
-async function assertNameFree(em: Em, name: string, exceptId?: string): Promise<void> {
-	const where: FilterQuery<ConcessionType> = { name: { $ilike: escapeLike(name) }, archivedAt: null };
-	if (exceptId) where.id = { $ne: exceptId };
-	if (await em.count(ConcessionType, where)) throw duplicateName();
-}
-
-/** Flushes, turning the unique-name index violation (a race past the check) into the field error. */
-async function flushNamed(em: Em): Promise<void> {
-	try {
-		await em.flush();
-	} catch (error) {
-		if (error instanceof UniqueConstraintViolationException) throw duplicateName();
-		throw error;
-	}
-}
+const names = uniqueName(ConcessionType, { archivedAt: null }, DUPLICATE_CONCESSION_TYPE);
 
 async function loadConcessionType(em: Em, id: string): Promise<ConcessionType> {
 	const type = await em.findOne(ConcessionType, { id });
@@ -125,9 +108,9 @@ export async function createConcessionType(
 ): Promise<ConcessionTypeView> {
 	const input = createConcessionTypeInput.parse(raw);
 	return em.transactional(async (tx) => {
-		await assertNameFree(tx, input.name);
+		await names.assertFree(tx, input.name);
 		const type = tx.create(ConcessionType, { name: input.name });
-		await flushNamed(tx);
+		await names.flush(tx);
 		recordAudit(tx, actor, {
 			action: 'concession_type.create',
 			recordType: 'concession_type',
@@ -148,10 +131,10 @@ export async function renameConcessionType(
 	return em.transactional(async (tx) => {
 		const type = await loadConcessionType(tx, input.id);
 		if (type.name === input.name) return viewOf(tx, type);
-		if (!type.archivedAt) await assertNameFree(tx, input.name, type.id);
+		if (!type.archivedAt) await names.assertFree(tx, input.name, type.id);
 		const from = type.name;
 		type.name = input.name;
-		await flushNamed(tx);
+		await names.flush(tx);
 		recordAudit(tx, actor, {
 			action: 'concession_type.rename',
 			recordType: 'concession_type',
@@ -169,9 +152,9 @@ async function setArchived(em: Em, actor: Actor, raw: ConcessionTypeIdInput, arc
 		const type = await loadConcessionType(tx, input.id);
 		if (archived === Boolean(type.archivedAt)) return viewOf(tx, type);
 		// Back in the list only if no current type has taken its name meanwhile.
-		if (!archived) await assertNameFree(tx, type.name, type.id);
+		if (!archived) await names.assertFree(tx, type.name, type.id);
 		type.archivedAt = archived ? new Date() : null;
-		await flushNamed(tx);
+		await names.flush(tx);
 		recordAudit(tx, actor, {
 			action: archived ? 'concession_type.archive' : 'concession_type.unarchive',
 			recordType: 'concession_type',

@@ -1,13 +1,14 @@
 // Services the clinic offers (physiotherapy, OT...) and the practitioners who provide them.
 // Views are plain objects; every change is audited in the same transaction.
-import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/postgresql';
+import type { FilterQuery } from '@mikro-orm/postgresql';
 import { changedFields, recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
 import { User } from '../auth/user.entity.ts';
 import { escapeLike } from '../db/like.ts';
+import { uniqueName } from '../db/unique-name.ts';
 import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
-import { AppError, fieldError, notFound } from '../errors.ts';
+import { fieldError, notFound } from '../errors.ts';
 import { Service } from './service.entity.ts';
 import {
 	createServiceInput,
@@ -55,25 +56,8 @@ export function toServiceView(service: Service): ServiceView {
 
 const DUPLICATE_NAME = 'An active service already has this name';
 
-function duplicateName(): AppError {
-	return fieldError('name', DUPLICATE_NAME, 'CONFLICT');
-}
-
-async function assertNameFree(em: Em, name: string, exceptId?: string): Promise<void> {
-	const where: FilterQuery<Service> = { name: { $ilike: escapeLike(name) }, isActive: true };
-	if (exceptId) where.id = { $ne: exceptId };
-	if (await em.count(Service, where)) throw duplicateName();
-}
-
-/** Flushes, turning the unique-name index violation (a race past the check) into a field error. */
-async function flushNamed(em: Em): Promise<void> {
-	try {
-		await em.flush();
-	} catch (error) {
-		if (error instanceof UniqueConstraintViolationException) throw duplicateName();
-		throw error;
-	}
-}
+/** Current names are unique, ignoring case (the partial unique index enforces the same). */
+const names = uniqueName(Service, { isActive: true }, DUPLICATE_NAME);
 
 export async function findServices(em: Em, raw: FindServicesInput = {}) {
 	const input = findServicesInput.parse(raw);
@@ -101,9 +85,9 @@ export async function getService(em: Em, id: string): Promise<ServiceView> {
 export async function createService(em: Em, actor: Actor, raw: CreateServiceInput): Promise<ServiceView> {
 	const input = createServiceInput.parse(raw);
 	return em.transactional(async (tx) => {
-		if (input.isActive) await assertNameFree(tx, input.name);
+		if (input.isActive) await names.assertFree(tx, input.name);
 		const service = tx.create(Service, input);
-		await flushNamed(tx);
+		await names.flush(tx);
 		recordAudit(tx, actor, { action: 'service.create', recordType: 'service', recordId: service.id });
 		await tx.populate(service, ['practitioners']);
 		return toServiceView(service);
@@ -116,11 +100,11 @@ export async function updateService(em: Em, actor: Actor, raw: UpdateServiceInpu
 		const service = await loadService(tx, input.id);
 		assertVersion(service, input.version, 'service');
 		const before = toServiceView(service);
-		if (input.isActive) await assertNameFree(tx, input.name, service.id);
+		if (input.isActive) await names.assertFree(tx, input.name, service.id);
 		tx.assign(service, { name: input.name, colour: input.colour, isActive: input.isActive });
 		const changed = changedFields(before, toServiceView(service));
 		if (changed.length) {
-			await flushNamed(tx);
+			await names.flush(tx);
 			recordAudit(tx, actor, {
 				action: 'service.update',
 				recordType: 'service',
