@@ -13,6 +13,7 @@ import svelteConfig from './svelte.config.js';
 const SERVER = path.join(import.meta.dirname, 'src/lib/server');
 const PLATFORM = new Set([
 	'db',
+	'events',
 	'jobs',
 	'trpc',
 	'notifications',

@@ -25,6 +25,7 @@ import { AppError, notFound } from '../errors.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { queueNotification } from '../notifications/notifications.service.ts';
 import type { Patient } from '../patients/patient.entity.ts';
+import { publishEvent } from '../events/domain-events.ts';
 import { patientDisplayName } from '../patients/patient-name.rules.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { appointmentRequestNotifyJob } from './appointment-request.jobs.ts';
@@ -202,6 +203,16 @@ export async function approveRequest(
 			}
 		});
 		await enqueue(tx, appointmentRequestNotifyJob, { requestId: input.id, event: 'decided' });
+		await publishEvent(
+			tx,
+			{
+				type: 'appointment_request.decided',
+				requestId: input.id,
+				patientId: request.patient.id,
+				decision: 'approved'
+			},
+			actor
+		);
 		const fresh = await tx.findOneOrFail(
 			AppointmentRequest,
 			{ id: input.id },
@@ -235,6 +246,16 @@ export async function declineRequest(
 			AppointmentRequest,
 			{ id: input.id },
 			{ populate: POPULATE, refresh: true }
+		);
+		await publishEvent(
+			tx,
+			{
+				type: 'appointment_request.decided',
+				requestId: input.id,
+				patientId: fresh.patient.id,
+				decision: 'declined'
+			},
+			actor
 		);
 		return toRequestView(fresh);
 	});

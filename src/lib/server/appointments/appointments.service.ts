@@ -28,6 +28,7 @@ import { createCaseIn, findOpenCasesWithBodyParts, type CaseSummaryView } from '
 import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
+import { publishEvent } from '../events/domain-events.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { patientDisplayName } from '../patients/patient-name.rules.ts';
 import { Service } from '../services/service.entity.ts';
@@ -361,6 +362,12 @@ async function insertAppointment(tx: Em, actor: Actor, a: NewAppointment): Promi
 		recordId: appointment.id,
 		details: { patientId: a.patient.id, caseId: a.caseRow?.id ?? null, ...a.details }
 	});
+	if (a.status === 'booked')
+		await publishEvent(
+			tx,
+			{ type: 'appointment.booked', appointmentId: appointment.id, patientId: a.patient.id },
+			actor
+		);
 	return appointment;
 }
 
@@ -580,6 +587,11 @@ export async function rescheduleAppointment(
 			],
 			details: { before }
 		});
+		await publishEvent(
+			tx,
+			{ type: 'appointment.moved', appointmentId: appointment.id, patientId: appointment.patient.id },
+			actor
+		);
 		const view = await viewOf(tx, actor, appointment);
 		return { appointment: view, warnings: softWarnings(view) };
 	});
@@ -621,6 +633,12 @@ export async function setAppointmentStatus(
 			changedFields: ['status'],
 			details: { from: previous, to: input.status }
 		});
+		if (previous === 'reserved' && input.status === 'booked')
+			await publishEvent(
+				tx,
+				{ type: 'appointment.booked', appointmentId: appointment.id, patientId: appointment.patient.id },
+				actor
+			);
 		const view = await viewOf(tx, actor, appointment);
 		return { appointment: view, warnings: softWarnings(view) };
 	});
@@ -639,6 +657,7 @@ export async function cancelAppointment(
 			throw new AppError('CONFLICT', 'This appointment is already cancelled.');
 		if (appointment.status === 'completed')
 			throw new AppError('CONFLICT', 'A completed appointment cannot be cancelled.');
+		const wasReservation = appointment.status === 'reserved';
 		appointment.status = 'cancelled';
 		appointment.cancelledAt = now;
 		appointment.cancellationReason = input.reason || null;
@@ -651,6 +670,13 @@ export async function cancelAppointment(
 			changedFields: ['status'],
 			details: { reason: input.reason ?? null }
 		});
+		// A reservation the patient never confirmed was never booked: nothing to take back.
+		if (!wasReservation)
+			await publishEvent(
+				tx,
+				{ type: 'appointment.cancelled', appointmentId: appointment.id, patientId: appointment.patient.id },
+				actor
+			);
 		return { appointment: await viewOf(tx, actor, appointment), warnings: [] };
 	});
 }

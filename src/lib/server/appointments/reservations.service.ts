@@ -24,6 +24,7 @@ import { AppError, notFound, type FieldErrors } from '../errors.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { issuePortalLink, mobileOf } from '../portal/portal-auth.service.ts';
+import { publishEvent } from '../events/domain-events.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { Appointment } from './appointment.entity.ts';
 import {
@@ -241,6 +242,15 @@ export async function answerReservation(
 			recordType: 'appointment',
 			recordId: input.appointmentId
 		});
+		await publishEvent(
+			tx,
+			{
+				type: input.answer === 'confirm' ? 'appointment.booked' : 'appointment.cancelled',
+				appointmentId: input.appointmentId,
+				patientId: input.patientId
+			},
+			actor
+		);
 		return { status: input.answer === 'confirm' ? 'booked' : 'cancelled' };
 	});
 }

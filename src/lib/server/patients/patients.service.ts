@@ -11,6 +11,7 @@ import { Contact, contactName } from '../contacts/contact.entity.ts';
 import type { Em } from '../db/orm.ts';
 import { assertVersion } from '../db/versioning.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
+import { publishEvent } from '../events/domain-events.ts';
 import { ConcessionType } from './concession-type.entity.ts';
 import { CustomFieldDefinition, type CustomFieldsDefinitionDoc } from './custom-field-definition.entity.ts';
 import { presentCustomFields, validateCustomFields, type CustomFieldsView } from './custom-fields.rules.ts';
@@ -353,6 +354,7 @@ export async function createPatient(
 				.filter(([, v]) => v !== null && v !== false && !(Array.isArray(v) && v.length === 0))
 				.map(([k]) => k)
 		});
+		await publishEvent(tx, { type: 'patient.created', patientId: patient.id }, actor);
 		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, definition));
 	});
 }
@@ -426,6 +428,7 @@ export async function updatePatient(
 				recordId: patient.id,
 				changedFields: fields
 			});
+			await publishEvent(tx, { type: 'patient.updated', patientId: patient.id }, actor);
 		}
 		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, definition));
 	});
@@ -463,6 +466,7 @@ async function setLifecycle(
 			recordId: patient.id,
 			changedFields: [action === 'delete' ? 'deletedAt' : 'archivedAt']
 		});
+		await publishEvent(tx, { type: 'patient.updated', patientId: patient.id }, actor);
 		return toPatientView(patient, presentCustomFields(patient.customFields ?? null, definition));
 	});
 }

@@ -22,6 +22,7 @@ import { caseFullMessage, type CaseFullAudience } from '../../cases/case-full.ts
 import { caseFullError, fullCaseIds, isCaseFullFor } from '../cases/case-usage.rules.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, notFound } from '../errors.ts';
+import { publishEvent } from '../events/domain-events.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { Patient } from '../patients/patient.entity.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
@@ -292,6 +293,7 @@ export async function requestAppointment(
 			details: { caseId: caseRow.id, appointmentTypeId: input.appointmentTypeId }
 		});
 		await enqueue(tx, appointmentRequestNotifyJob, { requestId: request.id, event: 'created' });
+		await publishEvent(tx, { type: 'appointment_request.created', requestId: request.id, patientId }, actor);
 		return request;
 	});
 	await em.populate(created, REQUEST_POPULATE);

@@ -25,6 +25,7 @@ import { User } from '../auth/user.entity.ts';
 import { getConfig } from '../config.ts';
 import type { Em } from '../db/orm.ts';
 import { AppError, notFound, type FieldErrors } from '../errors.ts';
+import { publishEvent } from '../events/domain-events.ts';
 import { enqueue } from '../jobs/boss.ts';
 import { caseEscalateJob, type EscalationJobData } from './routing.jobs.ts';
 import { Notification } from '../notifications/notification.entity.ts';
@@ -193,6 +194,11 @@ export async function runEscalationStep(
 				recipients
 			}
 		});
+		await publishEvent(tx, {
+			type: 'team_case.escalated',
+			caseId: caseRow.id,
+			step: position + 1
+		});
 		const next = schedule[position + 1];
 		if (next)
 			await enqueue(
@@ -311,6 +317,7 @@ async function routeToTeams(
 	});
 	await tx.flush();
 	await startEscalation(tx, caseRow, caseTeams);
+	await publishEvent(tx, { type: 'team_case.created', caseId: caseRow.id }, actor);
 }
 
 export async function sendCase(em: Em, actor: Actor, raw: z.input<typeof sendCaseInput>, now = new Date()) {
@@ -535,6 +542,11 @@ async function acknowledge(
 			recordId: caseRow.id,
 			...(via === 'sms' ? { details: { via } } : {})
 		});
+		await publishEvent(
+			tx,
+			{ type: 'team_case.acknowledged', caseId: caseRow.id, userId: actor.user!.id },
+			actor
+		);
 		return { outcome: 'acknowledged', id: caseRow.id, subject: caseRow.name, acknowledgedAt: now };
 	});
 }
@@ -616,6 +628,13 @@ export async function takeOverCase(
 			recordId: caseRow.id,
 			details: { from: previous?.id ?? null }
 		});
+		await publishEvent(
+			tx,
+			wasUnacknowledged
+				? { type: 'team_case.acknowledged', caseId: caseRow.id, userId: actor.user!.id }
+				: { type: 'team_case.updated', caseId: caseRow.id, change: 'taken_over' },
+			actor
+		);
 		return { id: caseRow.id };
 	});
 }
@@ -657,6 +676,7 @@ export async function retriageCase(
 			recordId: caseRow.id,
 			details: { from, to: input.priority }
 		});
+		await publishEvent(tx, { type: 'team_case.updated', caseId: caseRow.id, change: 'retriaged' }, actor);
 		return { id: caseRow.id, priority: input.priority };
 	});
 }
@@ -668,6 +688,7 @@ export async function commentOnCase(em: Em, actor: Actor, raw: z.input<typeof co
 		const comment = event(tx, actor, caseRow, 'comment', { body: input.body });
 		await tx.flush();
 		recordAudit(tx, actor, { action: 'case.comment', recordType: 'case', recordId: caseRow.id });
+		await publishEvent(tx, { type: 'team_case.updated', caseId: caseRow.id, change: 'commented' }, actor);
 		return { id: comment.id };
 	});
 }
@@ -679,6 +700,7 @@ export async function onRoutedCaseClosed(tx: Em, actor: Actor, caseRow: Case): P
 	const closed = event(tx, actor, caseRow, 'closed');
 	await tx.flush();
 	await tellSender(tx, actor, caseRow, 'closed', closed.id);
+	await publishEvent(tx, { type: 'team_case.closed', caseId: caseRow.id }, actor);
 }
 
 export async function onRoutedCaseReopened(
@@ -697,6 +719,7 @@ export async function onRoutedCaseReopened(
 		await startEscalation(tx, caseRow, await tx.find(CaseTeam, { case: caseRow.id }, { populate: ['team'] }));
 	}
 	await tx.flush();
+	await publishEvent(tx, { type: 'team_case.updated', caseId: caseRow.id, change: 'reopened' }, actor);
 }
 
 // ---------------------------------------------------------------------------------------------
