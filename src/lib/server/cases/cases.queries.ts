@@ -1,28 +1,62 @@
 // Case reads: the case lists, the booking question, the case page and the REST API's pages, one
-// statement each. SQL rather than entities: hydrating a case with its patient, template, services
-// and body parts cost a dozen queries and most of a request's CPU (issue 10); json sub-selects read
-// the same facts at once. Every reader takes the actor and applies the one visibility rule
-// (case-access.queries.ts) itself, and a read of whole cases writes its read-audit rows here, so a
-// new caller cannot forget either. Values are always bound; sort keys come from a static map.
-//
-// Why raw SQL and not Kysely here: the statements are built around json_agg sub-selects and the
-// visibility condition, which is a bound SQL fragment shared with the appointments feature; Kysely
-// would wrap every column in sql`` and check nothing more. Plain column reads are Kysely
-// (loadUsageAppointments in case-usage.rules.ts).
+// statement each, written with Kysely over the tables typed from their entities, so that columns,
+// parameters and result rows are checked by the compiler. Hydrating a case with its patient,
+// template, services and body parts cost a dozen queries and most of a request's CPU (issue 10):
+// json sub-selects (`jsonArrayFrom`) read the same facts at once. Every reader takes the actor and
+// applies the one visibility rule (case-access.queries.ts, a bound SQL condition shared with the
+// appointments feature) itself, and a read of whole cases writes its read-audit rows here, so a new
+// caller cannot forget either. Values are always bound; sort keys come from static maps.
+import { sql, type ExpressionBuilder, type Kysely, type QueryCreator, type SqlBool } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { InferKyselyDB } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
 import type { AppointmentStatus } from '../../schemas/appointment.ts';
 import type { FilterOperator } from '../../schemas/patient.ts';
 import type { findCasesInput, ReferralType } from '../../schemas/case.ts';
+import type { AppointmentTypeSchema } from '../appointment-types/appointment-type.entity.ts';
+import type { AppointmentSchema } from '../appointments/appointment.entity.ts';
 import { readAuditSql, recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../auth/actor.ts';
+import type { UserSchema } from '../auth/user.entity.ts';
+import type { CaseTemplateSchema } from '../case-templates/case-template.entity.ts';
+import type { ContactSchema } from '../contacts/contact.entity.ts';
+import { boundSql, type BoundSql } from '../db/bound-sql.ts';
 import { escapeLike } from '../db/like.ts';
 import type { Em } from '../db/orm.ts';
 import { columnFilterToSql, type FilterKind } from '../patients/patient-filters.queries.ts';
+import type { PatientSchema } from '../patients/patient.entity.ts';
+import type { ServiceSchema } from '../services/service.entity.ts';
+import type { BodyPartSchema } from './body-part.entity.ts';
 import type { UsageAppointment } from './case.rules.ts';
-import type { CaseLimitKind, CaseStatus } from './case.entity.ts';
+import type { CaseAttachmentSchema, CaseLimitKind, CaseSchema, CaseStatus } from './case.entity.ts';
 import { caseVisibilitySql } from './case-access.queries.ts';
 
-type Bound = { sql: string; params: unknown[] };
+/** The tables case reads use, typed from their entities; the two pivot tables have no entity. */
+type CaseReadDb = InferKyselyDB<
+	| typeof CaseSchema
+	| typeof CaseAttachmentSchema
+	| typeof PatientSchema
+	| typeof CaseTemplateSchema
+	| typeof ServiceSchema
+	| typeof BodyPartSchema
+	| typeof AppointmentSchema
+	| typeof AppointmentTypeSchema
+	| typeof UserSchema
+	| typeof ContactSchema
+> & {
+	case_body_part: { case_id: string; body_part_id: string };
+	case_template_service: { case_template_id: string; service_id: string };
+};
+
+/** The cases a statement reads, in order: ids chosen first (a page, a question), then joined. */
+interface PageRow {
+	id: string;
+	/** How many cases matched in all (0 where the statement does not count). */
+	total: number;
+	/** The position in the page's order. */
+	n: number;
+}
+type PagedDb = CaseReadDb & { page: PageRow };
 
 export interface CaseSummaryRow {
 	id: string;
@@ -82,77 +116,199 @@ export interface CaseDetailRow extends CaseSummaryRow {
 	}[];
 }
 
-const SUMMARY_COLUMNS = `
-	c.id::text as id, c.name, c.status, c.issued_on::text as issued_on, c.has_referral,
-	c.referral_expires_on::text as referral_expires_on, c.limit_kind, c.max_appointments, c.max_amount_cents,
-	c.counts_cancelled, c.counts_did_not_arrive, c.closed_at, c.archived_at, c.version,
-	(c.sent_at is not null) as is_sent_to_teams, p.id::text as patient_id, p.first_name as patient_first_name,
-	p.preferred_first_name as patient_preferred_first_name, p.last_name as patient_last_name,
-	t.id::text as template_id, t.name as template_name, t.is_active as template_is_active,
-	coalesce((select json_agg(ts.service_id::text order by ts.service_id)
-		from case_template_service ts where ts.case_template_id = c.template_id), '[]') as template_service_ids,
-	m.id::text as merged_into_id, m.name as merged_into_name,
-	coalesce((select json_agg(json_build_object('id', b.id::text, 'name', b.name))
-		from case_body_part cb join body_part b on b.id = cb.body_part_id where cb.case_id = c.id), '[]')
-		as body_parts`;
+/** Over the case alias `c` (inside the page's choice). */
+type CaseEb = ExpressionBuilder<CaseReadDb & { c: CaseReadDb['clinic_case'] }, 'c'>;
 
-/** What a list needs for each case's usage: its appointments, as json. */
-const USAGE_COLUMN = `
-	coalesce((select json_agg(json_build_object('id', a.id::text, 'status', a.status, 'startsAt', a.starts_at,
-			'invoicedAmountCents', a.invoiced_amount_cents, 'priceCents', at.price_cents))
-		from appointment a join appointment_type at on at.id = a.appointment_type_id where a.case_id = c.id), '[]')
-		as usage_appointments`;
+function db(em: Em): Kysely<CaseReadDb> {
+	return em.getKysely<CaseReadDb>();
+}
 
-const SUMMARY_JOINS = `
-	from clinic_case c
-	left join patient p on p.id = c.patient_id
-	left join case_template t on t.id = c.template_id
-	left join clinic_case m on m.id = c.merged_into_id`;
+/** The chosen cases with everything a summary or the case page joins. */
+function joined(qc: QueryCreator<PagedDb>) {
+	return qc
+		.selectFrom('page')
+		.innerJoin('clinic_case as c', 'c.id', 'page.id')
+		.leftJoin('patient as p', 'p.id', 'c.patient_id')
+		.leftJoin('case_template as t', 't.id', 'c.template_id')
+		.leftJoin('clinic_case as m', 'm.id', 'c.merged_into_id')
+		.leftJoin('app_user as cu', 'cu.id', 'c.created_by_id')
+		.leftJoin('contact as rd', 'rd.id', 'c.referring_doctor_id')
+		.orderBy('page.n');
+}
+type Joined = ReturnType<typeof joined>;
 
-/** A raw row: read only through the mappers below, which name each column once. */
-type Row = Record<string, unknown>;
+/** In json a timestamp is a string and a bigint a number: ids are read as text, times as strings. */
+function selectSummary(qb: Joined) {
+	return qb.select((eb) => [
+		eb.cast<string>('c.id', 'text').as('id'),
+		'c.name',
+		'c.status',
+		eb.cast<string>('c.issued_on', 'text').as('issued_on'),
+		'c.has_referral',
+		eb.cast<string | null>('c.referral_expires_on', 'text').as('referral_expires_on'),
+		'c.limit_kind',
+		'c.max_appointments',
+		'c.max_amount_cents',
+		'c.counts_cancelled',
+		'c.counts_did_not_arrive',
+		'c.closed_at',
+		'c.archived_at',
+		'c.version',
+		sql<boolean>`c.sent_at is not null`.as('is_sent_to_teams'),
+		'page.total',
+		eb.cast<string | null>('p.id', 'text').as('patient_id'),
+		'p.first_name as patient_first_name',
+		'p.preferred_first_name as patient_preferred_first_name',
+		'p.last_name as patient_last_name',
+		eb.cast<string | null>('t.id', 'text').as('template_id'),
+		't.name as template_name',
+		't.is_active as template_is_active',
+		jsonArrayFrom(
+			eb
+				.selectFrom('case_template_service as ts')
+				.select((sb) => sb.cast<string>('ts.service_id', 'text').as('id'))
+				.whereRef('ts.case_template_id', '=', 'c.template_id')
+				.orderBy('ts.service_id')
+		).as('template_services_ids'),
+		eb.cast<string | null>('m.id', 'text').as('merged_into_id'),
+		'm.name as merged_into_name',
+		jsonArrayFrom(
+			eb
+				.selectFrom('case_body_part as cb')
+				.innerJoin('body_part as b', 'b.id', 'cb.body_part_id')
+				.select((sb) => [sb.cast<string>('b.id', 'text').as('id'), 'b.name'])
+				.whereRef('cb.case_id', '=', 'c.id')
+		).as('body_parts')
+	]);
+}
+type SummaryRaw = Awaited<ReturnType<ReturnType<typeof selectSummary>['execute']>>[number];
 
-const toDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
-const toDateOrNull = (value: unknown): Date | null => (value == null ? null : toDate(value));
+/** What a list needs for each case's usage: its appointments. */
+function selectUsage(qb: ReturnType<typeof selectSummary>) {
+	return qb.select((eb) =>
+		jsonArrayFrom(
+			eb
+				.selectFrom('appointment as a')
+				.innerJoin('appointment_type as at', 'at.id', 'a.appointment_type_id')
+				.select((sb) => [
+					sb.cast<string>('a.id', 'text').as('id'),
+					'a.status',
+					sb.ref('a.starts_at').$castTo<string>().as('startsAt'),
+					'a.invoiced_amount_cents as invoicedAmountCents',
+					'at.price_cents as priceCents'
+				])
+				.whereRef('a.case_id', '=', 'c.id')
+		).as('usage_appointments')
+	);
+}
+type UsageRaw = Awaited<ReturnType<ReturnType<typeof selectUsage>['execute']>>[number];
+
+/** Everything the case page shows, beyond the summary. */
+function selectDetail(qb: ReturnType<typeof selectSummary>) {
+	return qb.select((eb) => [
+		'c.notes',
+		eb.cast<string | null>('c.referral_issued_on', 'text').as('referral_issued_on'),
+		'c.referral_type',
+		'c.created_at',
+		'c.updated_at',
+		'cu.name as created_by_name',
+		eb.cast<string | null>('rd.id', 'text').as('referring_doctor_id'),
+		'rd.title as referring_doctor_title',
+		'rd.first_name as referring_doctor_first_name',
+		'rd.last_name as referring_doctor_last_name',
+		jsonArrayFrom(
+			eb
+				.selectFrom('case_template_service as ts')
+				.innerJoin('service as s', 's.id', 'ts.service_id')
+				.select((sb) => [sb.cast<string>('s.id', 'text').as('id'), 's.name'])
+				.whereRef('ts.case_template_id', '=', 'c.template_id')
+		).as('template_services'),
+		jsonArrayFrom(
+			eb
+				.selectFrom('clinic_case as f')
+				.select((sb) => [sb.cast<string>('f.id', 'text').as('id'), 'f.name'])
+				.whereRef('f.merged_into_id', '=', 'c.id')
+				.orderBy('f.id')
+		).as('merged_from'),
+		jsonArrayFrom(
+			eb
+				.selectFrom('appointment as a')
+				.innerJoin('app_user as u', 'u.id', 'a.practitioner_id')
+				.innerJoin('appointment_type as at', 'at.id', 'a.appointment_type_id')
+				.select((sb) => [
+					sb.cast<string>('a.id', 'text').as('id'),
+					sb.ref('a.starts_at').$castTo<string>().as('startsAt'),
+					sb.ref('a.ends_at').$castTo<string>().as('endsAt'),
+					'a.status',
+					sb.cast<string>('u.id', 'text').as('practitionerId'),
+					'u.name as practitionerName',
+					sb.cast<string>('at.id', 'text').as('typeId'),
+					'at.name as typeName',
+					'at.price_cents as priceCents',
+					'a.invoiced_amount_cents as invoicedAmountCents'
+				])
+				.whereRef('a.case_id', '=', 'c.id')
+				.orderBy('a.starts_at')
+				.orderBy('a.id')
+		).as('appointments'),
+		jsonArrayFrom(
+			eb
+				.selectFrom('case_attachment as f')
+				.leftJoin('app_user as up', 'up.id', 'f.uploaded_by_id')
+				.select((sb) => [
+					sb.cast<string>('f.id', 'text').as('id'),
+					'f.file_name as fileName',
+					'f.content_type as contentType',
+					'f.size_bytes as sizeBytes',
+					'up.name as uploadedBy',
+					sb.ref('f.created_at').$castTo<string>().as('createdAt')
+				])
+				.whereRef('f.case_id', '=', 'c.id')
+				.orderBy('f.created_at', 'desc')
+				.orderBy('f.id', 'desc')
+		).as('attachments')
+	]);
+}
+type DetailRaw = Awaited<ReturnType<ReturnType<typeof selectDetail>['execute']>>[number];
+
+const toDate = (value: Date | string): Date => (value instanceof Date ? value : new Date(value));
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
 
-function summaryOf(row: Row): CaseSummaryRow {
+function summaryOf(row: SummaryRaw): CaseSummaryRow {
 	return {
-		id: row.id as string,
-		name: row.name as string,
-		status: row.status as CaseStatus,
-		issuedOn: row.issued_on as string,
-		hasReferral: row.has_referral as boolean,
-		referralExpiresOn: (row.referral_expires_on as string | null) ?? null,
-		limitKind: row.limit_kind as CaseLimitKind,
-		maxAppointments: (row.max_appointments as number | null) ?? null,
-		maxAmountCents: (row.max_amount_cents as number | null) ?? null,
-		countsCancelled: row.counts_cancelled as boolean,
-		countsDidNotArrive: row.counts_did_not_arrive as boolean,
-		closedAt: toDateOrNull(row.closed_at),
-		archivedAt: toDateOrNull(row.archived_at),
-		isSentToTeams: row.is_sent_to_teams as boolean,
-		version: row.version as number,
+		id: row.id,
+		name: row.name,
+		status: row.status,
+		issuedOn: row.issued_on,
+		hasReferral: row.has_referral,
+		referralExpiresOn: row.referral_expires_on,
+		limitKind: row.limit_kind,
+		maxAppointments: row.max_appointments,
+		maxAmountCents: row.max_amount_cents,
+		countsCancelled: row.counts_cancelled,
+		countsDidNotArrive: row.counts_did_not_arrive,
+		closedAt: row.closed_at ? toDate(row.closed_at) : null,
+		archivedAt: row.archived_at ? toDate(row.archived_at) : null,
+		isSentToTeams: row.is_sent_to_teams,
+		version: row.version,
 		patient: row.patient_id
 			? {
-					id: row.patient_id as string,
-					firstName: row.patient_first_name as string,
-					preferredFirstName: (row.patient_preferred_first_name as string | null) ?? null,
-					lastName: row.patient_last_name as string
+					id: row.patient_id,
+					firstName: row.patient_first_name!,
+					preferredFirstName: row.patient_preferred_first_name ?? null,
+					lastName: row.patient_last_name!
 				}
 			: null,
 		template: row.template_id
 			? {
-					id: row.template_id as string,
-					name: row.template_name as string,
-					isActive: row.template_is_active as boolean,
-					serviceIds: row.template_service_ids as string[]
+					id: row.template_id,
+					name: row.template_name!,
+					isActive: row.template_is_active!,
+					serviceIds: row.template_services_ids.map((s) => s.id)
 				}
 			: null,
-		bodyParts: [...(row.body_parts as { id: string; name: string }[])].sort(byName),
-		mergedInto: row.merged_into_id
-			? { id: row.merged_into_id as string, name: row.merged_into_name as string }
-			: null
+		bodyParts: [...row.body_parts].sort(byName),
+		mergedInto: row.merged_into_id ? { id: row.merged_into_id, name: row.merged_into_name! } : null
 	};
 }
 
@@ -162,12 +318,50 @@ export interface CaseSummaryWithUsage {
 	usage: UsageAppointment[];
 }
 
-type UsageJson = Omit<UsageAppointment, 'startsAt'> & { startsAt: string };
-
-function summaryWithUsageOf(row: Row): CaseSummaryWithUsage {
+function summaryWithUsageOf(row: UsageRaw): CaseSummaryWithUsage {
 	return {
 		summary: summaryOf(row),
-		usage: (row.usage_appointments as UsageJson[]).map((a) => ({ ...a, startsAt: new Date(a.startsAt) }))
+		usage: row.usage_appointments.map((a) => ({
+			...a,
+			invoicedAmountCents: a.invoicedAmountCents ?? null,
+			startsAt: new Date(a.startsAt)
+		}))
+	};
+}
+
+function detailOf(row: DetailRaw): CaseDetailRow {
+	return {
+		...summaryOf(row),
+		notes: row.notes ?? null,
+		referralIssuedOn: row.referral_issued_on,
+		referralType: (row.referral_type as ReferralType | null) ?? null,
+		referringDoctor: row.referring_doctor_id
+			? {
+					id: row.referring_doctor_id,
+					title: row.referring_doctor_title ?? null,
+					firstName: row.referring_doctor_first_name!,
+					lastName: row.referring_doctor_last_name!
+				}
+			: null,
+		templateServices: [...row.template_services].sort(byName),
+		mergedFrom: row.merged_from,
+		createdBy: row.created_by_name ?? null,
+		createdAt: toDate(row.created_at),
+		updatedAt: toDate(row.updated_at),
+		appointments: row.appointments.map((a) => ({
+			id: a.id,
+			startsAt: new Date(a.startsAt),
+			endsAt: new Date(a.endsAt),
+			status: a.status as AppointmentStatus,
+			practitioner: { id: a.practitionerId, name: a.practitionerName },
+			appointmentType: { id: a.typeId, name: a.typeName, priceCents: a.priceCents },
+			invoicedAmountCents: a.invoicedAmountCents ?? null
+		})),
+		attachments: row.attachments.map((f) => ({
+			...f,
+			uploadedBy: f.uploadedBy ?? null,
+			createdAt: new Date(f.createdAt)
+		}))
 	};
 }
 
@@ -176,66 +370,73 @@ export interface CaseSummaryPage {
 	total: number;
 }
 
-/** The list's order: open cases first, newest first (the (status, issued_on, id) index read backwards). */
-const LIST_ORDER = 'c.status desc, c.issued_on desc, c.id desc';
-
 /** The conditions of a case list (over the case alias `c`), visibility first. */
-function caseListWhere(actor: Actor, input: z.output<typeof findCasesInput>, today: string): Bound {
-	const visibility = caseVisibilitySql(actor);
-	// A case archived through the REST API leaves the lists, as in Cliniko, unless asked for.
-	const where: string[] = [
-		visibility.sql,
-		input.archived ? 'c.archived_at is not null' : 'c.archived_at is null'
+function caseListWhere(eb: CaseEb, actor: Actor, input: z.output<typeof findCasesInput>, today: string) {
+	const where = [
+		boundSql(caseVisibilitySql(actor)),
+		// A case archived through the REST API leaves the lists, as in Cliniko, unless asked for.
+		input.archived ? eb('c.archived_at', 'is not', null) : eb('c.archived_at', 'is', null)
 	];
-	const params: unknown[] = [...visibility.params];
-	if (input.status !== 'all') {
-		where.push('c.status = ?');
-		params.push(input.status);
-	}
-	if (input.patientId) {
-		where.push('c.patient_id = ?');
-		params.push(input.patientId);
-	}
-	if (input.templateId) {
-		where.push('c.template_id = ?');
-		params.push(input.templateId);
-	}
-	if (input.serviceId) {
+	if (input.status !== 'all') where.push(eb('c.status', '=', input.status));
+	if (input.patientId) where.push(eb('c.patient_id', '=', input.patientId));
+	if (input.templateId) where.push(eb('c.template_id', '=', input.templateId));
+	if (input.serviceId)
 		where.push(
-			'exists (select 1 from case_template_service fs where fs.case_template_id = c.template_id and fs.service_id = ?)'
+			eb.exists(
+				eb
+					.selectFrom('case_template_service as fs')
+					.select(sql`1`.as('one'))
+					.whereRef('fs.case_template_id', '=', 'c.template_id')
+					.where('fs.service_id', '=', input.serviceId)
+			)
 		);
-		params.push(input.serviceId);
-	}
-	if (input.practitionerId) {
-		where.push('exists (select 1 from appointment fa where fa.case_id = c.id and fa.practitioner_id = ?)');
-		params.push(input.practitionerId);
-	}
-	if (input.referral) {
-		if (input.referral === 'expired') {
-			where.push('c.has_referral and c.referral_expires_on < ?::date');
-			params.push(today);
-		} else {
-			where.push("c.has_referral and c.referral_expires_on between ?::date and ?::date + interval '30 days'");
-			params.push(today, today);
-		}
-	}
+	if (input.practitionerId)
+		where.push(
+			eb.exists(
+				eb
+					.selectFrom('appointment as fa')
+					.select(sql`1`.as('one'))
+					.whereRef('fa.case_id', '=', 'c.id')
+					.where('fa.practitioner_id', '=', input.practitionerId)
+			)
+		);
+	if (input.referral === 'expired')
+		where.push(sql<SqlBool>`c.has_referral and c.referral_expires_on < ${today}::date`);
+	else if (input.referral)
+		where.push(
+			sql<SqlBool>`c.has_referral and c.referral_expires_on between ${today}::date and ${today}::date + interval '30 days'`
+		);
 	if (input.search) {
 		const like = `%${escapeLike(input.search)}%`;
 		// Patients are found through their lower-case search text (names, email, phones), word by
 		// word, which the trigram index answers; matching "first || ' ' || last" read every patient.
 		const words = input.search.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 6);
-		const wordSql = words.map(() => 'sp.search_text like ?').join(' and ');
 		// Two indexed look-ups (the case name's trigram index, the patients' search text) united: an
 		// OR of the two would read every case.
+		const byName = eb.selectFrom('clinic_case as sc').select('sc.id').where('sc.name', 'ilike', like);
 		where.push(
 			words.length
-				? `c.id in (select sc.id from clinic_case sc where sc.name ilike ?
-					union all select sc.id from clinic_case sc where sc.patient_id in (select sp.id from patient sp where ${wordSql}))`
-				: 'c.name ilike ?'
+				? eb(
+						'c.id',
+						'in',
+						byName.unionAll(
+							eb
+								.selectFrom('clinic_case as sc')
+								.select('sc.id')
+								.where('sc.patient_id', 'in', (sb) =>
+									sb
+										.selectFrom('patient as sp')
+										.select('sp.id')
+										.where((wb) =>
+											wb.and(words.map((w) => wb('sp.search_text', 'like', `%${escapeLike(w)}%`)))
+										)
+								)
+						)
+					)
+				: eb('c.name', 'ilike', like)
 		);
-		params.push(like, ...words.map((w) => `%${escapeLike(w)}%`));
 	}
-	return { sql: where.join(' and '), params };
+	return eb.and(where);
 }
 
 /**
@@ -250,27 +451,46 @@ export async function findCaseSummaryPage(
 	input: z.output<typeof findCasesInput>,
 	today: string
 ): Promise<CaseSummaryPage> {
-	const where = caseListWhere(actor, input, today);
 	const countByWindow = Boolean(input.search);
-	const count = countByWindow
-		? '(count(*) over ())::int'
-		: `(select count(*)::int from clinic_case c where ${where.sql})`;
-	const rows = await em.execute<Row[]>(
-		`with page as (
-			select c.id, ${count} as total from clinic_case c where ${where.sql}
-			order by ${LIST_ORDER} limit ? offset ?)
-		 select ${SUMMARY_COLUMNS}, ${USAGE_COLUMN}, page.total
-		 ${SUMMARY_JOINS.replace('from clinic_case c', 'from page join clinic_case c on c.id = page.id')}
-		 order by ${LIST_ORDER}`,
-		[...(countByWindow ? [] : where.params), ...where.params, input.perPage, (input.page - 1) * input.perPage]
-	);
-	let total = rows.length ? (rows[0]!.total as number) : 0;
+	const rows = await selectUsage(
+		selectSummary(
+			joined(
+				db(em).with('page', (qc) =>
+					qc
+						.selectFrom('clinic_case as c')
+						.select((eb) => [
+							'c.id',
+							countByWindow
+								? sql<number>`(count(*) over ())::int`.as('total')
+								: eb
+										.selectFrom('clinic_case as c')
+										.select(sql<number>`count(*)::int`.as('total'))
+										.where((wb) => caseListWhere(wb, actor, input, today))
+										.$asScalar()
+										.$notNull()
+										.as('total'),
+							sql<number>`row_number() over (order by c.status desc, c.issued_on desc, c.id desc)`.as('n')
+						])
+						// The list's order: open cases first, newest first (the (status, issued_on, id)
+						// index read backwards).
+						.where((eb) => caseListWhere(eb, actor, input, today))
+						.orderBy('c.status', 'desc')
+						.orderBy('c.issued_on', 'desc')
+						.orderBy('c.id', 'desc')
+						.limit(input.perPage)
+						.offset((input.page - 1) * input.perPage)
+				)
+			)
+		)
+	).execute();
+	let total = rows.length ? rows[0]!.total : 0;
 	if (!rows.length && input.page > 1) {
 		// Past the last page: count on its own, so the list can offer the way back.
-		const [counted] = await em.execute<{ total: number }[]>(
-			`select count(*)::int as total from clinic_case c where ${where.sql}`,
-			where.params
-		);
+		const counted = await db(em)
+			.selectFrom('clinic_case as c')
+			.select(sql<number>`count(*)::int`.as('total'))
+			.where((eb) => caseListWhere(eb, actor, input, today))
+			.executeTakeFirst();
 		total = counted?.total ?? 0;
 	}
 	return { rows: rows.map(summaryWithUsageOf), total };
@@ -287,96 +507,58 @@ export async function findOpenCaseSummariesWithBodyParts(
 	bodyPartIds: readonly string[]
 ): Promise<CaseSummaryWithUsage[]> {
 	if (!bodyPartIds.length) return [];
-	const visibility = caseVisibilitySql(actor);
-	const rows = await em.execute<Row[]>(
-		`select ${SUMMARY_COLUMNS}, ${USAGE_COLUMN} ${SUMMARY_JOINS}
-		 where c.patient_id = ? and c.status = 'open' and c.archived_at is null
-		 and exists (select 1 from case_body_part cbp where cbp.case_id = c.id
-			and cbp.body_part_id in (${bodyPartIds.map(() => '?').join(', ')}))
-		 and ${visibility.sql}
-		 order by c.issued_on desc, c.id desc`,
-		[patientId, ...bodyPartIds, ...visibility.params]
-	);
+	const rows = await selectUsage(
+		selectSummary(
+			joined(
+				db(em).with('page', (qc) =>
+					qc
+						.selectFrom('clinic_case as c')
+						.select([
+							'c.id',
+							sql<number>`0`.as('total'),
+							sql<number>`row_number() over (order by c.issued_on desc, c.id desc)`.as('n')
+						])
+						.where('c.patient_id', '=', patientId)
+						.where('c.status', '=', 'open')
+						.where('c.archived_at', 'is', null)
+						.where((eb) =>
+							eb.exists(
+								eb
+									.selectFrom('case_body_part as cbp')
+									.select(sql`1`.as('one'))
+									.whereRef('cbp.case_id', '=', 'c.id')
+									.where('cbp.body_part_id', 'in', [...bodyPartIds])
+							)
+						)
+						.where(boundSql(caseVisibilitySql(actor)))
+				)
+			)
+		)
+	).execute();
 	return rows.map(summaryWithUsageOf);
 }
 
-/** Everything the case page shows, beyond the summary: json sub-selects over the case alias `c`. */
-const DETAIL_COLUMNS = `${SUMMARY_COLUMNS},
-	c.notes, c.referral_issued_on::text as referral_issued_on, c.referral_type, c.created_at, c.updated_at,
-	cu.name as created_by_name,
-	rd.id::text as referring_doctor_id, rd.title as referring_doctor_title,
-	rd.first_name as referring_doctor_first_name, rd.last_name as referring_doctor_last_name,
-	coalesce((select json_agg(json_build_object('id', s.id::text, 'name', s.name))
-		from case_template_service ts join service s on s.id = ts.service_id
-		where ts.case_template_id = c.template_id), '[]') as template_services,
-	coalesce((select json_agg(json_build_object('id', f.id::text, 'name', f.name) order by f.id)
-		from clinic_case f where f.merged_into_id = c.id), '[]') as merged_from,
-	coalesce((select json_agg(json_build_object(
-			'id', a.id::text, 'startsAt', a.starts_at, 'endsAt', a.ends_at, 'status', a.status,
-			'practitionerId', u.id::text, 'practitionerName', u.name,
-			'typeId', at.id::text, 'typeName', at.name, 'priceCents', at.price_cents,
-			'invoicedAmountCents', a.invoiced_amount_cents) order by a.starts_at, a.id)
-		from appointment a join app_user u on u.id = a.practitioner_id
-		join appointment_type at on at.id = a.appointment_type_id
-		where a.case_id = c.id), '[]') as appointments,
-	coalesce((select json_agg(json_build_object(
-			'id', f.id::text, 'fileName', f.file_name, 'contentType', f.content_type,
-			'sizeBytes', f.size_bytes, 'uploadedBy', up.name, 'createdAt', f.created_at)
-			order by f.created_at desc, f.id desc)
-		from case_attachment f left join app_user up on up.id = f.uploaded_by_id
-		where f.case_id = c.id), '[]') as attachments`;
-
-const DETAIL_JOINS = `${SUMMARY_JOINS}
-	left join app_user cu on cu.id = c.created_by_id
-	left join contact rd on rd.id = c.referring_doctor_id`;
-
-type AppointmentJson = {
-	id: string;
-	startsAt: string;
-	endsAt: string;
-	status: AppointmentStatus;
-	practitionerId: string;
-	practitionerName: string;
-	typeId: string;
-	typeName: string;
-	priceCents: number;
-	invoicedAmountCents: number | null;
-};
-type AttachmentJson = Omit<CaseDetailRow['attachments'][number], 'createdAt'> & { createdAt: string };
-
-function detailOf(row: Row): CaseDetailRow {
-	return {
-		...summaryOf(row),
-		notes: (row.notes as string | null) ?? null,
-		referralIssuedOn: (row.referral_issued_on as string | null) ?? null,
-		referralType: (row.referral_type as ReferralType | null) ?? null,
-		referringDoctor: row.referring_doctor_id
-			? {
-					id: row.referring_doctor_id as string,
-					title: (row.referring_doctor_title as string | null) ?? null,
-					firstName: row.referring_doctor_first_name as string,
-					lastName: row.referring_doctor_last_name as string
-				}
-			: null,
-		templateServices: [...(row.template_services as { id: string; name: string }[])].sort(byName),
-		mergedFrom: row.merged_from as { id: string; name: string }[],
-		createdBy: (row.created_by_name as string | null) ?? null,
-		createdAt: toDate(row.created_at),
-		updatedAt: toDate(row.updated_at),
-		appointments: (row.appointments as AppointmentJson[]).map((a) => ({
-			id: a.id,
-			startsAt: new Date(a.startsAt),
-			endsAt: new Date(a.endsAt),
-			status: a.status,
-			practitioner: { id: a.practitionerId, name: a.practitionerName },
-			appointmentType: { id: a.typeId, name: a.typeName, priceCents: a.priceCents },
-			invoicedAmountCents: a.invoicedAmountCents ?? null
-		})),
-		attachments: (row.attachments as AttachmentJson[]).map((f) => ({
-			...f,
-			createdAt: new Date(f.createdAt)
-		}))
-	};
+/**
+ * One case by id as the case page shows it: only if `visibleTo` may see it, when given. `audit`
+ * (an insert of the read-audit row) runs in the same statement.
+ */
+function caseDetailQuery(em: Em, id: string, visibleTo: Actor | null, audit?: BoundSql) {
+	const withAudit = audit
+		? db(em).with('audit', () => sql<Record<string, never>>`(${boundSql<unknown>(audit)})`)
+		: db(em);
+	return selectDetail(
+		selectSummary(
+			joined(
+				withAudit.with('page', (qc) =>
+					qc
+						.selectFrom('clinic_case as c')
+						.select(['c.id', sql<number>`0`.as('total'), sql<number>`1`.as('n')])
+						.where('c.id', '=', id)
+						.$if(visibleTo !== null, (qb) => qb.where(boundSql(caseVisibilitySql(visibleTo!))))
+				)
+			)
+		)
+	);
 }
 
 /**
@@ -393,11 +575,7 @@ export async function readCaseDetail(em: Em, actor: Actor, id: string): Promise<
 			params: [id, ...visibility.params]
 		}
 	);
-	const [row] = await em.execute<Row[]>(
-		`with audit as (${audit.sql})
-		 select ${DETAIL_COLUMNS} ${DETAIL_JOINS} where c.id = ? and ${visibility.sql}`,
-		[...audit.params, id, ...visibility.params]
-	);
+	const row = await caseDetailQuery(em, id, actor, audit).executeTakeFirst();
 	return row ? detailOf(row) : null;
 }
 
@@ -407,7 +585,7 @@ export async function readCaseDetail(em: Em, actor: Actor, id: string): Promise<
  * is shown even when the change took it out of the actor's sight (an appointment removed).
  */
 export async function loadChangedCaseDetail(em: Em, id: string): Promise<CaseDetailRow | null> {
-	const [row] = await em.execute<Row[]>(`select ${DETAIL_COLUMNS} ${DETAIL_JOINS} where c.id = ?`, [id]);
+	const row = await caseDetailQuery(em, id, null).executeTakeFirst();
 	return row ? detailOf(row) : null;
 }
 
@@ -456,39 +634,52 @@ export async function findCaseRecordPage(
 	actor: Actor,
 	input: FindCaseRecordsInput
 ): Promise<{ rows: CaseDetailRow[]; total: number }> {
-	const visibility = caseVisibilitySql(actor);
-	const where = [
-		visibility.sql,
-		'c.patient_id is not null',
-		input.archived ? 'c.archived_at is not null' : 'c.archived_at is null'
-	];
-	const params: unknown[] = [...visibility.params];
-	input.filters.forEach((filter, index) => {
-		const fragment = columnFilterToSql(CASE_RECORD_FILTERS[filter.field], filter.field, filter, index);
-		where.push(fragment.sql);
-		params.push(...fragment.params);
-	});
-	const orderBy = [
-		...input.sort.filter((s) => s.field !== 'id').map((s) => `${CASE_RECORD_SORTS[s.field]} ${s.direction}`),
-		`c.id ${input.sort.find((s) => s.field === 'id')?.direction ?? 'asc'}`
-	].join(', ');
+	const where = (eb: CaseEb) =>
+		eb.and([
+			boundSql(caseVisibilitySql(actor)),
+			eb('c.patient_id', 'is not', null),
+			input.archived ? eb('c.archived_at', 'is not', null) : eb('c.archived_at', 'is', null),
+			...input.filters.map((filter, index) =>
+				boundSql(columnFilterToSql(CASE_RECORD_FILTERS[filter.field], filter.field, filter, index))
+			)
+		]);
+	// Sort keys come from the static map above; the id always breaks ties.
+	const orderBy = sql.raw(
+		[
+			...input.sort
+				.filter((s) => s.field !== 'id')
+				.map((s) => `${CASE_RECORD_SORTS[s.field]} ${s.direction}`),
+			`c.id ${input.sort.find((s) => s.field === 'id')?.direction ?? 'asc'}`
+		].join(', ')
+	);
 	return em.transactional(async (tx) => {
-		const rows = await tx.execute<Row[]>(
-			`with page as (
-				select c.id, count(*) over () as total, row_number() over (order by ${orderBy}) as n
-				from clinic_case c where ${where.join(' and ')} order by ${orderBy} limit ? offset ?)
-			 select ${DETAIL_COLUMNS}, page.total
-			 ${DETAIL_JOINS.replace('from clinic_case c', 'from page join clinic_case c on c.id = page.id')}
-			 order by page.n`,
-			[...params, input.perPage, (input.page - 1) * input.perPage]
-		);
-		let total = rows.length ? Number(rows[0]!.total) : 0;
+		const rows = await selectDetail(
+			selectSummary(
+				joined(
+					db(tx).with('page', (qc) =>
+						qc
+							.selectFrom('clinic_case as c')
+							.select([
+								'c.id',
+								sql<number>`(count(*) over ())::int`.as('total'),
+								sql<number>`row_number() over (order by ${orderBy})`.as('n')
+							])
+							.where(where)
+							.orderBy(orderBy)
+							.limit(input.perPage)
+							.offset((input.page - 1) * input.perPage)
+					)
+				)
+			)
+		).execute();
+		let total = rows.length ? rows[0]!.total : 0;
 		if (!rows.length && input.page > 1) {
-			const [counted] = await tx.execute<{ total: string }[]>(
-				`select count(*) as total from clinic_case c where ${where.join(' and ')}`,
-				params
-			);
-			total = Number(counted?.total ?? 0);
+			const counted = await db(tx)
+				.selectFrom('clinic_case as c')
+				.select(sql<number>`count(*)::int`.as('total'))
+				.where(where)
+				.executeTakeFirst();
+			total = counted?.total ?? 0;
 		}
 		const details = rows.map(detailOf);
 		for (const caseRow of details)
