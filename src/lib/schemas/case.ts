@@ -12,6 +12,8 @@ export const MAX_BODY_PARTS = 20;
 /** Cliniko's patient-case referral types (patient_cases.md: "One of [medicare]"). */
 export const REFERRAL_TYPES = ['medicare'] as const;
 export type ReferralType = (typeof REFERRAL_TYPES)[number];
+/** How staff see each referral type (Cliniko's `referral_type` values). */
+export const REFERRAL_TYPE_LABELS: Record<ReferralType, string> = { medicare: 'Medicare' };
 
 const blankToNull = z
 	.string()
@@ -56,7 +58,7 @@ const caseFieldsObject = z.object({
 	referringDoctorId: optionalId,
 	referralIssuedOn: optionalDate,
 	referralExpiresOn: optionalDate,
-	/** Left out: unchanged (the staff forms do not show it); only kept with a referral. */
+	/** Left out: unchanged; only kept with a referral. */
 	referralType: z
 		.enum(REFERRAL_TYPES, { error: `Choose ${REFERRAL_TYPES.join(' or ')}, or none` })
 		.nullable()

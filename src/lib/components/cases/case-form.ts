@@ -2,7 +2,7 @@
 // case pages and the booking form's "new case" choice. The server reads them in
 // $lib/server/cases/case-form.ts.
 // Relative, not $lib: the server side (and so the worker) imports this file on plain Node.
-import type { CASE_LIMIT_KINDS } from '../../schemas/case.ts';
+import type { CASE_LIMIT_KINDS, ReferralType } from '../../schemas/case.ts';
 
 export type CaseLimitKind = (typeof CASE_LIMIT_KINDS)[number];
 
@@ -22,6 +22,8 @@ export interface CaseFormValues {
 	/** 'YYYY-MM-DD' or ''. */
 	referralIssuedOn: string;
 	referralExpiresOn: string;
+	/** '' when not given. */
+	referralType: ReferralType | '';
 	notes: string;
 	/** 'YYYY-MM-DD'; '' lets the server use the clinic's today. */
 	issuedOn: string;
@@ -49,6 +51,7 @@ export function emptyCaseFormValues(today = ''): CaseFormValues {
 		referringDoctorId: '',
 		referralIssuedOn: '',
 		referralExpiresOn: '',
+		referralType: '',
 		notes: '',
 		issuedOn: today
 	};
@@ -66,6 +69,7 @@ export interface CaseFormSource {
 	referringDoctor: { id: string } | null;
 	referralIssuedOn: string | null;
 	referralExpiresOn: string | null;
+	referralType: ReferralType | null;
 	notes: string | null;
 	issuedOn: string;
 }
@@ -89,6 +93,7 @@ export function caseFormValuesFrom(detail: CaseFormSource): CaseFormValues {
 		referringDoctorId: detail.referringDoctor?.id ?? '',
 		referralIssuedOn: detail.referralIssuedOn ?? '',
 		referralExpiresOn: detail.referralExpiresOn ?? '',
+		referralType: detail.referralType ?? '',
 		notes: detail.notes ?? '',
 		issuedOn: detail.issuedOn
 	};

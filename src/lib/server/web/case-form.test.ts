@@ -29,6 +29,7 @@ describe('readCaseForm', () => {
 				['referringDoctorId', '9'],
 				['referralIssuedOn', '2025-01-10'],
 				['referralExpiresOn', '2026-01-10'],
+				['referralType', 'medicare'],
 				['notes', 'Post-op\nweek 2'],
 				['issuedOn', '2025-01-12']
 			])
@@ -46,7 +47,8 @@ describe('readCaseForm', () => {
 			countsCancelled: true,
 			countsDidNotArrive: false,
 			hasReferral: true,
-			referringDoctorId: '9'
+			referringDoctorId: '9',
+			referralType: 'medicare'
 		});
 		const parsed = createCaseInput.parse({ ...read.input, patientId: '1' });
 		expect(parsed).toMatchObject({ name: 'Left knee', maxAmountCents: 125_050, issuedOn: '2025-01-12' });
@@ -125,8 +127,24 @@ describe('readCaseForm', () => {
 			])
 		);
 		expect(read.fieldErrors).toEqual({});
-		expect(read.input).toMatchObject({ referringDoctorId: null, referralExpiresOn: null });
+		expect(read.input).toMatchObject({
+			referringDoctorId: null,
+			referralExpiresOn: null,
+			referralType: null
+		});
 		expect(read.values.referringDoctorId).toBe('4');
+	});
+
+	it('reads "not specified" as no referral type, and names an unknown one', () => {
+		const base: [string, string][] = [
+			['name', 'x'],
+			['limitKind', 'unlimited'],
+			['hasReferral', 'on']
+		];
+		expect(readCaseForm(form([...base, ['referralType', '']])).input.referralType).toBeNull();
+		const unknown = readCaseForm(form([...base, ['referralType', 'dva']]));
+		expect(unknown.fieldErrors.referralType).toEqual(['Choose medicare, or none']);
+		expect(unknown.values.referralType).toBe('');
 	});
 });
 
@@ -150,9 +168,16 @@ describe('case form values', () => {
 			referringDoctor: null,
 			referralIssuedOn: null,
 			referralExpiresOn: null,
+			referralType: null,
 			notes: null,
 			issuedOn: '2025-01-01'
 		});
-		expect(values).toMatchObject({ templateId: '2', bodyPartIds: ['4'], maxAmount: '500.00', notes: '' });
+		expect(values).toMatchObject({
+			templateId: '2',
+			bodyPartIds: ['4'],
+			maxAmount: '500.00',
+			notes: '',
+			referralType: ''
+		});
 	});
 });

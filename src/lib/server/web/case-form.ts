@@ -9,7 +9,13 @@ import {
 	type CaseFormValues,
 	type CaseLimitKind
 } from '../../components/cases/case-form.ts';
-import { CASE_LIMIT_KINDS, caseFields, type CaseFieldsInput } from '../../schemas/case.ts';
+import {
+	CASE_LIMIT_KINDS,
+	REFERRAL_TYPES,
+	caseFields,
+	type CaseFieldsInput,
+	type ReferralType
+} from '../../schemas/case.ts';
 import { dollarsToCents } from '../appointment-types/appointment-types.schemas.ts';
 import { zodFieldErrors, type FieldErrors } from '../errors.ts';
 
@@ -24,6 +30,10 @@ export const MAX_AMOUNT_MESSAGE = 'Enter the amount in dollars, such as 500 or 4
 
 function isLimitKind(value: string): value is CaseLimitKind {
 	return (CASE_LIMIT_KINDS as readonly string[]).includes(value);
+}
+
+function isReferralType(value: string): value is ReferralType {
+	return (REFERRAL_TYPES as readonly string[]).includes(value);
 }
 
 /** A whole number as typed, NaN for anything else (the schema names the problem), null if blank. */
@@ -54,6 +64,7 @@ export function readCaseForm(form: FormValues, prefix = ''): ReadCaseForm {
 		referringDoctorId: text('referringDoctorId'),
 		referralIssuedOn: text('referralIssuedOn'),
 		referralExpiresOn: text('referralExpiresOn'),
+		referralType: isReferralType(text('referralType')) ? (text('referralType') as ReferralType) : '',
 		notes: text('notes'),
 		issuedOn: text('issuedOn')
 	};
@@ -80,6 +91,8 @@ export function readCaseForm(form: FormValues, prefix = ''): ReadCaseForm {
 		referringDoctorId: values.hasReferral ? values.referringDoctorId || null : null,
 		referralIssuedOn: values.hasReferral ? values.referralIssuedOn : null,
 		referralExpiresOn: values.hasReferral ? values.referralExpiresOn : null,
+		// An unknown type goes on as posted, for the schema to name the problem.
+		referralType: values.hasReferral ? ((text('referralType') || null) as ReferralType | null) : null,
 		notes: values.notes,
 		issuedOn: values.issuedOn
 	};
