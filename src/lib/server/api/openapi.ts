@@ -15,6 +15,7 @@ import {
 	patientUpdateBody
 } from './patients.resource.ts';
 import { concessionTypeResponse } from './concession-types.resource.ts';
+import { medicalAlertCreateBody, medicalAlertResponse, medicalAlertUpdateBody } from './medical-alerts.resource.ts';
 import type { ApiRoute } from './route.ts';
 import { apiRoutes } from './routes.ts';
 
@@ -71,6 +72,10 @@ export function componentSchemas(): Record<string, JsonSchema> {
 		PatientCaseList: list('patient_cases', 'PatientCase'),
 		ConcessionType: schemaOf(concessionTypeResponse, 'output'),
 		ConcessionTypeList: list('concession_types', 'ConcessionType'),
+		MedicalAlert: schemaOf(medicalAlertResponse, 'output'),
+		MedicalAlertCreate: schemaOf(medicalAlertCreateBody, 'input'),
+		MedicalAlertUpdate: schemaOf(medicalAlertUpdateBody, 'input'),
+		MedicalAlertList: list('medical_alerts', 'MedicalAlert'),
 		PageLinks: schemaOf(pageLinks, 'output'),
 		Error: schemaOf(errorBody, 'output'),
 		ValidationError: schemaOf(validationError, 'output')
@@ -201,6 +206,7 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 				description: 'Cliniko’s Patient Cases resource, on Casebook’s treatment cases'
 			},
 			{ name: 'Concession types', description: 'Cliniko’s Concession Types resource (read-only)' },
+			{ name: 'Medical alerts', description: 'Cliniko’s Medical Alerts resource, on the alerts of a patient record' },
 			{ name: 'API', description: 'About the API itself' }
 		],
 		paths,
