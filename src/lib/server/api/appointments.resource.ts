@@ -24,7 +24,14 @@ import {
 	updateAppointmentNotes
 } from '../appointments/appointments.service.ts';
 import { AppError } from '../errors.ts';
-import { ApiError, apiFieldErrors, emptyResponse, jsonResponse, snakeCase, validationFailed } from './http.ts';
+import {
+	ApiError,
+	apiFieldErrors,
+	emptyResponse,
+	jsonResponse,
+	snakeCase,
+	validationFailed
+} from './http.ts';
 import { pageLinks, parseListParams, withFilterErrors, type ListSpec } from './list-params.ts';
 import { apiId, apiTime, patientUrl } from './patients.resource.ts';
 import { parseApiBody } from './resource-kit.ts';
@@ -34,7 +41,8 @@ const V1 = '/api/v1';
 const link = (self: string) => ({ links: { self } });
 const linkTo = z.object({ links: z.object({ self: z.url() }) });
 
-export const individualAppointmentUrl = (origin: string, id: string) => `${origin}${V1}/individual_appointments/${id}`;
+export const individualAppointmentUrl = (origin: string, id: string) =>
+	`${origin}${V1}/individual_appointments/${id}`;
 export const practitionerUrl = (origin: string, id: string) => `${origin}${V1}/practitioners/${id}`;
 export const appointmentTypeUrl = (origin: string, id: string) => `${origin}${V1}/appointment_types/${id}`;
 const caseUrl = (origin: string, id: string) => `${origin}${V1}/patient_cases/${id}`;
@@ -62,7 +70,8 @@ export function readReason(text: string | null): { code: number | null; note: st
 	if (!text) return { code: null, note: null, label: '' };
 	for (const [code, label] of Object.entries(CANCELLATION_REASONS)) {
 		if (text === label) return { code: Number(code), note: null, label };
-		if (text.startsWith(`${label}: `)) return { code: Number(code), note: text.slice(label.length + 2), label };
+		if (text.startsWith(`${label}: `))
+			return { code: Number(code), note: text.slice(label.length + 2), label };
 	}
 	return { code: 50, note: text, label: 'Other' };
 }
@@ -99,7 +108,10 @@ export const individualAppointmentResponse = z.object({
 	status: z
 		.enum(['reserved', 'booked', 'arrived', 'completed', 'cancelled', 'did_not_arrive'])
 		.describe('Casebook: the appointment’s status'),
-	invoiced_amount: z.number().nullable().describe('Casebook: the amount invoiced, e.g. 90.5; null until invoiced'),
+	invoiced_amount: z
+		.number()
+		.nullable()
+		.describe('Casebook: the amount invoiced, e.g. 90.5; null until invoiced'),
 	appointment_type: linkTo,
 	practitioner: linkTo,
 	patient: linkTo,
@@ -233,7 +245,11 @@ export function attendeeToApi(r: AppointmentRecord, origin: string): z.infer<typ
 	return {
 		...common(r),
 		arrived:
-			v.status === 'arrived' || v.status === 'completed' ? true : v.status === 'did_not_arrive' ? false : null,
+			v.status === 'arrived' || v.status === 'completed'
+				? true
+				: v.status === 'did_not_arrive'
+					? false
+					: null,
 		booking: link(`${origin}${V1}/bookings/${v.id}`),
 		patient: link(patientUrl(origin, v.patient.id)),
 		invoices: link(`${self}/invoices`),
@@ -447,7 +463,10 @@ export const cancelBody = z
 
 function instantField(value: string, name: string): Date {
 	const parsed = instant.safeParse(value);
-	if (!parsed.success) throw validationFailed({ [name]: 'Give a date and time in ISO 8601 with an offset, e.g. 2026-07-21T03:45:00Z' });
+	if (!parsed.success)
+		throw validationFailed({
+			[name]: 'Give a date and time in ISO 8601 with an offset, e.g. 2026-07-21T03:45:00Z'
+		});
 	return parsed.data;
 }
 
@@ -493,7 +512,9 @@ async function withBookingConflicts<T>(
 async function createIndividualAppointment(ctx: ApiContext): Promise<Response> {
 	const body = parseApiBody(individualAppointmentCreateBody, ctx.body);
 	const startsAt = instantField(body.starts_at, 'starts_at');
-	const durationMinutes = body.ends_at ? durationBetween(startsAt, instantField(body.ends_at, 'ends_at')) : undefined;
+	const durationMinutes = body.ends_at
+		? durationBetween(startsAt, instantField(body.ends_at, 'ends_at'))
+		: undefined;
 	const result = await withBookingConflicts(
 		ctx,
 		() => ({
@@ -540,7 +561,8 @@ async function updateIndividualAppointment(ctx: ApiContext): Promise<Response> {
 					errors.did_not_arrive = 'A patient cannot both arrive and not arrive';
 				if (Object.keys(errors).length) throw validationFailed(errors);
 				let version = view.version;
-				const startsAt = body.starts_at !== undefined ? instantField(body.starts_at, 'starts_at') : view.startsAt;
+				const startsAt =
+					body.starts_at !== undefined ? instantField(body.starts_at, 'starts_at') : view.startsAt;
 				const movesTime =
 					body.starts_at !== undefined ||
 					body.ends_at !== undefined ||
@@ -548,7 +570,7 @@ async function updateIndividualAppointment(ctx: ApiContext): Promise<Response> {
 				if (movesTime) {
 					const durationMinutes =
 						body.ends_at === null
-							? (await typeDuration(tx, view.appointmentType.id))
+							? await typeDuration(tx, view.appointmentType.id)
 							: body.ends_at !== undefined
 								? durationBetween(startsAt, instantField(body.ends_at, 'ends_at'))
 								: view.durationMinutes;
@@ -581,7 +603,8 @@ async function updateIndividualAppointment(ctx: ApiContext): Promise<Response> {
 								  (body.did_not_arrive === false && view.status === 'did_not_arrive')
 								? 'booked'
 								: null;
-				if (status && status !== view.status) await setAppointmentStatus(tx, ctx.actor, { id, version, status });
+				if (status && status !== view.status)
+					await setAppointmentStatus(tx, ctx.actor, { id, version, status });
 			})
 	);
 	const record = await getAppointmentRecord(ctx.em, ctx.actor, id);
@@ -636,7 +659,8 @@ const notFound = { description: 'No appointment with that id', schema: 'Error' }
 const writeResponses = {
 	404: notFound,
 	409: {
-		description: 'A booking rule refused it: the time clashes (named), the case is full or closed, or the appointment is cancelled',
+		description:
+			'A booking rule refused it: the time clashes (named), the case is full or closed, or the appointment is cancelled',
 		schema: 'Error'
 	},
 	422: { description: 'Validation Failed', schema: 'ValidationError' }
@@ -662,13 +686,23 @@ function listRoute(
 		access,
 		list: LIST_DOC,
 		responses: notFoundToo
-			? { 200: { description: 'A page', schema }, 404: { description: 'No such record that you may see', schema: 'Error' } }
+			? {
+					200: { description: 'A page', schema },
+					404: { description: 'No such record that you may see', schema: 'Error' }
+				}
 			: { 200: { description: 'A page', schema } },
 		handle
 	};
 }
 
-function getRoute(path: string, operationId: string, summary: string, tag: string, schema: string, shape: Shape): ApiRoute {
+function getRoute(
+	path: string,
+	operationId: string,
+	summary: string,
+	tag: string,
+	schema: string,
+	shape: Shape
+): ApiRoute {
 	return {
 		method: 'GET',
 		path,
@@ -701,7 +735,14 @@ export const appointmentRoutes: ApiRoute[] = [
 		'IndividualAppointmentList',
 		(ctx) => listAppointments(ctx, 'individual', { status: 'cancelled' })
 	),
-	getRoute('/individual_appointments/{id}', 'getIndividualAppointment', 'Get an individual appointment', IA, 'IndividualAppointment', 'individual'),
+	getRoute(
+		'/individual_appointments/{id}',
+		'getIndividualAppointment',
+		'Get an individual appointment',
+		IA,
+		'IndividualAppointment',
+		'individual'
+	),
 	{
 		method: 'GET',
 		path: '/individual_appointments/{id}/conflicts',
@@ -709,7 +750,10 @@ export const appointmentRoutes: ApiRoute[] = [
 		summary: 'Get an individual appointment’s conflicts',
 		tag: IA,
 		access,
-		responses: { 200: { description: 'Whether another appointment holds the time', schema: 'Conflicts' }, 404: notFound },
+		responses: {
+			200: { description: 'Whether another appointment holds the time', schema: 'Conflicts' },
+			404: notFound
+		},
 		handle: conflicts
 	},
 	listRoute(
@@ -734,7 +778,11 @@ export const appointmentRoutes: ApiRoute[] = [
 		rename: renameField,
 		body: { schema: 'IndividualAppointmentCreate', zod: individualAppointmentCreateBody },
 		responses: {
-			201: { description: 'Created', schema: 'IndividualAppointment', headers: { Location: 'The new appointment’s URL' } },
+			201: {
+				description: 'Created',
+				schema: 'IndividualAppointment',
+				headers: { Location: 'The new appointment’s URL' }
+			},
 			...writeResponses
 		},
 		handle: createIndividualAppointment
@@ -751,7 +799,10 @@ export const appointmentRoutes: ApiRoute[] = [
 		isWrite: true,
 		rename: renameField,
 		body: { schema: 'IndividualAppointmentUpdate', zod: individualAppointmentUpdateBody },
-		responses: { 200: { description: 'The updated appointment', schema: 'IndividualAppointment' }, ...writeResponses },
+		responses: {
+			200: { description: 'The updated appointment', schema: 'IndividualAppointment' },
+			...writeResponses
+		},
 		handle: updateIndividualAppointment
 	},
 	{
@@ -764,7 +815,10 @@ export const appointmentRoutes: ApiRoute[] = [
 		isWrite: true,
 		rename: renameField,
 		body: { schema: 'IndividualAppointmentUpdate', zod: individualAppointmentUpdateBody },
-		responses: { 200: { description: 'The updated appointment', schema: 'IndividualAppointment' }, ...writeResponses },
+		responses: {
+			200: { description: 'The updated appointment', schema: 'IndividualAppointment' },
+			...writeResponses
+		},
 		handle: updateIndividualAppointment
 	},
 	{
@@ -794,7 +848,14 @@ export const appointmentRoutes: ApiRoute[] = [
 		(ctx) => listAppointments(ctx, 'legacy', { status: 'all' }),
 		'Cliniko’s older, read-only Appointments resource: every appointment, cancelled ones too.'
 	),
-	getRoute('/appointments/{id}', 'getAppointment', 'Get an appointment', 'Appointments', 'Appointment', 'legacy'),
+	getRoute(
+		'/appointments/{id}',
+		'getAppointment',
+		'Get an appointment',
+		'Appointments',
+		'Appointment',
+		'legacy'
+	),
 	listRoute(
 		'/patients/{patient_id}/appointments',
 		'listAppointmentsOfPatient',

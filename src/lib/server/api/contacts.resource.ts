@@ -92,7 +92,13 @@ const FILTERS = {
 } as const satisfies Record<string, Field>;
 const LIST: ListSpec<Field, Field> = {
 	filters: FILTERS,
-	sorts: { id: 'id', created_at: 'createdAt', updated_at: 'updatedAt', first_name: 'firstName', last_name: 'lastName' },
+	sorts: {
+		id: 'id',
+		created_at: 'createdAt',
+		updated_at: 'updatedAt',
+		first_name: 'firstName',
+		last_name: 'lastName'
+	},
 	dates: { createdAt: 'datetime', updatedAt: 'datetime' }
 };
 
@@ -170,7 +176,10 @@ export const contactRoutes: ApiRoute[] = [
 		access,
 		responses: {
 			200: { description: 'The referring doctor (a contact)', schema: 'Contact' },
-			404: { description: 'No live patient with that id, or the patient has no referring doctor', schema: 'Error' }
+			404: {
+				description: 'No live patient with that id, or the patient has no referring doctor',
+				schema: 'Error'
+			}
 		},
 		handle: async (ctx) =>
 			jsonResponse(toApi(await getReferringDoctorRecord(ctx.em, ctx.params.patient_id!), ctx.origin))

@@ -48,10 +48,15 @@ function route(path: string, operationId: string, summary: string, handle?: ApiR
 export const invoiceRoutes: ApiRoute[] = [
 	route('/invoices', 'listInvoices', 'Get invoices'),
 	route('/patients/{patient_id}/invoices', 'listInvoicesOfPatient', 'Get a patient’s invoices'),
-	route('/patient_cases/{id}/invoices', 'listInvoicesOfPatientCase', 'Get a patient case’s invoices', async (ctx) => {
-		// A case the caller may not see is not there, not merely without invoices.
-		if (!(await isCaseVisible(ctx.em, ctx.actor, ctx.params.id!))) throw notFound('Case');
-		return empty(ctx);
-	}),
+	route(
+		'/patient_cases/{id}/invoices',
+		'listInvoicesOfPatientCase',
+		'Get a patient case’s invoices',
+		async (ctx) => {
+			// A case the caller may not see is not there, not merely without invoices.
+			if (!(await isCaseVisible(ctx.em, ctx.actor, ctx.params.id!))) throw notFound('Case');
+			return empty(ctx);
+		}
+	),
 	route('/attendees/{id}/invoices', 'listInvoicesOfAttendee', 'Get an attendee’s invoices')
 ];

@@ -93,9 +93,9 @@ describe('medical alerts', () => {
 		const missing = await api.call('POST', '/medical_alerts', { body: { name: 'No patient' } });
 		expect(missing.status).toBe(422);
 		expect(asJson(asJson(missing.body).errors)).toHaveProperty('patient_id');
-		expect((await api.call('POST', '/patients/999999999/medical_alerts', { body: { name: 'x' } })).status).toBe(
-			404
-		);
+		expect(
+			(await api.call('POST', '/patients/999999999/medical_alerts', { body: { name: 'x' } })).status
+		).toBe(404);
 		expect((await api.call('PUT', '/medical_alerts/999999999', { body: { name: 'x' } })).status).toBe(404);
 		expect((await api.call('DELETE', '/medical_alerts/999999999')).status).toBe(404);
 		expect((await api.call('GET', `/patients/${patient.id}/medical_alerts`, { key: null })).status).toBe(401);

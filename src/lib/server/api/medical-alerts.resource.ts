@@ -60,7 +60,12 @@ function toApi(a: MedicalAlertView, origin: string): z.infer<typeof medicalAlert
 	};
 }
 
-const FILTERS = { id: 'id', created_at: 'createdAt', updated_at: 'updatedAt', patient_id: 'patientId' } as const;
+const FILTERS = {
+	id: 'id',
+	created_at: 'createdAt',
+	updated_at: 'updatedAt',
+	patient_id: 'patientId'
+} as const;
 type AlertField = (typeof FILTERS)[keyof typeof FILTERS];
 const LIST: ListSpec<AlertField, AlertField> = {
 	filters: FILTERS,
@@ -179,7 +184,8 @@ export const medicalAlertRoutes: ApiRoute[] = [
 		tag,
 		access,
 		responses: { 200: { description: 'The alert', schema: 'MedicalAlert' }, 404: notFound },
-		handle: async (ctx) => jsonResponse(toApi(await getMedicalAlert(ctx.em, ctx.actor, ctx.params.id!), ctx.origin))
+		handle: async (ctx) =>
+			jsonResponse(toApi(await getMedicalAlert(ctx.em, ctx.actor, ctx.params.id!), ctx.origin))
 	},
 	{
 		method: 'PUT',

@@ -15,7 +15,11 @@ import {
 	patientUpdateBody
 } from './patients.resource.ts';
 import { concessionTypeResponse } from './concession-types.resource.ts';
-import { medicalAlertCreateBody, medicalAlertResponse, medicalAlertUpdateBody } from './medical-alerts.resource.ts';
+import {
+	medicalAlertCreateBody,
+	medicalAlertResponse,
+	medicalAlertUpdateBody
+} from './medical-alerts.resource.ts';
 import {
 	attendeeResponse,
 	bookingResponse,
@@ -242,7 +246,10 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 				description: 'Cliniko’s Patient Cases resource, on Casebook’s treatment cases'
 			},
 			{ name: 'Concession types', description: 'Cliniko’s Concession Types resource (read-only)' },
-			{ name: 'Medical alerts', description: 'Cliniko’s Medical Alerts resource, on the alerts of a patient record' },
+			{
+				name: 'Medical alerts',
+				description: 'Cliniko’s Medical Alerts resource, on the alerts of a patient record'
+			},
 			{
 				name: 'Individual appointments',
 				description: 'Cliniko’s Individual Appointments resource: booking with the same rules as the calendar'
@@ -252,8 +259,14 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 			{ name: 'Attendees', description: 'Cliniko’s Attendees (read-only): one per appointment, with its id' },
 			{ name: 'Practitioners', description: 'Cliniko’s Practitioners resource (read-only)' },
 			{ name: 'Appointment types', description: 'Cliniko’s Appointment Types resource (read-only)' },
-			{ name: 'Contacts', description: 'Cliniko’s Contacts resource (read-only), and a patient’s referring doctor' },
-			{ name: 'Patient attachments', description: 'Cliniko’s Patient Attachments, on the files of patient cases (read-only)' },
+			{
+				name: 'Contacts',
+				description: 'Cliniko’s Contacts resource (read-only), and a patient’s referring doctor'
+			},
+			{
+				name: 'Patient attachments',
+				description: 'Cliniko’s Patient Attachments, on the files of patient cases (read-only)'
+			},
 			{ name: 'Invoices', description: 'Casebook has no invoicing: every invoice list is empty' },
 			{ name: 'API', description: 'About the API itself' }
 		],

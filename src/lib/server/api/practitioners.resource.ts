@@ -152,7 +152,8 @@ export const practitionerRoutes: ApiRoute[] = [
 		access,
 		list: LIST_DOC,
 		responses: { 200: { description: 'A page of practitioners', schema: 'PractitionerList' } },
-		handle: async (ctx) => page(ctx, 'practitioners', await findPractitionerRecords(ctx.em), practitionerToApi)
+		handle: async (ctx) =>
+			page(ctx, 'practitioners', await findPractitionerRecords(ctx.em), practitionerToApi)
 	},
 	{
 		method: 'GET',
@@ -165,7 +166,8 @@ export const practitionerRoutes: ApiRoute[] = [
 			200: { description: 'The practitioner', schema: 'Practitioner' },
 			404: { description: 'No practitioner with that id', schema: 'Error' }
 		},
-		handle: async (ctx) => jsonResponse(practitionerToApi(await practitionerById(ctx, ctx.params.id!), ctx.origin))
+		handle: async (ctx) =>
+			jsonResponse(practitionerToApi(await practitionerById(ctx, ctx.params.id!), ctx.origin))
 	},
 	{
 		method: 'GET',

@@ -57,7 +57,9 @@ export async function findAppointmentRecords(
 ): Promise<{ items: AppointmentRecord[]; total: number }> {
 	if (input.caseId && !(await isCaseVisible(em, actor, input.caseId))) throw notFound('Case');
 	if (input.patientId) {
-		const live = await em.execute('select 1 from patient where id = ? and deleted_at is null', [input.patientId]);
+		const live = await em.execute('select 1 from patient where id = ? and deleted_at is null', [
+			input.patientId
+		]);
 		if (!live.length) throw notFound('Patient');
 	}
 	const where: string[] = [];
@@ -123,5 +125,9 @@ export async function findClashes(
 		 order by starts_at, id limit 10`,
 		[input.practitionerId, input.endsAt, input.startsAt, ...TIME_HOLDING_STATUSES, input.excludeId ?? '0']
 	);
-	return rows.map((r) => ({ id: String(r.id), startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at) }));
+	return rows.map((r) => ({
+		id: String(r.id),
+		startsAt: new Date(r.starts_at),
+		endsAt: new Date(r.ends_at)
+	}));
 }

@@ -18,7 +18,11 @@ export async function getContactRecord(em: Em, id: string): Promise<Contact> {
 
 /** The patient's referring doctor; NOT_FOUND when the patient has none (or does not exist). */
 export async function getReferringDoctorRecord(em: Em, patientId: string): Promise<Contact> {
-	const patient = await em.findOne(Patient, { id: patientId, deletedAt: null }, { populate: ['referringDoctor'] });
+	const patient = await em.findOne(
+		Patient,
+		{ id: patientId, deletedAt: null },
+		{ populate: ['referringDoctor'] }
+	);
 	if (!patient) throw notFound('Patient');
 	const doctor = patient.referringDoctor as Contact | null | undefined;
 	if (!doctor) throw notFound('Referring doctor');

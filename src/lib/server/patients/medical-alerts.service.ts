@@ -17,7 +17,11 @@ export interface MedicalAlertView extends MedicalAlert {
 const view = (patientId: string, alert: MedicalAlert): MedicalAlertView => ({ ...alert, patientId });
 
 /** The patient's alerts, oldest first (a read of the patient record, audited as one). */
-export async function findMedicalAlerts(em: Em, actor: Actor, patientId: string): Promise<MedicalAlertView[]> {
+export async function findMedicalAlerts(
+	em: Em,
+	actor: Actor,
+	patientId: string
+): Promise<MedicalAlertView[]> {
 	const patient = await getPatient(em, actor, patientId);
 	return patient.medicalAlerts.map((a) => view(patient.id, a));
 }
@@ -99,7 +103,10 @@ export async function updateMedicalAlert(
 				a.id === current.id ? { id: a.id, name: input.name, notes: input.notes ?? null } : asInput(a)
 			)
 		});
-		return view(updated.id, updated.medicalAlerts.find((a) => a.id === current.id)!);
+		return view(
+			updated.id,
+			updated.medicalAlerts.find((a) => a.id === current.id)!
+		);
 	});
 }
 
