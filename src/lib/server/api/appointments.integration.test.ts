@@ -147,6 +147,19 @@ describe('individual appointments', () => {
 		expect(message).toContain(`individual appointment ${asJson(taken.body).id}`);
 		const none = await api.call('GET', `/patients/${second.id}/appointments`);
 		expect(asJson(none.body).total_entries).toBe(0);
+
+		// Moving another appointment onto that time is refused the same way, and changes nothing.
+		const elsewhere = await book(second.id, nextSlot(), { notes: 'Keep me' });
+		const moveOnto = await api.call('PUT', `/individual_appointments/${asJson(elsewhere.body).id}`, {
+			body: { starts_at: iso(startsAt), notes: 'Moved' }
+		});
+		expect(moveOnto.status).toBe(409);
+		expect(asJson(moveOnto.body).message).toContain(`individual appointment ${asJson(taken.body).id}`);
+		const unchanged = await api.call('GET', `/individual_appointments/${asJson(elsewhere.body).id}`);
+		expect(asJson(unchanged.body)).toMatchObject({
+			starts_at: asJson(elsewhere.body).starts_at,
+			notes: 'Keep me'
+		});
 	});
 
 	it('books on an explicit case, keeps to its cap (409), and lists the case’s attendees and bookings', async () => {
@@ -187,6 +200,8 @@ describe('individual appointments', () => {
 		});
 		expect(shortEnd.status).toBe(422);
 		expect((await api.call('GET', '/individual_appointments/999999999')).status).toBe(404);
+		expect((await api.call('GET', '/individual_appointments/999999999/attendees')).status).toBe(404);
+		expect((await api.call('GET', '/bookings/999999999')).status).toBe(404);
 		expect((await api.call('GET', '/individual_appointments', { key: null })).status).toBe(401);
 
 		const startsAt = nextSlot();

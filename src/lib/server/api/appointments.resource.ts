@@ -762,8 +762,12 @@ export const appointmentRoutes: ApiRoute[] = [
 		'Get an individual appointment’s attendees',
 		'Attendees',
 		'AttendeeList',
-		(ctx) => listAppointments(ctx, 'attendee', { status: 'all', appointmentId: ctx.params.id! }),
-		'Its one attendee: the patient.'
+		async (ctx) => {
+			await getAppointmentRecord(ctx.em, ctx.actor, ctx.params.id!); // 404 for an unknown appointment
+			return listAppointments(ctx, 'attendee', { status: 'all', appointmentId: ctx.params.id! });
+		},
+		'Its one attendee: the patient.',
+		true
 	),
 	{
 		method: 'POST',
