@@ -17,6 +17,7 @@ import { Migration20261201090000_notification_redaction } from './Migration20261
 import { Migration20261202082000_clinic_clock } from './Migration20261202082000_clinic_clock.ts';
 import { Migration20261202084000_case_triage_only } from './Migration20261202084000_case_triage_only.ts';
 import { Migration20261202085000_patient_merge_concessions_referral_type } from './Migration20261202085000_patient_merge_concessions_referral_type.ts';
+import { Migration20261202122000_medical_alert_ids } from './Migration20261202122000_medical_alert_ids.ts';
 import { Migration20261202091000_report_indexes } from './Migration20261202091000_report_indexes.ts';
 import { Migration20261202090000_outbox_choice } from './Migration20261202090000_outbox_choice.ts';
 
@@ -47,5 +48,6 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261202085000_patient_merge_concessions_referral_type
 	},
 	{ name: 'Migration20261202091000_report_indexes', class: Migration20261202091000_report_indexes },
-	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice }
+	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice },
+	{ name: 'Migration20261202122000_medical_alert_ids', class: Migration20261202122000_medical_alert_ids }
 ];

@@ -14,7 +14,7 @@ export const ORIGIN = 'http://casebook.test';
 export interface ApiCall {
 	status: number;
 	headers: Headers;
-	/** The parsed JSON body; null for an empty one. */
+	/** The parsed JSON body; null for an empty one (or a file). */
 	body: unknown;
 	text: string;
 }
@@ -74,7 +74,7 @@ export async function apiClient(db: TestDb, roles: Role[] = ['scheduler']): Prom
 			return {
 				status: response.status,
 				headers: response.headers,
-				body: text ? JSON.parse(text) : null,
+				body: text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : null,
 				text
 			};
 		}

@@ -15,6 +15,25 @@ import {
 	patientUpdateBody
 } from './patients.resource.ts';
 import { concessionTypeResponse } from './concession-types.resource.ts';
+import {
+	medicalAlertCreateBody,
+	medicalAlertResponse,
+	medicalAlertUpdateBody
+} from './medical-alerts.resource.ts';
+import {
+	attendeeResponse,
+	bookingResponse,
+	cancelBody,
+	conflictsResponse,
+	individualAppointmentCreateBody,
+	individualAppointmentResponse,
+	individualAppointmentUpdateBody,
+	legacyAppointmentResponse
+} from './appointments.resource.ts';
+import { appointmentTypeResponse, practitionerResponse } from './practitioners.resource.ts';
+import { contactResponse } from './contacts.resource.ts';
+import { patientAttachmentResponse } from './patient-attachments.resource.ts';
+import { invoiceListResponse } from './invoices.resource.ts';
 import type { ApiRoute } from './route.ts';
 import { apiRoutes } from './routes.ts';
 
@@ -71,6 +90,32 @@ export function componentSchemas(): Record<string, JsonSchema> {
 		PatientCaseList: list('patient_cases', 'PatientCase'),
 		ConcessionType: schemaOf(concessionTypeResponse, 'output'),
 		ConcessionTypeList: list('concession_types', 'ConcessionType'),
+		MedicalAlert: schemaOf(medicalAlertResponse, 'output'),
+		MedicalAlertCreate: schemaOf(medicalAlertCreateBody, 'input'),
+		MedicalAlertUpdate: schemaOf(medicalAlertUpdateBody, 'input'),
+		MedicalAlertList: list('medical_alerts', 'MedicalAlert'),
+		IndividualAppointment: schemaOf(individualAppointmentResponse, 'output'),
+		IndividualAppointmentCreate: schemaOf(individualAppointmentCreateBody, 'input'),
+		IndividualAppointmentUpdate: schemaOf(individualAppointmentUpdateBody, 'input'),
+		IndividualAppointmentCancel: schemaOf(cancelBody, 'input'),
+		IndividualAppointmentList: list('individual_appointments', 'IndividualAppointment'),
+		PatientAppointmentList: list('appointments', 'IndividualAppointment'),
+		Conflicts: schemaOf(conflictsResponse, 'output'),
+		Appointment: schemaOf(legacyAppointmentResponse, 'output'),
+		AppointmentList: list('appointments', 'Appointment'),
+		Booking: schemaOf(bookingResponse, 'output'),
+		BookingList: list('bookings', 'Booking'),
+		Attendee: schemaOf(attendeeResponse, 'output'),
+		AttendeeList: list('attendees', 'Attendee'),
+		Practitioner: schemaOf(practitionerResponse, 'output'),
+		PractitionerList: list('practitioners', 'Practitioner'),
+		AppointmentType: schemaOf(appointmentTypeResponse, 'output'),
+		AppointmentTypeList: list('appointment_types', 'AppointmentType'),
+		Contact: schemaOf(contactResponse, 'output'),
+		ContactList: list('contacts', 'Contact'),
+		PatientAttachment: schemaOf(patientAttachmentResponse, 'output'),
+		PatientAttachmentList: list('patient_attachments', 'PatientAttachment'),
+		InvoiceList: schemaOf(invoiceListResponse, 'output'),
 		PageLinks: schemaOf(pageLinks, 'output'),
 		Error: schemaOf(errorBody, 'output'),
 		ValidationError: schemaOf(validationError, 'output')
@@ -189,7 +234,7 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 			title: 'Casebook API',
 			version: '1',
 			description:
-				'Patients, patient cases and concession types, compatible with Cliniko’s API v1. Authenticate with HTTP Basic: your API key (My account → API keys) as the user name and an empty password. ' +
+				'Patients, patient cases, medical alerts, appointments, practitioners, appointment types, contacts, attachments and concession types, compatible with Cliniko’s API v1. Authenticate with HTTP Basic: your API key (My account → API keys) as the user name and an empty password. ' +
 				`Each key may make ${API_RATE_LIMIT.points} requests per minute. A key acts as its user: the same permissions, rules and audit trail as the app.`
 		},
 		servers: [{ url: `${origin}/api/v1` }],
@@ -201,6 +246,28 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 				description: 'Cliniko’s Patient Cases resource, on Casebook’s treatment cases'
 			},
 			{ name: 'Concession types', description: 'Cliniko’s Concession Types resource (read-only)' },
+			{
+				name: 'Medical alerts',
+				description: 'Cliniko’s Medical Alerts resource, on the alerts of a patient record'
+			},
+			{
+				name: 'Individual appointments',
+				description: 'Cliniko’s Individual Appointments resource: booking with the same rules as the calendar'
+			},
+			{ name: 'Appointments', description: 'Cliniko’s older Appointments resource (read-only)' },
+			{ name: 'Bookings', description: 'Cliniko’s Bookings resource (read-only): individual appointments' },
+			{ name: 'Attendees', description: 'Cliniko’s Attendees (read-only): one per appointment, with its id' },
+			{ name: 'Practitioners', description: 'Cliniko’s Practitioners resource (read-only)' },
+			{ name: 'Appointment types', description: 'Cliniko’s Appointment Types resource (read-only)' },
+			{
+				name: 'Contacts',
+				description: 'Cliniko’s Contacts resource (read-only), and a patient’s referring doctor'
+			},
+			{
+				name: 'Patient attachments',
+				description: 'Cliniko’s Patient Attachments, on the files of patient cases (read-only)'
+			},
+			{ name: 'Invoices', description: 'Casebook has no invoicing: every invoice list is empty' },
 			{ name: 'API', description: 'About the API itself' }
 		],
 		paths,

@@ -3,8 +3,20 @@ import type { HttpMethod, ApiRoute } from './route.ts';
 import { concessionTypeRoutes } from './concession-types.resource.ts';
 import { patientCaseRoutes } from './patient-cases.resource.ts';
 import { patientRoutes } from './patients.resource.ts';
+import { medicalAlertRoutes } from './medical-alerts.resource.ts';
+import { appointmentRoutes } from './appointments.resource.ts';
+import { practitionerRoutes } from './practitioners.resource.ts';
+import { contactRoutes } from './contacts.resource.ts';
+import { patientAttachmentRoutes } from './patient-attachments.resource.ts';
+import { invoiceRoutes } from './invoices.resource.ts';
 
 export const apiRoutes: ApiRoute[] = [...patientRoutes, ...patientCaseRoutes, ...concessionTypeRoutes];
+apiRoutes.push(...medicalAlertRoutes);
+apiRoutes.push(...appointmentRoutes);
+apiRoutes.push(...practitionerRoutes);
+apiRoutes.push(...contactRoutes);
+apiRoutes.push(...patientAttachmentRoutes);
+apiRoutes.push(...invoiceRoutes);
 
 interface CompiledRoute {
 	route: ApiRoute;

@@ -767,3 +767,18 @@ export async function appointmentFormOptions(em: Em) {
 		}))
 	};
 }
+
+/**
+ * Views of many appointments at once (the REST API's pages): each case's usage and each service
+ * are read in a few statements for the whole page. The appointments come populated (patient,
+ * practitioner, appointmentType, case).
+ */
+export async function appointmentViews(
+	em: Em,
+	actor: Actor,
+	appointments: Appointment[]
+): Promise<AppointmentView[]> {
+	const refs = await caseRefs(em, actor, appointments);
+	const services = await serviceRefs(em, appointments);
+	return appointments.map((a) => toView(a, refs.get(a.id) ?? null, services.get(a.id) ?? null));
+}

@@ -18,6 +18,8 @@ export interface MedicalAlert {
 	name: string;
 	notes: string | null;
 	createdAt: string;
+	/** Set when the name or notes change (the REST API's updated_at). */
+	updatedAt?: string;
 }
 
 /** Custom field answers, by token; names and types come from the clinic's definition on read. */

@@ -1,7 +1,6 @@
 // Patient records: create, read, partial update with an optimistic version check, archive,
 // unarchive and soft delete. Every read of a record and every change is audited in the same
 // transaction; custom fields are checked against the clinic's definition.
-import { randomUUID } from 'node:crypto';
 import type { Role } from '../../schemas/staff.ts';
 import type { PatientFields } from '../../schemas/patient.ts';
 import type { ContactType } from '../../schemas/patient-enums.ts';
@@ -233,19 +232,41 @@ async function resolveReferences(em: Em, input: Partial<PatientFields>, errors: 
 	return refs;
 }
 
-function normaliseAlerts(
+/**
+ * The alerts as sent, keeping the id and creation time of those already on the record. A new alert
+ * takes a whole-number id from `medical_alert_id_seq` (the REST API's /medical_alerts/:id).
+ */
+async function normaliseAlerts(
+	em: Em,
 	alerts: PatientFields['medicalAlerts'],
-	previous: MedicalAlert[]
-): MedicalAlert[] | undefined {
+	previous: MedicalAlert[],
+	now: Date
+): Promise<MedicalAlert[] | undefined> {
 	if (!alerts) return undefined;
 	const known = new Map(previous.map((a) => [a.id, a]));
+	const fresh = alerts.filter((alert) => !(alert.id && known.has(alert.id))).length;
+	const ids = fresh
+		? (
+				await em.execute<{ id: string }[]>(
+					`select nextval('medical_alert_id_seq')::text as id from generate_series(1, ?)`,
+					[fresh]
+				)
+			).map((r) => String(r.id))
+		: [];
 	return alerts.map((alert) => {
 		const existing = alert.id ? known.get(alert.id) : undefined;
+		const notes = alert.notes ?? null;
+		const isChanged = existing && (existing.name !== alert.name || (existing.notes ?? null) !== notes);
 		return {
-			id: existing?.id ?? randomUUID(),
+			id: existing?.id ?? ids.shift()!,
 			name: alert.name,
-			notes: alert.notes ?? null,
-			createdAt: existing?.createdAt ?? new Date().toISOString()
+			notes,
+			createdAt: existing?.createdAt ?? now.toISOString(),
+			...(isChanged
+				? { updatedAt: now.toISOString() }
+				: existing?.updatedAt
+					? { updatedAt: existing.updatedAt }
+					: {})
 		};
 	});
 }
@@ -286,7 +307,7 @@ async function applyFields(
 		if (value !== undefined) (patient as unknown as Record<string, unknown>)[field] = value;
 	}
 	if (input.phoneNumbers !== undefined) patient.phoneNumbers = input.phoneNumbers as PhoneNumber[];
-	const alerts = normaliseAlerts(input.medicalAlerts, patient.medicalAlerts ?? []);
+	const alerts = await normaliseAlerts(em, input.medicalAlerts, patient.medicalAlerts ?? [], now);
 	if (alerts) patient.medicalAlerts = alerts;
 	if (answers !== undefined) patient.customFields = answers;
 	if (
