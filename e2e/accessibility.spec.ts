@@ -128,12 +128,16 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
 			'/admin/staff',
 			'/admin/case-templates',
 			'/admin/teams',
-			'/admin/referrers',
-			'/api/docs'
+			'/admin/referrers'
 		];
 		const found = [];
 		for (const path of paths) found.push(...(await seriousViolations(admin, path)));
 		expect(found).toEqual([]);
+	}, 240_000);
+	// The API reference documents every Cliniko resource (issue 21): ~7,000 elements, which axe
+	// takes well over a minute to check on a busy machine, so it has a test (and a budget) of its own.
+	it('finds no serious or critical violation on the API reference', async () => {
+		expect(await seriousViolations(admin, '/api/docs')).toEqual([]);
 	}, 240_000);
 });
 
