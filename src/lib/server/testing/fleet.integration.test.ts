@@ -29,7 +29,7 @@ describe('a fleet of three web processes and three workers on one PostgreSQL', (
 			// The processes the launchers run, without them: half the processes to start.
 			viaLaunchers: false
 		});
-	}, 180_000);
+	}, 300_000);
 
 	afterAll(async () => {
 		await env?.close();
