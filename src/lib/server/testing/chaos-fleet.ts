@@ -403,7 +403,8 @@ export async function runFleet(env: ChaosEnv, options: FleetOptions): Promise<Fl
 			async () =>
 				(await Promise.all(webs.map(webHealthy))).every(Boolean) &&
 				(await liveWorkers(env)).size >= options.workers,
-			120_000
+			// Six Node processes loading the app at once: minutes on a busy two-core machine.
+			300_000
 		);
 		if (!up) {
 			const logs = roles.map(
