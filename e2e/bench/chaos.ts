@@ -8,9 +8,15 @@
 //   kill-worker  the worker SIGKILLed again and again during a burst of escalations
 //   kill-web     the web server SIGKILLed while clients send cases to three teams and merge cases;
 //                afterwards every case is checked whole or absent (nothing half-written)
+//   fleet        three web processes and three workers (start:web / start:worker) on one PostgreSQL,
+//                a mixed load over the web ports, a worker and a web process SIGKILLed during it:
+//                escalations, the daily job, reservation expiries, the REST limit, session ends and
+//                the live inbox across processes (src/lib/server/testing/chaos-fleet.ts). Not in the
+//                default set (it starts six processes): `npm run chaos -- fleet`.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { logger } from '../../src/lib/server/logger.ts';
+import { runFleet, type FleetReport } from '../../src/lib/server/testing/chaos-fleet.ts';
 import {
 	killWorkerDuringBurst,
 	killWriterDuringWrites,
@@ -69,6 +75,44 @@ export function printWriteKills(r: WriteKillReport): void {
 	for (const error of r.errors) console.log(`   refused: ${error}`);
 }
 
+const ms = (n: number | null) => (n === null ? 'not refused' : `${n} ms`);
+
+export function printFleet(r: FleetReport): void {
+	console.log(
+		`\nd. Fleet: ${r.webs} web processes + ${r.workers} workers (${r.viaLaunchers ? 'each through its launcher, start:web / start:worker' : 'without launchers'}) on one PostgreSQL, up in ${fmt(r.startSeconds)} s`
+	);
+	console.log(
+		`   load over the ${r.webs} web ports: ${r.load.requests} tRPC requests, ${r.load.ok} OK, ${r.load.interrupted} cut by the web kill, ${r.load.failed} failed`
+	);
+	console.log(
+		`   SIGKILLed: one web process (back in ${fmt(r.kills.web.restartSeconds)} s) and one worker (back in ${fmt(r.kills.worker.restartSeconds)} s), restarted by ${r.viaLaunchers ? 'their launchers' : 'the check'}`
+	);
+	const e = r.escalations;
+	console.log(
+		`   escalation steps: ${e.steps}, recorded ${e.stepsRecorded}; SMS sent for ${e.sent}, missed ${e.missed} (target 0), duplicate SMS ${e.duplicates} (possible only for the ${e.sendingAtKill} SMS in 'sending' at the worker kill: accepted by the provider, not yet committed by us)`
+	);
+	console.log(
+		`   lateness from the due time: median ${fmt(e.lateness.p50)} s, worst ${fmt(e.lateness.max)} s`
+	);
+	console.log(
+		`   daily case-warnings job: ${r.dailyJob.jobs} job(s) for the day, ${r.dailyJob.completed} completed (target 1, whatever the number of workers)`
+	);
+	const v = r.reservations;
+	console.log(
+		`   reservation expiries: ${v.released} of ${v.total} released, ${v.releaseAudits} release events, released twice: ${v.releasedTwice} (target 0)`
+	);
+	const l = r.rateLimit;
+	console.log(
+		`   REST limit (${l.limit}/min per key, counted in PostgreSQL): ${l.sent} requests with one key over ${r.webs} processes: ${l.ok} OK, ${l.limited} refused with 429, ${l.failed} failed`
+	);
+	console.log(
+		`   sign-out on web 1, refused by the others after: ${r.sessions.signOutMs.map(ms).join(', ')}; deactivation: ${r.sessions.deactivationMs.map(ms).join(', ')} (documented bound ${r.sessions.documentedMs} ms)`
+	);
+	console.log(
+		`   live inbox, an event heard on another web process: ${r.live.heard} of ${r.live.samples} heard, median ${r.live.p50Ms ?? '-'} ms, worst ${r.live.maxMs ?? '-'} ms (target < 2000 ms; same process worst ${r.live.sameProcessMaxMs ?? '-'} ms)`
+	);
+}
+
 async function main(): Promise<void> {
 	const { values, positionals } = parseArgs({
 		allowPositionals: true,
@@ -78,13 +122,14 @@ async function main(): Promise<void> {
 			kills: { type: 'string' },
 			webKills: { type: 'string' },
 			pairs: { type: 'string' },
-			down: { type: 'string' }
+			down: { type: 'string' },
+			window: { type: 'string' }
 		}
 	});
 	const scenarios = ['restart', 'kill-worker', 'kill-web'];
 	const chosen = positionals.length ? positionals : scenarios;
 	for (const name of chosen)
-		if (!scenarios.includes(name)) {
+		if (![...scenarios, 'fleet'].includes(name)) {
 			console.error(`unknown scenario ${name}; choose from: ${scenarios.join(', ')}`);
 			process.exit(2);
 		}
@@ -125,6 +170,22 @@ async function main(): Promise<void> {
 			});
 			printWriteKills(r);
 			reports.push(() => printWriteKills(r));
+		}
+		if (chosen.includes('fleet')) {
+			const r = await runFleet(env, {
+				webs: 3,
+				workers: 3,
+				steps: Number(values.steps ?? 150),
+				reservations: 60,
+				windowSeconds: Number(values.window ?? 40),
+				clients: 6,
+				apiRequests: 400,
+				liveSamples: 20,
+				timeoutSeconds: 120,
+				viaLaunchers: true
+			});
+			printFleet(r);
+			reports.push(() => printFleet(r));
 		}
 	} finally {
 		await env.close();

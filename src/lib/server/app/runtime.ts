@@ -9,6 +9,8 @@ import { setOrm } from '../db/orm.ts';
 import { initOrm } from '../app/orm.ts';
 import { createBoss, setBoss } from '../jobs/boss.ts';
 import { applyLogLevel, logger } from '../logger.ts';
+import { INBOX_CHANNEL } from '../routing/live-inbox.service.ts';
+import { closeInboxStreams, deliverInboxNotice, recheckInboxSessions } from './live-inbox.ts';
 
 let started: Promise<{ orm: MikroORM; boss: PgBoss }> | undefined;
 let inFlight = 0;
@@ -43,14 +45,26 @@ export function startWebRuntime() {
 		const boss = createBoss(config.DATABASE_URL, { supervise: false, schedule: false, migrate: false });
 		await boss.start();
 		setBoss(boss);
-		// Other web processes of a fleet announce ended sessions and deactivations: forget ours.
+		// Other web processes of a fleet announce ended sessions and deactivations: forget ours. Any
+		// process's (this one's too) closes the live-inbox streams of sessions that ended.
 		const listener = listenTo(config.DATABASE_URL, {
-			[SESSIONS_CHANNEL]: (from) => from !== String(process.pid) && forgetSessions()
+			[SESSIONS_CHANNEL]: (from) => {
+				if (from !== String(process.pid)) forgetSessions();
+				recheckInboxSessions();
+			},
+			[INBOX_CHANNEL]: (payload) =>
+				void deliverInboxNotice(payload).catch((error) =>
+					logger.warn({ err: error }, 'live inbox: delivery failed')
+				)
 		});
 		await listener.ready;
+		// adapter-node closes its server on these signals and waits for open responses: the event
+		// streams would hold it for SHUTDOWN_TIMEOUT. Browsers reconnect to another process.
+		for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, closeInboxStreams);
 		process.once('sveltekit:shutdown', async (reason) => {
 			logger.info({ reason, inFlight }, 'web shutting down');
 			await drain(10_000);
+			closeInboxStreams();
 			await listener.close();
 			await boss.stop({ graceful: false }).catch(() => undefined);
 			await orm.close().catch(() => undefined);

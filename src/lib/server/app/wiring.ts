@@ -1,6 +1,13 @@
 // Feature hooks that need both sides: registered once per process, before any request or job, by
 // app/orm.ts (every process starts its ORM there). A feature never imports its listeners.
 import { listenToCaseStatus } from '../cases/cases.service.ts';
+import { listenToDomainEvents } from '../events/domain-events.ts';
+import { announceInboxChange, isTeamCaseEvent } from '../routing/live-inbox.service.ts';
 import { onRoutedCaseClosed, onRoutedCaseReopened } from '../routing/routing.service.ts';
 
 listenToCaseStatus('routing', { closed: onRoutedCaseClosed, reopened: onRoutedCaseReopened });
+
+// The live inbox: every change to a case sent to teams is announced to the web processes at commit.
+listenToDomainEvents('live-inbox', async (tx, event) => {
+	if (isTeamCaseEvent(event)) await announceInboxChange(tx, event);
+});

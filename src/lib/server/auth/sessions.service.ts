@@ -96,7 +96,7 @@ const rememberedSessions = sessionCache<SessionRow>();
 export async function validateSession(
 	em: Em,
 	token: string,
-	options: { now?: Date; policy?: SessionPolicy } = {}
+	options: { now?: Date; policy?: SessionPolicy; touch?: boolean } = {}
 ): Promise<ValidSession | null> {
 	if (!token || token.length > 100) return null;
 	const now = options.now ?? new Date();
@@ -122,7 +122,8 @@ export async function validateSession(
 		await em.nativeUpdate(Session, { id: row.id, endedAt: null }, { endedAt: now, endReason: reason });
 		return null;
 	}
-	if (now.getTime() - lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+	// A check made for the person rather than by them (the live inbox's stream) is no activity.
+	if (options.touch !== false && now.getTime() - lastSeenAt.getTime() > TOUCH_AFTER_MS) {
 		await em.nativeUpdate(Session, { id: row.id }, { lastSeenAt: now });
 		rememberedSessions.update(tokenHash, { ...row, last_seen_at: now });
 	}

@@ -39,14 +39,17 @@ import { Team, TeamMember } from '../teams/team.entity.ts';
 import { actorFor } from './factories.ts';
 import { startTwilioStandin, type TwilioStandin } from './twilio-standin.ts';
 
-const root = path.resolve(import.meta.dirname, '../../../..');
+export const root = path.resolve(import.meta.dirname, '../../../..');
 const MINUTE = 60_000;
 /** The default Urgent policy pages by SMS 5 minutes after sending. */
 const URGENT_AFTER_MS = 5 * MINUTE;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function waitUntil(
+	predicate: () => boolean | Promise<boolean>,
+	timeoutMs: number
+): Promise<boolean> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (await predicate()) return true;
@@ -60,7 +63,7 @@ function exitOf(child: ChildProcess): Promise<void> {
 	return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
 	const exited = exitOf(child);
 	if (child.exitCode === null && child.signalCode === null) child.kill(signal);
 	await exited;
@@ -134,7 +137,7 @@ export async function openChaosEnv(log: (line: string) => void = () => undefined
 }
 
 /** Our own short-lived client: this process's pool may hold connections PostgreSQL has dropped. */
-async function query<T extends pg.QueryResultRow>(env: ChaosEnv, sql: string, params: unknown[] = []) {
+export async function query<T extends pg.QueryResultRow>(env: ChaosEnv, sql: string, params: unknown[] = []) {
 	const client = new pg.Client({ connectionString: env.url });
 	await client.connect();
 	try {
@@ -144,7 +147,7 @@ async function query<T extends pg.QueryResultRow>(env: ChaosEnv, sql: string, pa
 	}
 }
 
-function logFile(env: ChaosEnv, name: string): number {
+export function logFile(env: ChaosEnv, name: string): number {
 	return fs.openSync(path.join(env.dataDir, name), 'a');
 }
 
@@ -191,7 +194,7 @@ async function workerReady(env: ChaosEnv, child: ChildProcess, timeoutMs = 30_00
 	if (!ready) throw new Error(`the worker did not start:\n${tailOf(env, 'worker.log')}`);
 }
 
-interface PagedTeam {
+export interface PagedTeam {
 	teamId: string;
 	senderId: string;
 	mobile: string;
@@ -200,7 +203,7 @@ interface PagedTeam {
 let mobiles = 0;
 
 /** A team with one member with a mobile, so each Urgent case is exactly one SMS to that number. */
-async function createPagedTeam(env: ChaosEnv, label: string): Promise<PagedTeam> {
+export async function createPagedTeam(env: ChaosEnv, label: string): Promise<PagedTeam> {
 	const em = env.orm.em.fork();
 	const suffix = Math.random().toString(36).slice(2, 8);
 	mobiles += 1;
@@ -225,7 +228,7 @@ async function createPagedTeam(env: ChaosEnv, label: string): Promise<PagedTeam>
 }
 
 /** Sends `count` Urgent cases whose SMS step falls due at `dueAt(i)` (sent back-dated by 5 minutes). */
-async function sendDueCases(
+export async function sendDueCases(
 	env: ChaosEnv,
 	team: PagedTeam,
 	count: number,
@@ -263,14 +266,14 @@ function smsByCase(env: ChaosEnv, team: PagedTeam, due: Map<string, number>) {
 }
 
 /** Seconds from each step's due time to its first SMS: the median and the worst. */
-function lateness(byCase: Map<string, Date[]>, due: Map<string, number>) {
+export function lateness(byCase: Map<string, Date[]>, due: Map<string, number>) {
 	const late = [...byCase.entries()]
 		.map(([id, list]) => (Math.min(...list.map((t) => t.getTime())) - due.get(id)!) / 1000)
 		.sort((a, b) => a - b);
 	return { p50: late.length ? late[Math.floor((late.length - 1) / 2)]! : null, max: late.at(-1) ?? null };
 }
 
-function lossCounts(env: ChaosEnv, team: PagedTeam, due: Map<string, number>) {
+export function lossCounts(env: ChaosEnv, team: PagedTeam, due: Map<string, number>) {
 	const byCase = smsByCase(env, team, due);
 	const missed = [...due.keys()].filter((id) => !byCase.has(id)).length;
 	const duplicates = [...byCase.values()].reduce((sum, list) => sum + list.length - 1, 0);

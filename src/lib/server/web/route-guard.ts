@@ -46,6 +46,9 @@ export const ROUTE_ACCESS: readonly (readonly [pattern: string, access: Access, 
 		{ access: 'staff', roles: ['scheduler', 'practitioner'] },
 		'Only schedulers and practitioners can open reports.'
 	],
+	// The live inbox's event stream: any staff member (each event then goes only to members of the
+	// case's teams, and the stream closes when the session ends: app/live-inbox.ts).
+	['/(staff)/inbox/live', { access: 'staff' }],
 	['/(staff)', { access: 'staff' }],
 	['/referrer', { access: 'referrer' }],
 	['/portal/(app)', { access: 'patient' }],

@@ -1,5 +1,6 @@
 // The team inbox: cases sent to the signed-in member's teams, unactioned first, then by priority and
-// age. The page polls (invalidate 'casebook:inbox'), and each unactioned row can be acknowledged here.
+// age. The page reloads on live-inbox events, polls while the stream is down (invalidate
+// 'casebook:inbox'), and each unactioned row can be acknowledged here.
 import { recordId } from '$lib/schemas/patient';
 import { routingActions } from '$lib/server/web/routing-actions';
 import { serverCaller } from '$lib/server/app/caller';
