@@ -134,7 +134,10 @@ export async function handleApiRequest(request: Request, deps: ApiDeps): Promise
 		for (const [name, value] of url.searchParams)
 			if (!isStorableText(name) || !isStorableText(value))
 				throw new ApiError(400, 'The query holds text that cannot be stored (U+0000)');
-		const body = route.body ? await readJsonBody(request) : undefined;
+		const isMultipart =
+			Boolean(route.body?.multipart) &&
+			/^multipart\/form-data\b/i.test(request.headers.get('content-type') ?? '');
+		const body = route.body && !isMultipart ? await readJsonBody(request) : undefined;
 		const unstorable = pathOfUnstorableText(body);
 		if (unstorable !== null) throw validationFailed({ [unstorable]: UNSTORABLE_TEXT });
 		response = await route.handle({
@@ -144,7 +147,9 @@ export async function handleApiRequest(request: Request, deps: ApiDeps): Promise
 			params: match.params,
 			body,
 			origin: deps.origin,
-			now
+			now,
+			request,
+			apiKeyId: identity.keyId
 		});
 	} catch (error) {
 		const apiError = toApiError(error, {

@@ -16,6 +16,7 @@ import {
 } from './patients.resource.ts';
 import { concessionTypeResponse } from './concession-types.resource.ts';
 import type { ApiRoute } from './route.ts';
+import { teamCaseSchemas } from './team-cases.resource.ts';
 import { apiRoutes } from './routes.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -71,6 +72,10 @@ export function componentSchemas(): Record<string, JsonSchema> {
 		PatientCaseList: list('patient_cases', 'PatientCase'),
 		ConcessionType: schemaOf(concessionTypeResponse, 'output'),
 		ConcessionTypeList: list('concession_types', 'ConcessionType'),
+		TeamCase: schemaOf(teamCaseSchemas.teamCaseResponse, 'output'),
+		TeamCaseCreate: schemaOf(teamCaseSchemas.teamCaseCreateBody, 'input'),
+		TeamCaseCreateMultipart: schemaOf(teamCaseSchemas.teamCaseCreateMultipart, 'input'),
+		TeamCaseList: list('team_cases', 'TeamCase'),
 		PageLinks: schemaOf(pageLinks, 'output'),
 		Error: schemaOf(errorBody, 'output'),
 		ValidationError: schemaOf(validationError, 'output')
@@ -126,6 +131,11 @@ function listParameters(route: ApiRoute): unknown[] {
 	];
 }
 
+function requestContent(body: NonNullable<ApiRoute['body']>): Record<string, unknown> {
+	if (!body.multipart) return json(body.schema);
+	return { ...json(body.schema), 'multipart/form-data': { schema: ref(body.multipart) } };
+}
+
 function operation(route: ApiRoute): Record<string, unknown> {
 	const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
 		name: m[1],
@@ -164,7 +174,7 @@ function operation(route: ApiRoute): Record<string, unknown> {
 		...(route.description ? { description: route.description } : {}),
 		tags: [route.tag],
 		...(parameters.length ? { parameters } : {}),
-		...(route.body ? { requestBody: { required: true, content: json(route.body.schema) } } : {}),
+		...(route.body ? { requestBody: { required: true, content: requestContent(route.body) } } : {}),
 		responses
 	};
 }
@@ -201,6 +211,10 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 				description: 'Cliniko’s Patient Cases resource, on Casebook’s treatment cases'
 			},
 			{ name: 'Concession types', description: 'Cliniko’s Concession Types resource (read-only)' },
+			{
+				name: 'Team cases',
+				description: 'Casebook’s own: cases another system sends to clinical teams, and what became of them'
+			},
 			{ name: 'API', description: 'About the API itself' }
 		],
 		paths,

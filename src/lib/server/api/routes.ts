@@ -3,8 +3,10 @@ import type { HttpMethod, ApiRoute } from './route.ts';
 import { concessionTypeRoutes } from './concession-types.resource.ts';
 import { patientCaseRoutes } from './patient-cases.resource.ts';
 import { patientRoutes } from './patients.resource.ts';
+import { teamCaseRoutes } from './team-cases.resource.ts';
 
 export const apiRoutes: ApiRoute[] = [...patientRoutes, ...patientCaseRoutes, ...concessionTypeRoutes];
+apiRoutes.push(...teamCaseRoutes);
 
 interface CompiledRoute {
 	route: ApiRoute;
