@@ -9,6 +9,7 @@ import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { authenticate } from './auth.ts';
+import { scopeFor, scopesAllow } from '../../schemas/api-scopes.ts';
 import { isStorableText, pathOfUnstorableText, UNSTORABLE_TEXT } from '../db/storable-text.ts';
 import { ApiError, jsonResponse, snakeCase, toApiError, validationFailed } from './http.ts';
 import { openApiDocument } from './openapi.ts';
@@ -75,6 +76,18 @@ async function checkAccess(em: Em, route: ApiRoute, user: SessionUser): Promise<
 	}
 }
 
+/** A key limited to scopes reaches only the resources they name (issue 21). */
+function checkScope(route: ApiRoute, method: string, scopes: readonly string[]): void {
+	if (route.access === 'public') return;
+	const needed = route.scope ?? scopeFor(route.tag, method);
+	if (!scopesAllow(scopes, needed)) {
+		throw new ApiError(
+			403,
+			`This API key is limited to ${scopes.join(', ')}: this request needs the scope ${needed}. Create a key with that scope in My account → API keys.`
+		);
+	}
+}
+
 /** Requests without a valid key, per client address, before it gets 429s instead of 401s. */
 export const AUTH_FAILURE_LIMIT: Limit = { points: 30, windowSeconds: 60 };
 
@@ -129,6 +142,7 @@ export async function handleApiRequest(request: Request, deps: ApiDeps): Promise
 			});
 		}
 		route = match.route;
+		checkScope(route, request.method, identity.scopes);
 		await checkAccess(deps.em, route, identity.user);
 		const actor: Actor = { user: identity.user, sessionId: null, requestId: deps.requestId, ip: deps.ip };
 		for (const [name, value] of url.searchParams)

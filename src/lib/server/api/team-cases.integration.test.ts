@@ -390,3 +390,47 @@ describe('GET /team_cases/:id and the list', () => {
 		expect(asJson(paths['/team_cases/{id}']).get).toBeDefined();
 	});
 });
+
+describe('API key scopes', () => {
+	it('a key limited to team_cases:write sends and reads team cases, and gets 403 anywhere else', async () => {
+		const limited = await apiClient(db, ['scheduler'], { scopes: ['team_cases:write'] });
+		const sent = await limited.call('POST', '/team_cases', { body: newCase() });
+		expect(sent.status).toBe(201);
+		expect((await limited.call('GET', `/team_cases/${asJson(sent.body).id}`)).status).toBe(200);
+		const patients = await limited.call('GET', '/patients');
+		expect(patients.status).toBe(403);
+		expect(asJson(patients.body).message).toMatch(/needs the scope patients:read/);
+		expect(
+			(await limited.call('POST', '/patients', { body: { first_name: 'A', last_name: 'B' } })).status
+		).toBe(403);
+		expect((await limited.call('GET', '/patient_cases')).status).toBe(403);
+	});
+
+	it('a read-only key reads but cannot send', async () => {
+		const reader = await apiClient(db, ['scheduler'], { scopes: ['team_cases:read', 'patients:read'] });
+		expect((await reader.call('GET', '/team_cases')).status).toBe(200);
+		expect((await reader.call('GET', '/patients')).status).toBe(200);
+		expect((await reader.call('POST', '/team_cases', { body: newCase() })).status).toBe(403);
+	});
+
+	it('a key with full access (*), as every key made before scopes, reaches everything its user may', async () => {
+		expect((await api.call('GET', '/patients')).status).toBe(200);
+		expect((await api.call('GET', '/team_cases')).status).toBe(200);
+	});
+
+	it('refuses unknown scopes when a key is made', async () => {
+		await expect(apiClient(db, ['scheduler'], { scopes: ['everything:write'] })).rejects.toThrow(/Unknown scope/);
+	});
+});
+
+describe('scope names', () => {
+	it('every endpoint needs a scope a key can be given', async () => {
+		const { apiRoutes } = await import('./routes.ts');
+		const { API_SCOPES, scopeFor } = await import('../../schemas/api-scopes.ts');
+		const missing = apiRoutes
+			.filter((r) => r.access !== 'public')
+			.map((r) => r.scope ?? scopeFor(r.tag, r.method))
+			.filter((scope) => !API_SCOPES.includes(scope));
+		expect([...new Set(missing)]).toEqual([]);
+	});
+});

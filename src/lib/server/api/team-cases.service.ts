@@ -184,9 +184,12 @@ export interface TeamCaseListInput {
 	sort: { field: TeamCaseSortField; direction: 'asc' | 'desc' }[];
 }
 
-const FILTER_SQL: Record<TeamCaseFilterField, { column: string; ops: string[]; cast?: string }> = {
-	status: { column: 'c.status', ops: ['=', '!='] },
-	priority: { column: 'c.priority', ops: ['=', '!='] },
+const FILTER_SQL: Record<
+	TeamCaseFilterField,
+	{ column: string; ops: string[]; cast?: string; values?: readonly string[] }
+> = {
+	status: { column: 'c.status', ops: ['=', '!='], values: ['open', 'closed'] },
+	priority: { column: 'c.priority', ops: ['=', '!='], values: ['normal', 'high', 'urgent'] },
 	teamId: { column: '', ops: ['=', '!='] },
 	createdAt: { column: 'c.sent_at', ops: ['=', '!=', '<', '<=', '>', '>='], cast: '::timestamptz' },
 	externalReference: { column: 't.external_reference', ops: ['=', '!=', '?', '!?'] }
@@ -212,6 +215,10 @@ export async function findTeamCases(
 		if (!spec.ops.includes(filter.op))
 			throw new AppError('BAD_REQUEST', `Use one of ${spec.ops.join(' ')} with this field`, {
 				fieldErrors: { [`filters.${index}`]: [`use one of ${spec.ops.join(' ')} with this field`] }
+			});
+		if (spec.values && !spec.values.includes(filter.value ?? ''))
+			throw new AppError('BAD_REQUEST', `Use one of ${spec.values.join(', ')}`, {
+				fieldErrors: { [`filters.${index}`]: [`use one of ${spec.values.join(', ')}`] }
 			});
 		if (filter.field === 'teamId') {
 			if (!/^\d{1,18}$/.test(filter.value ?? ''))
