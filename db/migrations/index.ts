@@ -21,6 +21,7 @@ import { Migration20261202091000_report_indexes } from './Migration2026120209100
 import { Migration20261202090000_outbox_choice } from './Migration20261202090000_outbox_choice.ts';
 import { Migration20261202121000_api_team_cases } from './Migration20261202121000_api_team_cases.ts';
 import { Migration20261202121100_api_key_scopes } from './Migration20261202121100_api_key_scopes.ts';
+import { Migration20261202121200_webhooks } from './Migration20261202121200_webhooks.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -51,5 +52,6 @@ export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261202091000_report_indexes', class: Migration20261202091000_report_indexes },
 	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice },
 	{ name: 'Migration20261202121000_api_team_cases', class: Migration20261202121000_api_team_cases },
-	{ name: 'Migration20261202121100_api_key_scopes', class: Migration20261202121100_api_key_scopes }
+	{ name: 'Migration20261202121100_api_key_scopes', class: Migration20261202121100_api_key_scopes },
+	{ name: 'Migration20261202121200_webhooks', class: Migration20261202121200_webhooks }
 ];

@@ -2,5 +2,11 @@
 // app/orm.ts (every process starts its ORM there). A feature never imports its listeners.
 import { listenToCaseStatus } from '../cases/cases.service.ts';
 import { onRoutedCaseClosed, onRoutedCaseReopened } from '../routing/routing.service.ts';
+import { listenToDomainEvents } from '../events/domain-events.ts';
+import { enqueueWebhookDeliveries } from '../webhooks/webhooks.service.ts';
 
 listenToCaseStatus('routing', { closed: onRoutedCaseClosed, reopened: onRoutedCaseReopened });
+
+// Signed webhooks (issue 21): every event an endpoint subscribes to becomes a delivery, enqueued in
+// the transaction of the change it reports.
+listenToDomainEvents('webhooks', (tx, event) => enqueueWebhookDeliveries(tx, event));
