@@ -6,8 +6,8 @@ import { Migration20261122043627_staff_accounts } from './Migration2026112204362
 import { Migration20261122050423_patients } from './Migration20261122050423_patients.ts';
 import { Migration20261122054408_admin_setup } from './Migration20261122054408_admin_setup.ts';
 import { Migration20261122074520_cases_and_appointments } from './Migration20261122074520_cases_and_appointments.ts';
-import { Migration20261122080812_teams_and_routing } from './Migration20261122080812_teams_and_routing.ts';
 import { Migration20261122080000_body_part_defaults } from './Migration20261122080000_body_part_defaults.ts';
+import { Migration20261122080812_teams_and_routing } from './Migration20261122080812_teams_and_routing.ts';
 import { Migration20261129173043_portal_and_requests } from './Migration20261129173043_portal_and_requests.ts';
 import { Migration20261129173414_api_keys } from './Migration20261129173414_api_keys.ts';
 import { Migration20261129200829_case_list_order } from './Migration20261129200829_case_list_order.ts';
@@ -17,9 +17,12 @@ import { Migration20261201090000_notification_redaction } from './Migration20261
 import { Migration20261202082000_clinic_clock } from './Migration20261202082000_clinic_clock.ts';
 import { Migration20261202084000_case_triage_only } from './Migration20261202084000_case_triage_only.ts';
 import { Migration20261202085000_patient_merge_concessions_referral_type } from './Migration20261202085000_patient_merge_concessions_referral_type.ts';
-import { Migration20261202122000_medical_alert_ids } from './Migration20261202122000_medical_alert_ids.ts';
 import { Migration20261202091000_report_indexes } from './Migration20261202091000_report_indexes.ts';
 import { Migration20261202090000_outbox_choice } from './Migration20261202090000_outbox_choice.ts';
+import { Migration20261202122000_medical_alert_ids } from './Migration20261202122000_medical_alert_ids.ts';
+import { Migration20261202121000_api_team_cases } from './Migration20261202121000_api_team_cases.ts';
+import { Migration20261202121100_api_key_scopes } from './Migration20261202121100_api_key_scopes.ts';
+import { Migration20261202121200_webhooks } from './Migration20261202121200_webhooks.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -49,5 +52,8 @@ export const migrationsList: MigrationObject[] = [
 	},
 	{ name: 'Migration20261202091000_report_indexes', class: Migration20261202091000_report_indexes },
 	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice },
-	{ name: 'Migration20261202122000_medical_alert_ids', class: Migration20261202122000_medical_alert_ids }
+	{ name: 'Migration20261202122000_medical_alert_ids', class: Migration20261202122000_medical_alert_ids },
+	{ name: 'Migration20261202121000_api_team_cases', class: Migration20261202121000_api_team_cases },
+	{ name: 'Migration20261202121100_api_key_scopes', class: Migration20261202121100_api_key_scopes },
+	{ name: 'Migration20261202121200_webhooks', class: Migration20261202121200_webhooks }
 ];

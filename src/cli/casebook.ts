@@ -77,7 +77,7 @@ const commands: Record<string, { help: string; run: Command }> = {
 		run: ({ db, args }) => userResetPassword(db, args)
 	},
 	'api-key:create': {
-		help: 'print a new REST API key acting as a staff member: --email [--name "label"]',
+		help: 'print a new REST API key acting as a staff member: --email [--name "label"] [--scopes team_cases:write,…] (default: full access)',
 		run: ({ db, args }) => apiKeyCreate(db, args)
 	}
 };

@@ -41,9 +41,17 @@ export function basicAuth(key: string): string {
 	return `Basic ${Buffer.from(`${key}:`).toString('base64')}`;
 }
 
-export async function apiClient(db: TestDb, roles: Role[] = ['scheduler']): Promise<ApiClient> {
+export async function apiClient(
+	db: TestDb,
+	roles: Role[] = ['scheduler'],
+	options: { scopes?: string[] } = {}
+): Promise<ApiClient> {
 	const user = await createTestUser(db.em(), { roles });
-	const { secret } = await createApiKey(db.em(), actorFor(user), { name: 'Tests', userId: user.id });
+	const { secret } = await createApiKey(db.em(), actorFor(user), {
+		name: 'Tests',
+		userId: user.id,
+		...(options.scopes ? { scopes: options.scopes } : {})
+	});
 	return {
 		user,
 		key: secret,

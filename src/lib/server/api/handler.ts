@@ -9,6 +9,7 @@ import type { Em } from '../db/orm.ts';
 import type { Logger } from '../logger.ts';
 import { getClinicSettings } from '../settings/settings.service.ts';
 import { authenticate } from './auth.ts';
+import { scopeFor, scopesAllow } from '../../schemas/api-scopes.ts';
 import { isStorableText, pathOfUnstorableText, UNSTORABLE_TEXT } from '../db/storable-text.ts';
 import { ApiError, jsonResponse, snakeCase, toApiError, validationFailed } from './http.ts';
 import { openApiDocument } from './openapi.ts';
@@ -75,6 +76,18 @@ async function checkAccess(em: Em, route: ApiRoute, user: SessionUser): Promise<
 	}
 }
 
+/** A key limited to scopes reaches only the resources they name (issue 21). */
+function checkScope(route: ApiRoute, method: string, scopes: readonly string[]): void {
+	if (route.access === 'public') return;
+	const needed = route.scope ?? scopeFor(route.tag, method);
+	if (!scopesAllow(scopes, needed)) {
+		throw new ApiError(
+			403,
+			`This API key is limited to ${scopes.join(', ')}: this request needs the scope ${needed}. Create a key with that scope in My account → API keys.`
+		);
+	}
+}
+
 /** Requests without a valid key, per client address, before it gets 429s instead of 401s. */
 export const AUTH_FAILURE_LIMIT: Limit = { points: 30, windowSeconds: 60 };
 
@@ -129,12 +142,16 @@ export async function handleApiRequest(request: Request, deps: ApiDeps): Promise
 			});
 		}
 		route = match.route;
+		checkScope(route, request.method, identity.scopes);
 		await checkAccess(deps.em, route, identity.user);
 		const actor: Actor = { user: identity.user, sessionId: null, requestId: deps.requestId, ip: deps.ip };
 		for (const [name, value] of url.searchParams)
 			if (!isStorableText(name) || !isStorableText(value))
 				throw new ApiError(400, 'The query holds text that cannot be stored (U+0000)');
-		const body = route.body ? await readJsonBody(request) : undefined;
+		const isMultipart =
+			Boolean(route.body?.multipart) &&
+			/^multipart\/form-data\b/i.test(request.headers.get('content-type') ?? '');
+		const body = route.body && !isMultipart ? await readJsonBody(request) : undefined;
 		const unstorable = pathOfUnstorableText(body);
 		if (unstorable !== null) throw validationFailed({ [unstorable]: UNSTORABLE_TEXT });
 		response = await route.handle({
@@ -144,7 +161,9 @@ export async function handleApiRequest(request: Request, deps: ApiDeps): Promise
 			params: match.params,
 			body,
 			origin: deps.origin,
-			now
+			now,
+			request,
+			apiKeyId: identity.keyId
 		});
 	} catch (error) {
 		const apiError = toApiError(error, {

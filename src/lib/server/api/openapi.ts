@@ -35,6 +35,7 @@ import { contactResponse } from './contacts.resource.ts';
 import { patientAttachmentResponse } from './patient-attachments.resource.ts';
 import { invoiceListResponse } from './invoices.resource.ts';
 import type { ApiRoute } from './route.ts';
+import { teamCaseSchemas } from './team-cases.resource.ts';
 import { apiRoutes } from './routes.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -116,6 +117,10 @@ export function componentSchemas(): Record<string, JsonSchema> {
 		PatientAttachment: schemaOf(patientAttachmentResponse, 'output'),
 		PatientAttachmentList: list('patient_attachments', 'PatientAttachment'),
 		InvoiceList: schemaOf(invoiceListResponse, 'output'),
+		TeamCase: schemaOf(teamCaseSchemas.teamCaseResponse, 'output'),
+		TeamCaseCreate: schemaOf(teamCaseSchemas.teamCaseCreateBody, 'input'),
+		TeamCaseCreateMultipart: schemaOf(teamCaseSchemas.teamCaseCreateMultipart, 'input'),
+		TeamCaseList: list('team_cases', 'TeamCase'),
 		PageLinks: schemaOf(pageLinks, 'output'),
 		Error: schemaOf(errorBody, 'output'),
 		ValidationError: schemaOf(validationError, 'output')
@@ -171,6 +176,11 @@ function listParameters(route: ApiRoute): unknown[] {
 	];
 }
 
+function requestContent(body: NonNullable<ApiRoute['body']>): Record<string, unknown> {
+	if (!body.multipart) return json(body.schema);
+	return { ...json(body.schema), 'multipart/form-data': { schema: ref(body.multipart) } };
+}
+
 function operation(route: ApiRoute): Record<string, unknown> {
 	const parameters: unknown[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
 		name: m[1],
@@ -209,7 +219,7 @@ function operation(route: ApiRoute): Record<string, unknown> {
 		...(route.description ? { description: route.description } : {}),
 		tags: [route.tag],
 		...(parameters.length ? { parameters } : {}),
-		...(route.body ? { requestBody: { required: true, content: json(route.body.schema) } } : {}),
+		...(route.body ? { requestBody: { required: true, content: requestContent(route.body) } } : {}),
 		responses
 	};
 }
@@ -268,6 +278,10 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 				description: 'Cliniko’s Patient Attachments, on the files of patient cases (read-only)'
 			},
 			{ name: 'Invoices', description: 'Casebook has no invoicing: every invoice list is empty' },
+			{
+				name: 'Team cases',
+				description: 'Casebook’s own: cases another system sends to clinical teams, and what became of them'
+			},
 			{ name: 'API', description: 'About the API itself' }
 		],
 		paths,

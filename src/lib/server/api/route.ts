@@ -19,6 +19,10 @@ export interface ApiContext {
 	/** The public origin (ORIGIN): every link in a response starts with it. */
 	origin: string;
 	now: Date;
+	/** The request itself: its headers (Idempotency-Key) and, for a multipart body, its parts. */
+	request: Request;
+	/** The API key the request came with (idempotency keys are kept per API key). */
+	apiKeyId: string;
 }
 
 export interface ApiResponseSpec {
@@ -49,7 +53,13 @@ export interface ApiRoute {
 	/** Service field names → API names, for field errors. */
 	rename?: (field: string) => string;
 	list?: ListDoc;
-	body?: { schema: string; zod: z.ZodType };
+	/**
+	 * `multipart`: the component name of a multipart/form-data alternative; such a body is not read
+	 * as JSON by the handler, the endpoint reads it from `ctx.request`.
+	 */
+	body?: { schema: string; zod: z.ZodType; multipart?: string };
+	/** The key scope this endpoint needs; by default `<resource>:read` / `<resource>:write` (scopes.ts). */
+	scope?: string;
 	responses: Record<number, ApiResponseSpec>;
 	handle(ctx: ApiContext): Promise<Response>;
 }

@@ -9,14 +9,20 @@ import { practitionerRoutes } from './practitioners.resource.ts';
 import { contactRoutes } from './contacts.resource.ts';
 import { patientAttachmentRoutes } from './patient-attachments.resource.ts';
 import { invoiceRoutes } from './invoices.resource.ts';
+import { teamCaseRoutes } from './team-cases.resource.ts';
 
-export const apiRoutes: ApiRoute[] = [...patientRoutes, ...patientCaseRoutes, ...concessionTypeRoutes];
-apiRoutes.push(...medicalAlertRoutes);
-apiRoutes.push(...appointmentRoutes);
-apiRoutes.push(...practitionerRoutes);
-apiRoutes.push(...contactRoutes);
-apiRoutes.push(...patientAttachmentRoutes);
-apiRoutes.push(...invoiceRoutes);
+export const apiRoutes: ApiRoute[] = [
+	...patientRoutes,
+	...patientCaseRoutes,
+	...concessionTypeRoutes,
+	...medicalAlertRoutes,
+	...appointmentRoutes,
+	...practitionerRoutes,
+	...contactRoutes,
+	...patientAttachmentRoutes,
+	...invoiceRoutes,
+	...teamCaseRoutes
+];
 
 interface CompiledRoute {
 	route: ApiRoute;

@@ -23,6 +23,11 @@ import { PatientMergeSchema } from '../patients/patient-merge.entity.ts';
 import { ApiKeySchema } from '../auth/api-key.entity.ts';
 import { AppointmentRequestSchema } from '../appointment-requests/appointment-request.entity.ts';
 import { PortalLinkSchema, PortalSessionSchema } from '../portal/portal.entity.ts';
+import {
+	WebhookAttemptSchema,
+	WebhookDeliverySchema,
+	WebhookEndpointSchema
+} from '../webhooks/webhook.entity.ts';
 
 export const entities = [
 	NotificationSchema,
@@ -54,5 +59,8 @@ export const entities = [
 	CaseEventSchema,
 	PortalLinkSchema,
 	PortalSessionSchema,
-	AppointmentRequestSchema
+	AppointmentRequestSchema,
+	WebhookEndpointSchema,
+	WebhookDeliverySchema,
+	WebhookAttemptSchema
 ];

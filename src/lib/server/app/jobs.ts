@@ -19,6 +19,8 @@ import { notificationSend } from '../notifications/notification.jobs.ts';
 import { sendNotification } from '../notifications/notifications.service.ts';
 import { portalLinkSendJob } from '../portal/portal-auth.jobs.ts';
 import { sendRequestedPortalLinks } from '../portal/portal-auth.service.ts';
+import { webhookDeliverJob } from '../webhooks/webhooks.jobs.ts';
+import { deliverWebhook } from '../webhooks/webhooks.service.ts';
 
 export const jobs: JobHandler[] = [
 	handler(notificationSend, async ({ data, em, transports, isLastAttempt }) => {
@@ -54,6 +56,10 @@ export const jobs: JobHandler[] = [
 	handler(portalLinkSendJob, async ({ data, em, log }) => {
 		await sendRequestedPortalLinks(em, data);
 		log.debug({ channel: data.channel }, 'portal link request handled');
+	}),
+	handler(webhookDeliverJob, async ({ data, em, log }) => {
+		const outcome = await deliverWebhook(em, data);
+		log.info({ ...data, outcome }, 'webhook delivery attempt');
 	})
 ];
 

@@ -24,12 +24,14 @@ import { portalLinksRouter, portalRouter } from '../portal/portal.router.ts';
 import { createCallerFactory, mergeRouters, router } from '../trpc/init.ts';
 import { routingRouter } from '../routing/routing.router.ts';
 import { reportsRouter } from '../reports/reports.router.ts';
+import { webhooksRouter } from '../webhooks/webhooks.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
 	home: homeRouter,
 	account: accountRouter,
 	apiKeys: apiKeysRouter,
+	webhooks: webhooksRouter,
 	staff: staffRouter,
 	settings: settingsRouter,
 	audit: auditRouter,

@@ -4,6 +4,7 @@ import { listenToCaseStatus } from '../cases/cases.service.ts';
 import { listenToDomainEvents } from '../events/domain-events.ts';
 import { announceInboxChange, isTeamCaseEvent } from '../routing/live-inbox.service.ts';
 import { onRoutedCaseClosed, onRoutedCaseReopened } from '../routing/routing.service.ts';
+import { enqueueWebhookDeliveries } from '../webhooks/webhooks.service.ts';
 
 listenToCaseStatus('routing', { closed: onRoutedCaseClosed, reopened: onRoutedCaseReopened });
 
@@ -11,3 +12,7 @@ listenToCaseStatus('routing', { closed: onRoutedCaseClosed, reopened: onRoutedCa
 listenToDomainEvents('live-inbox', async (tx, event) => {
 	if (isTeamCaseEvent(event)) await announceInboxChange(tx, event);
 });
+
+// Signed webhooks (issue 21): every event an endpoint subscribes to becomes a delivery, enqueued in
+// the transaction of the change it reports.
+listenToDomainEvents('webhooks', (tx, event) => enqueueWebhookDeliveries(tx, event));

@@ -16,7 +16,9 @@ const ApiKeySchema = defineEntity({
 		createdAt: p.datetime().onCreate(() => new Date()),
 		/** Updated at most once a minute (see TOUCH_AFTER_MS). */
 		lastUsedAt: p.datetime().nullable(),
-		revokedAt: p.datetime().nullable()
+		revokedAt: p.datetime().nullable(),
+		/** What the key may do: ['*'] (everything its user may) or scopes such as team_cases:write. */
+		scopes: p.array().default(['*'])
 	}
 });
 

@@ -28,6 +28,8 @@ export interface ApiKeyView {
 	createdAt: Date;
 	lastUsedAt: Date | null;
 	revokedAt: Date | null;
+	/** ['*'] for full access, or the scopes the key is limited to. */
+	scopes: string[];
 }
 
 function toView(key: ApiKey): ApiKeyView {
@@ -37,7 +39,8 @@ function toView(key: ApiKey): ApiKeyView {
 		prefix: key.prefix,
 		createdAt: key.createdAt,
 		lastUsedAt: key.lastUsedAt ?? null,
-		revokedAt: key.revokedAt ?? null
+		revokedAt: key.revokedAt ?? null,
+		scopes: key.scopes ?? ['*']
 	};
 }
 
@@ -85,14 +88,15 @@ export async function createApiKey(
 			name: input.name,
 			tokenHash: hashToken(secret),
 			prefix: secret.slice(0, SHOWN_LENGTH),
-			createdAt: now
+			createdAt: now,
+			scopes: input.scopes
 		});
 		await tx.flush();
 		recordAudit(tx, actor, {
 			action: 'api_key.create',
 			recordType: 'api_key',
 			recordId: key.id,
-			details: { userId: user.id, name: key.name, prefix: key.prefix }
+			details: { userId: user.id, name: key.name, prefix: key.prefix, scopes: key.scopes }
 		});
 		return { key: toView(key), secret };
 	});
@@ -165,6 +169,8 @@ export async function revokeApiKeysOf(
 export interface ApiKeyIdentity {
 	keyId: string;
 	keyName: string;
+	/** ['*'] or the scopes the key is limited to. */
+	scopes: string[];
 	user: SessionUser;
 }
 
@@ -187,5 +193,5 @@ export async function authenticateApiKey(
 		key.lastUsedAt = now;
 		await fork.flush();
 	}
-	return { keyId: key.id, keyName: key.name, user: toSessionUser(user) };
+	return { keyId: key.id, keyName: key.name, scopes: key.scopes ?? ['*'], user: toSessionUser(user) };
 }

@@ -674,6 +674,61 @@ export async function removeAppointmentFromCase(
 // ---------------------------------------------------------------------------------------------
 // Attachments
 
+/** The attachment rules for callers outside this feature (the REST API's inbound team cases). */
+export { FILE_TOO_LARGE, MAX_ATTACHMENT_BYTES } from './attachment-storage.ts';
+
+/** A file checked by the attachment rules (content type and name), not stored yet. */
+export type CheckedAttachment = Awaited<ReturnType<typeof inspectUpload>> & { bytes: Uint8Array };
+
+/** Checks a file by the attachment rules before anything is written; refusals name `file`. */
+export async function checkAttachment(bytes: Uint8Array, fileName: string): Promise<CheckedAttachment> {
+	return { ...(await inspectUpload(bytes, fileName)), bytes };
+}
+
+/**
+ * Stores checked files on a case inside the caller's transaction `tx` (a case being created, so no
+ * visibility check here). The bytes are removed again when this fails; the caller's rollback after
+ * it returns leaves them unreferenced, as a crash between the write and the commit would.
+ */
+export async function storeCaseAttachments(
+	tx: Em,
+	actor: Actor,
+	caseId: string,
+	files: CheckedAttachment[]
+): Promise<void> {
+	const stored: string[] = [];
+	try {
+		for (const file of files) {
+			const bytes = await storeAttachmentBytes(file.bytes);
+			stored.push(bytes.storageKey);
+			const attachment = tx.create(CaseAttachment, {
+				case: caseId,
+				fileName: file.fileName,
+				contentType: file.contentType,
+				sizeBytes: bytes.sizeBytes,
+				sha256: bytes.sha256,
+				storageKey: bytes.storageKey,
+				uploadedBy: actor.user ? tx.getReference(User, actor.user.id) : null
+			});
+			await tx.flush();
+			recordAudit(tx, actor, {
+				action: 'case.add_attachment',
+				recordType: 'case',
+				recordId: caseId,
+				details: {
+					attachmentId: attachment.id,
+					fileName: attachment.fileName,
+					sizeBytes: attachment.sizeBytes
+				}
+			});
+		}
+		await tx.flush();
+	} catch (error) {
+		await Promise.all(stored.map((key) => deleteAttachmentBytes(key)));
+		throw error;
+	}
+}
+
 export async function addCaseAttachment(
 	em: Em,
 	actor: Actor,

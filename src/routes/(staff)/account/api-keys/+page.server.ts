@@ -1,7 +1,7 @@
 // "My account → API keys": create, see and revoke your own keys for the REST API. A new key comes
 // back once, in the create action's result, and is never stored or shown again.
 import { fail, type ActionFailure } from '@sveltejs/kit';
-import { field, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
+import { field, fieldList, formAction, formValues, isFailure, type FormFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,7 +22,9 @@ function failed<I extends string>(intent: I, failure: ActionFailure<FormFailure>
 export const actions = {
 	create: async (event) => {
 		const data = await formValues(event.request);
-		const values = { name: field(data, 'name') };
+		// Full access unless the person chose to limit the key (issue 21).
+		const limited = field(data, 'access') === 'limited';
+		const values = { name: field(data, 'name'), scopes: limited ? fieldList(data, 'scopes[]') : ['*'] };
 		const result = await formAction(() => serverCaller(event).apiKeys.create(values), values);
 		if (isFailure(result)) return failed('create', result);
 		return { intent: 'create' as const, created: { name: result.key.name, secret: result.secret } };
