@@ -12,10 +12,14 @@ export const API_RESOURCES = [
 	{ name: 'patients', label: 'Patients', canWrite: true },
 	{ name: 'patient_cases', label: 'Patient cases', canWrite: true },
 	{ name: 'medical_alerts', label: 'Medical alerts', canWrite: true },
-	{ name: 'appointments', label: 'Appointments', canWrite: true },
+	{ name: 'individual_appointments', label: 'Individual appointments', canWrite: true },
+	{ name: 'appointments', label: 'Appointments (older shape)', canWrite: false },
+	{ name: 'bookings', label: 'Bookings', canWrite: false },
+	{ name: 'attendees', label: 'Attendees', canWrite: false },
 	{ name: 'practitioners', label: 'Practitioners', canWrite: false },
 	{ name: 'appointment_types', label: 'Appointment types', canWrite: false },
-	{ name: 'contacts', label: 'Contacts', canWrite: true },
+	{ name: 'contacts', label: 'Contacts', canWrite: false },
+	{ name: 'patient_attachments', label: 'Patient attachments', canWrite: false },
 	{ name: 'concession_types', label: 'Concession types', canWrite: false },
 	{ name: 'invoices', label: 'Invoices', canWrite: false }
 ] as const;

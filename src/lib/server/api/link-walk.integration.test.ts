@@ -11,7 +11,7 @@ import { ConcessionType } from '../patients/concession-type.entity.ts';
 import { updatePatient } from '../patients/patients.service.ts';
 import { Service } from '../services/service.entity.ts';
 import { createClinic, createPatient, nextSlot, type Clinic } from '../testing/clinic-fixtures.ts';
-import { actorFor, uniqueSuffix } from '../testing/factories.ts';
+import { actorFor, callerFor, uniqueSuffix } from '../testing/factories.ts';
 import type { TestDb } from '../testing/harness.ts';
 import { openIsolatedTestDb } from '../testing/isolated-db.ts';
 import { apiClient, ORIGIN, type ApiClient } from './api-test-client.ts';
@@ -90,6 +90,21 @@ beforeAll(async () => {
 			expect(cancelled.status, cancelled.text).toBe(204);
 		}
 	}
+	// A case another system sent to a team (Casebook's own resource, linked to its patient).
+	const team = await callerFor(db.em(), clinic.admin).teams.create({
+		name: `Radiology ${uniqueSuffix()}`,
+		acceptsExternalCases: false
+	});
+	const sent = await api.call('POST', '/team_cases', {
+		rateLimit: NO_LIMIT,
+		body: {
+			subject: 'Suspected fracture',
+			priority: 'urgent',
+			team_ids: [Number(team.id)],
+			patient_id: Number(patient.id)
+		}
+	});
+	expect(sent.status, sent.text).toBe(201);
 	const archived = await createPatient(db.em(), 'Archived');
 	await api.call('POST', `/patients/${archived.id}/archive`, { rateLimit: NO_LIMIT });
 	// A second page in the patients list, so next / previous links are walked too.
