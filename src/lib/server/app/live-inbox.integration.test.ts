@@ -111,7 +111,8 @@ describe('the live inbox stream', () => {
 		let caseId = '';
 		await expect(
 			db.em().transactional(async (tx) => {
-				caseId = (await sendCase(tx, actorFor(sender), { subject, teamIds: [teamA.id], priority: 'high' })).id;
+				caseId = (await sendCase(tx, actorFor(sender), { subject, teamIds: [teamA.id], priority: 'high' }))
+					.id;
 				throw new Error('rolled back');
 			})
 		).rejects.toThrow('rolled back');

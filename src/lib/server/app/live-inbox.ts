@@ -61,7 +61,8 @@ async function liveClients(): Promise<Client[]> {
 	for (const client of [...clients]) {
 		if (client.closed) continue;
 		const session = await validateSession(em, client.token, { touch: false }).catch(() => undefined);
-		if (session === undefined) live.push(client); // the database is unreachable: keep it, decide later
+		if (session === undefined)
+			live.push(client); // the database is unreachable: keep it, decide later
 		else if (session === null || session.user.id !== client.userId) end(client, 'signed-out');
 		else live.push(client);
 	}
@@ -96,11 +97,9 @@ export async function deliverInboxNotice(payload: string): Promise<void> {
 	if (!notice || !clients.size) return;
 	const live = await liveClients();
 	if (!live.length) return;
-	const members = await membersOfTeams(
-		getOrm().em.fork(),
-		notice.teamIds,
-		[...new Set(live.map((c) => c.userId))]
-	);
+	const members = await membersOfTeams(getOrm().em.fork(), notice.teamIds, [
+		...new Set(live.map((c) => c.userId))
+	]);
 	const data = `event: inbox\ndata: ${JSON.stringify({ caseId: notice.caseId, kind: notice.kind })}\n\n`;
 	for (const client of live) if (members.has(client.userId)) write(client, data);
 }
