@@ -182,6 +182,17 @@ describe('the people outside the clinic', () => {
 		patientPage = await newPage();
 		await portalSignIn(admin, patientPage, patientEmail);
 	}, 90_000);
+
+	it('shows the links in the Outbox’s messages as links', async () => {
+		await admin.setViewportSize(DESK);
+		await open(admin, `/admin/outbox?q=${encodeURIComponent(referrerUser.email)}`);
+		const row = admin.getByTestId('outbox-row').first();
+		await row.locator('summary').click();
+		const link = row.getByTestId('outbox-body').getByRole('link');
+		expect(await link.count()).toBe(1);
+		expect(await link.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/reset-password\?token=/);
+		expect(await link.getAttribute('rel')).toContain('noopener');
+	});
 });
 
 describe('the staff menu', () => {
