@@ -225,7 +225,8 @@ describe('the Reports page', () => {
 				width
 			);
 			expect(await seriousViolations(admin)).toEqual([]);
-			// The nav links to the page.
+			// The nav links to the page (behind the Menu button on a phone).
+			if (width === 390) await admin.getByRole('button', { name: /^Menu/ }).click();
 			expect(
 				await admin.getByRole('link', { name: 'Reports', exact: true }).getAttribute('aria-current')
 			).toBe('page');
