@@ -19,7 +19,13 @@ const PATIENTS = [
 		dateOfBirth: '1984-03-12',
 		email: 'olivia.bennett@example.com'
 	},
-	{ firstName: 'Liam', lastName: 'Nguyen', dateOfBirth: '1991-07-30', email: 'liam.nguyen@example.com' },
+	{
+		firstName: 'Liam',
+		lastName: 'Nguyen',
+		dateOfBirth: '1991-07-30',
+		email: 'liam.nguyen@example.com',
+		phoneNumbers: [{ phoneType: 'Mobile' as const, number: '+61491570160' }]
+	},
 	{ firstName: 'Mia', lastName: 'Okafor', dateOfBirth: '2017-11-02', email: 'okafor.family@example.com' },
 	{ firstName: 'Noah', lastName: 'Fischer', dateOfBirth: '1958-01-21', email: null },
 	{ firstName: 'Ava', lastName: 'Rossi', dateOfBirth: '1979-09-09', email: 'ava.rossi@example.com' }
@@ -27,11 +33,11 @@ const PATIENTS = [
 
 export async function seedDemoClinical(em: EntityManager, timeZone: string): Promise<void> {
 	if (await em.count(Patient, { oldReferenceId: { $like: 'demo-%' } })) return;
-	const patients = PATIENTS.map((spec, index) => {
+	const patients = PATIENTS.map(({ phoneNumbers, ...spec }: (typeof PATIENTS)[number], index) => {
 		const patient = em.create(Patient, {
 			...spec,
 			// The columns' JSON defaults are SQL text; a new entity needs real arrays.
-			phoneNumbers: [],
+			phoneNumbers: phoneNumbers ?? [],
 			medicalAlerts: [],
 			oldReferenceId: `demo-${index + 1}`
 		});

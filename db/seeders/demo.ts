@@ -1,5 +1,6 @@
 // The demo clinic for `npm run demo`: staff of every role, services, appointment types, case
-// templates, and patients with cases and appointments (demo-clinical.ts). Idempotent: running it
+// templates, patients with cases and appointments (demo-clinical.ts), and teams with cases sent to
+// them, a referrer, custom fields, a portal request and a reservation (demo-routing.ts). Idempotent: running it
 // again changes nothing that is already there.
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { hashPassword } from '../../src/lib/server/auth/passwords.ts';
@@ -13,6 +14,7 @@ import {
 import { Service } from '../../src/lib/server/services/service.entity.ts';
 import { getConfig } from '../../src/lib/server/config.ts';
 import { seedDemoClinical } from './demo-clinical.ts';
+import { DEMO_REFERRER, seedDemoRouting } from './demo-routing.ts';
 
 export const DEMO_PASSWORD = 'casebook-demo';
 
@@ -24,7 +26,20 @@ export const DEMO_STAFF: { name: string; email: string; roles: Role[]; mobile: s
 	{ name: 'Chris Ng', email: 'lead@demo.casebook.test', roles: ['practitioner', 'scheduler'], mobile: null }
 ];
 
-export async function seedDemo(em: EntityManager): Promise<{ email: string; roles: Role[] }[]> {
+/** Patients to try in the portal (a sign-in link goes to the outbox), with what waits for them. */
+export const DEMO_PORTAL_PATIENTS = [
+	{ address: 'olivia.bennett@example.com', waiting: 'a request waiting for the clinic' },
+	{ address: 'ava.rossi@example.com', waiting: 'a reserved appointment to confirm' },
+	{ address: '+61491570160', waiting: 'Liam Nguyen, by mobile: a case one appointment from its cap' }
+];
+
+export interface DemoSignIns {
+	staff: { email: string; roles: string[] }[];
+	portal: typeof DEMO_PORTAL_PATIENTS;
+}
+
+/** Seeds the demo clinic. pg-boss must be started (setBoss) for sending: see src/cli/hooks.ts. */
+export async function seedDemo(em: EntityManager): Promise<DemoSignIns> {
 	const passwordHash = await hashPassword(DEMO_PASSWORD);
 	for (const person of DEMO_STAFF) {
 		const existing = await em.findOne(User, { email: person.email });
@@ -33,8 +48,16 @@ export async function seedDemo(em: EntityManager): Promise<{ email: string; role
 	}
 	await em.flush();
 	await seedAdminSetup(em);
-	await seedDemoClinical(em, getConfig().CASEBOOK_TIME_ZONE);
-	return DEMO_STAFF.map(({ email, roles }) => ({ email, roles }));
+	const timeZone = getConfig().CASEBOOK_TIME_ZONE;
+	await seedDemoClinical(em, timeZone);
+	await seedDemoRouting(em, timeZone, passwordHash);
+	return {
+		staff: [
+			...DEMO_STAFF.map(({ email, roles }) => ({ email, roles: [...roles] })),
+			{ email: DEMO_REFERRER.email, roles: ['referrer'] }
+		],
+		portal: DEMO_PORTAL_PATIENTS
+	};
 }
 
 const SERVICES = [
