@@ -18,6 +18,7 @@ import { Migration20261202082000_clinic_clock } from './Migration20261202082000_
 import { Migration20261202084000_case_triage_only } from './Migration20261202084000_case_triage_only.ts';
 import { Migration20261202085000_patient_merge_concessions_referral_type } from './Migration20261202085000_patient_merge_concessions_referral_type.ts';
 import { Migration20261202091000_report_indexes } from './Migration20261202091000_report_indexes.ts';
+import { Migration20261202120100_patient_communications } from './Migration20261202120100_patient_communications.ts';
 import { Migration20261202090000_outbox_choice } from './Migration20261202090000_outbox_choice.ts';
 
 export const migrationsList: MigrationObject[] = [
@@ -47,5 +48,9 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261202085000_patient_merge_concessions_referral_type
 	},
 	{ name: 'Migration20261202091000_report_indexes', class: Migration20261202091000_report_indexes },
-	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice }
+	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice },
+	{
+		name: 'Migration20261202120100_patient_communications',
+		class: Migration20261202120100_patient_communications
+	}
 ];

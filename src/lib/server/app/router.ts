@@ -24,6 +24,7 @@ import { portalLinksRouter, portalRouter } from '../portal/portal.router.ts';
 import { createCallerFactory, mergeRouters, router } from '../trpc/init.ts';
 import { routingRouter } from '../routing/routing.router.ts';
 import { reportsRouter } from '../reports/reports.router.ts';
+import { remindersRouter } from '../reminders/reminders.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
@@ -49,6 +50,7 @@ export const appRouter = router({
 	portalLinks: portalLinksRouter,
 	appointmentRequests: appointmentRequestsRouter,
 	reports: reportsRouter,
+	reminders: remindersRouter,
 	admin: router({ caseTemplates: caseTemplatesRouter })
 });
 
