@@ -339,20 +339,24 @@ export async function sendConfirmation(
 
 /**
  * The shared SMS token bucket: reserves the next send instant at the clinic's rate, no earlier
- * than `earliest`. One row, updated atomically, so every worker draws from the same bucket.
+ * than `now`. One row, updated atomically (its row lock orders concurrent workers), so every worker
+ * draws from the same bucket; the SMS's job starts at its instant. A bucket more than a day ahead
+ * of `now` is a clock that jumped (or a test's injected time), not a backlog: it restarts at `now`.
  */
-async function reserveSmsSlot(tx: Em, earliest: Date): Promise<Date> {
+async function reserveSmsSlot(tx: Em, now: Date): Promise<Date> {
 	const rows = await tx.execute<{ slot: Date | string }[]>(
 		`update "reminder_settings"
-		    set "sms_next_at" = greatest("sms_next_at", ?::timestamptz) + make_interval(secs => 1.0 / "sms_per_second")
+		    set "sms_next_at" = (case when "sms_next_at" > ?::timestamptz + interval '1 day' then ?::timestamptz
+		                              else greatest("sms_next_at", ?::timestamptz) end)
+		                        + make_interval(secs => 1.0 / "sms_per_second")
 		  where "id" = 1
 		returning "sms_next_at" - make_interval(secs => 1.0 / "sms_per_second") as "slot"`,
-		[earliest.toISOString()]
+		[now.toISOString(), now.toISOString(), now.toISOString()]
 	);
 	return new Date(rows[0]!.slot);
 }
 
-export type ReminderOutcome = 'sent' | 'skipped' | 'stale' | 'done';
+export type ReminderOutcome = 'sent' | 'held' | 'skipped' | 'stale' | 'done';
 
 /** The worker: sends one scheduled reminder, or finds it stale / unwanted and records why. */
 export async function sendReminder(
@@ -393,21 +397,30 @@ export async function sendReminder(
 			);
 		const settings = await getReminderSettings(tx);
 		const { values, timeZone } = await valuesFor(tx, appointment, settings);
+		// Quiet hours hold the SMS (not the email): this job runs again when they end, and the email
+		// it queued now is then found already queued (same purpose).
+		const quietEnd = afterQuietHours(now, quietOf(settings), timeZone);
+		const held = channels.includes('sms') && quietEnd.getTime() > now.getTime();
 		for (const channel of channels) {
 			if (channel === 'sms') {
-				const earliest = afterQuietHours(now, quietOf(settings), timeZone);
-				const sendAfter = await reserveSmsSlot(tx, earliest);
+				if (held) continue;
+				const sendAfter = await reserveSmsSlot(tx, now);
 				await queueNotification(tx, {
 					channel: 'sms',
 					recipient: mobileOf(patient)!,
 					purpose: reminderPurpose(appointment.id, reminder.slot, reminder.which, 'sms'),
 					body: smsText(settings.smsTemplate, values),
 					related: { type: 'appointment', id: appointment.id },
-					...(sendAfter.getTime() > now.getTime() + 500 ? { sendAfter } : {})
+					...(sendAfter.getTime() > now.getTime() + 200 ? { sendAfter } : {})
 				});
 			} else {
 				await queueReminderEmail(tx, appointment, reminder.slot, reminder.which, settings, values);
 			}
+		}
+		if (held) {
+			reminder.outcome = `SMS held for quiet hours until ${quietEnd.toISOString()}`;
+			await enqueue(tx, reminderSendJob, { scheduledReminderId: reminder.id }, { startAfter: quietEnd });
+			return 'held';
 		}
 		reminder.status = 'sent';
 		reminder.outcome = channels.join(' & ');
