@@ -28,7 +28,8 @@ export class Migration20261202120100_patient_communications extends Migration {
 			constraint "reminder_settings_one_row" check ("id" = 1),
 			constraint "reminder_settings_rate" check ("sms_per_second" > 0 and "sms_per_second" <= 1000)
 		);`);
-		this.addSql(`insert into "reminder_settings" ("id", "first_reminder", "quiet_start_minute", "quiet_end_minute",
+		this
+			.addSql(`insert into "reminder_settings" ("id", "first_reminder", "quiet_start_minute", "quiet_end_minute",
 			"sms_template", "email_subject", "email_template", "updated_at") values (1,
 			'{"kind":"days_before","days":1,"hour":9}', 1260, 480,
 			'Hi {first_name}, a reminder of your appointment with {practitioner} at {clinic_name} on {date} at {time}.',
@@ -64,7 +65,9 @@ export class Migration20261202120100_patient_communications extends Migration {
 			"handled_at" timestamptz null,
 			"handled_by_id" bigint null references "app_user" ("id") on delete set null
 		);`);
-		this.addSql(`create index "patient_reply_open" on "patient_reply" ("received_at" desc) where "handled_at" is null;`);
+		this.addSql(
+			`create index "patient_reply_open" on "patient_reply" ("received_at" desc) where "handled_at" is null;`
+		);
 		this.addSql(`create index "patient_reply_patient" on "patient_reply" ("patient_id");`);
 	}
 

@@ -119,11 +119,23 @@ export const reminderSettingsInput = z
 	})
 	.superRefine((v, ctx) => {
 		if ((v.quietStartMinute === null) !== (v.quietEndMinute === null))
-			ctx.addIssue({ code: 'custom', path: ['quietEndMinute'], message: 'Give both ends of quiet hours, or neither' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['quietEndMinute'],
+				message: 'Give both ends of quiet hours, or neither'
+			});
 		if (v.quietStartMinute !== null && v.quietStartMinute === v.quietEndMinute)
-			ctx.addIssue({ code: 'custom', path: ['quietEndMinute'], message: 'Quiet hours must end at another time' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['quietEndMinute'],
+				message: 'Quiet hours must end at another time'
+			});
 		if (!v.firstReminder && v.secondReminder)
-			ctx.addIssue({ code: 'custom', path: ['secondReminder'], message: 'Set the first reminder before a second' });
+			ctx.addIssue({
+				code: 'custom',
+				path: ['secondReminder'],
+				message: 'Set the first reminder before a second'
+			});
 	});
 export type ReminderSettingsInput = z.infer<typeof reminderSettingsInput>;
 

@@ -18,11 +18,7 @@ import { sendCaseWarnings } from '../cases/case-warnings.ts';
 import { notificationSend } from '../notifications/notification.jobs.ts';
 import { sendNotification } from '../notifications/notifications.service.ts';
 import { appointmentConfirmJob, reminderSendJob } from '../reminders/reminders.jobs.ts';
-import {
-	fallBackReminderToEmail,
-	sendConfirmation,
-	sendReminder
-} from '../reminders/reminders.service.ts';
+import { fallBackReminderToEmail, sendConfirmation, sendReminder } from '../reminders/reminders.service.ts';
 import type { Em } from '../db/orm.ts';
 import type { Notification } from '../notifications/notification.entity.ts';
 import { portalLinkSendJob } from '../portal/portal-auth.jobs.ts';

@@ -77,7 +77,10 @@ function uniqueMobile(): string {
 	return `+614${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}${String(mobiles).padStart(4, '0')}`;
 }
 
-async function patientWith(reminderType: Patient['reminderType'], contact: { email?: boolean; mobile?: boolean } = {}) {
+async function patientWith(
+	reminderType: Patient['reminderType'],
+	contact: { email?: boolean; mobile?: boolean } = {}
+) {
 	const suffix = uniqueSuffix();
 	return createPatient(db.em(), 'Reminded', {
 		email: contact.email === false ? null : `patient-${suffix}@example.test`,
@@ -138,7 +141,9 @@ async function remindersOf(appointmentId: string) {
 
 /** Runs every queued-but-unsent notification with this purpose prefix, as the worker would. */
 async function deliver(purposePrefix: string) {
-	const pending = await db.em().find(Notification, { purpose: { $like: `${purposePrefix}%` }, status: 'queued' });
+	const pending = await db
+		.em()
+		.find(Notification, { purpose: { $like: `${purposePrefix}%` }, status: 'queued' });
 	for (const n of pending)
 		await sendNotification(db.em(), { notificationId: n.id, transports, isLastAttempt: false, onSmsFailed });
 	return pending.length;
@@ -285,7 +290,11 @@ describe('reminders', () => {
 				.map((n) => n.channel)
 				.sort();
 		expect(await queued()).toEqual(['email']);
-		const again = await jobs<{ scheduledReminderId: string }>('reminder.send', 'scheduledReminderId', reminder!.id);
+		const again = await jobs<{ scheduledReminderId: string }>(
+			'reminder.send',
+			'scheduledReminderId',
+			reminder!.id
+		);
 		expect(again.map((j) => j.startAfter.toISOString())).toEqual([
 			reminder!.dueAt.toISOString(),
 			quietEnd.toISOString()

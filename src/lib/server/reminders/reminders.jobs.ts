@@ -18,8 +18,10 @@ export const appointmentConfirmJob = jobContract(
 );
 
 /** Sends one scheduled reminder (sent with startAfter = its due time). */
-export const reminderSendJob = jobContract(
-	'reminder.send',
-	z.object({ scheduledReminderId: id }),
-	{ retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 }
-);
+export const reminderSendJob = jobContract('reminder.send', z.object({ scheduledReminderId: id }), {
+	retryLimit: 10,
+	retryDelay: 5,
+	retryBackoff: true,
+	retryDelayMax: 300,
+	expireInSeconds: 120
+});

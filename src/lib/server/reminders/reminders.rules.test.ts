@@ -14,8 +14,12 @@ const values = {
 
 describe('templates', () => {
 	it('fill placeholders and end an SMS with the reply instruction', () => {
-		expect(renderTemplate('Hi {first_name}, {date} {time} {nope}', values)).toBe('Hi Jo, Tue 8 Sep 2026 2:30 pm {nope}');
-		expect(smsText('See you {date}.', values)).toBe('See you Tue 8 Sep 2026. Reply Y to confirm, N to cancel');
+		expect(renderTemplate('Hi {first_name}, {date} {time} {nope}', values)).toBe(
+			'Hi Jo, Tue 8 Sep 2026 2:30 pm {nope}'
+		);
+		expect(smsText('See you {date}.', values)).toBe(
+			'See you Tue 8 Sep 2026. Reply Y to confirm, N to cancel'
+		);
 		expect(unknownPlaceholders('{first_name} {firstname} {}')).toEqual(['firstname', '']);
 	});
 

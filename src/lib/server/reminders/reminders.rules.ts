@@ -39,7 +39,10 @@ export function afterQuietHours(at: Date, quiet: QuietHours | null, timeZone: st
 }
 
 function icsDate(date: Date): string {
-	return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+	return date
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d{3}/, '');
 }
 
 function icsText(text: string): string {

@@ -169,7 +169,11 @@ export async function onAppointmentEvent(tx: Em, event: DomainEvent, now = new D
 		event.type !== 'appointment.cancelled'
 	)
 		return;
-	const appointment = await tx.findOneOrFail(Appointment, { id: event.appointmentId }, { populate: ['patient'] });
+	const appointment = await tx.findOneOrFail(
+		Appointment,
+		{ id: event.appointmentId },
+		{ populate: ['patient'] }
+	);
 	const kind = event.type.slice('appointment.'.length) as 'booked' | 'moved' | 'cancelled';
 
 	if (appointment.patient.receivesConfirmationEmails && appointment.patient.email)
@@ -269,7 +273,8 @@ export async function sendConfirmation(
 		const slot = new Date(data.slot);
 		// A later move has its own confirmation; a booking cancelled since is told by its cancellation.
 		if (data.event !== 'cancelled') {
-			if (appointment.status === 'cancelled' || appointment.startsAt.getTime() !== slot.getTime()) return 'stale';
+			if (appointment.status === 'cancelled' || appointment.startsAt.getTime() !== slot.getTime())
+				return 'stale';
 		}
 		const settings = await getReminderSettings(tx);
 		const { values, timeZone, clock, clinicName } = await valuesFor(tx, appointment, settings);
@@ -470,10 +475,18 @@ export async function fallBackReminderToEmail(tx: Em, notification: Notification
 	if (!appointment || !REMINDABLE.has(appointment.status) || slotKey(appointment.startsAt) !== key.slotKey)
 		return false;
 	const patient = appointment.patient;
-	if (!patient.email || patient.archivedAt || patient.deletedAt || patient.reminderType === 'None') return false;
+	if (!patient.email || patient.archivedAt || patient.deletedAt || patient.reminderType === 'None')
+		return false;
 	const settings = await getReminderSettings(tx);
 	const { values } = await valuesFor(tx, appointment, settings);
-	const { isNew } = await queueReminderEmail(tx, appointment, appointment.startsAt, key.which, settings, values);
+	const { isNew } = await queueReminderEmail(
+		tx,
+		appointment,
+		appointment.startsAt,
+		key.which,
+		settings,
+		values
+	);
 	if (isNew)
 		recordAudit(tx, SYSTEM_ACTOR, {
 			action: 'appointment.reminder_fallback',
@@ -522,7 +535,10 @@ export async function handlePatientSms(
 					{ populate: ['patient'], refresh: true, lockMode: LockMode.PESSIMISTIC_WRITE }
 				)
 			: null;
-		const patient = appointment && patients.some((p) => p.id === appointment.patient.id) ? appointment.patient : patients[0]!;
+		const patient =
+			appointment && patients.some((p) => p.id === appointment.patient.id)
+				? appointment.patient
+				: patients[0]!;
 		const live =
 			appointment &&
 			appointment.patient.id === patient.id &&
@@ -601,7 +617,10 @@ export interface ScheduledReminderView {
 }
 
 /** An appointment's reminders (current slot first) and what became of their messages. */
-export async function listScheduledReminders(em: Em, appointmentId: string): Promise<ScheduledReminderView[]> {
+export async function listScheduledReminders(
+	em: Em,
+	appointmentId: string
+): Promise<ScheduledReminderView[]> {
 	const reminders = await em.find(
 		ScheduledReminder,
 		{ appointment: appointmentId },
@@ -622,7 +641,12 @@ export async function listScheduledReminders(em: Em, appointmentId: string): Pro
 			outcome: r.outcome ?? null,
 			messages: notifications
 				.filter((n) => n.purpose.startsWith(prefix))
-				.map((n) => ({ channel: n.channel, status: n.status, sentAt: n.sentAt ?? null, createdAt: n.createdAt }))
+				.map((n) => ({
+					channel: n.channel,
+					status: n.status,
+					sentAt: n.sentAt ?? null,
+					createdAt: n.createdAt
+				}))
 		};
 	});
 }
@@ -687,11 +711,11 @@ export async function listPatientReplies(
 	em: Em,
 	options: { includeHandled?: boolean } = {}
 ): Promise<PatientReplyView[]> {
-	const rows = await em.find(
-		PatientReply,
-		options.includeHandled ? {} : { handledAt: null },
-		{ populate: ['patient', 'appointment'], orderBy: { receivedAt: 'desc', id: 'desc' }, limit: 200 }
-	);
+	const rows = await em.find(PatientReply, options.includeHandled ? {} : { handledAt: null }, {
+		populate: ['patient', 'appointment'],
+		orderBy: { receivedAt: 'desc', id: 'desc' },
+		limit: 200
+	});
 	return rows.map((r) => ({
 		id: r.id,
 		patient: { id: r.patient.id, name: patientDisplayName(r.patient) },
@@ -721,7 +745,9 @@ export async function markReplyHandled(em: Em, actor: Actor, id: string, now = n
 }
 
 /** The preview's values: the next booked appointment, else a made-up one. */
-export async function previewValues(em: Em): Promise<{ values: PlaceholderValues; fromAppointment: boolean }> {
+export async function previewValues(
+	em: Em
+): Promise<{ values: PlaceholderValues; fromAppointment: boolean }> {
 	const settings = await getReminderSettings(em);
 	const [next] = await em.find(
 		Appointment,
@@ -743,7 +769,6 @@ export async function previewValues(em: Em): Promise<{ values: PlaceholderValues
 		}
 	};
 }
-
 
 /** A patient's communication history, for the patient page (the read is audited). */
 export async function getPatientCommunications(
