@@ -25,7 +25,7 @@ describe('patient communications', () => {
 	it('an admin edits the reminder text and sees the preview, its length and segments', async () => {
 		await open(admin, '/admin/communications');
 		await admin.getByRole('heading', { name: 'Communications', level: 1 }).waitFor();
-		const sms = admin.getByLabel(/^Text message/);
+		const sms = admin.locator('#smsTemplate');
 		await sms.fill(`Hello {first_name}! See you {date} at {time}. ${suffix}`);
 		const preview = admin.getByTestId('sms-preview');
 		await expect
@@ -47,7 +47,7 @@ describe('patient communications', () => {
 
 	it('refuses an unknown placeholder next to the field', async () => {
 		await open(admin, '/admin/communications');
-		await admin.getByLabel(/^Text message/).fill('Hi {firstname}');
+		await admin.locator('#smsTemplate').fill('Hi {firstname}');
 		await admin.getByRole('button', { name: 'Save communications' }).click();
 		await admin
 			.getByText(/Use only these placeholders/)

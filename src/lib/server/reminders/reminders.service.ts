@@ -624,7 +624,7 @@ export async function listScheduledReminders(
 	const reminders = await em.find(
 		ScheduledReminder,
 		{ appointment: appointmentId },
-		{ orderBy: { createdAt: 'desc', which: 'asc' } }
+		{ orderBy: { slot: 'desc', which: 'asc', id: 'asc' } }
 	);
 	const notifications = await em.find(
 		Notification,
