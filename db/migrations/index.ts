@@ -23,6 +23,7 @@ import { Migration20261202122000_medical_alert_ids } from './Migration2026120212
 import { Migration20261202121000_api_team_cases } from './Migration20261202121000_api_team_cases.ts';
 import { Migration20261202121100_api_key_scopes } from './Migration20261202121100_api_key_scopes.ts';
 import { Migration20261202121200_webhooks } from './Migration20261202121200_webhooks.ts';
+import { Migration20261202120100_patient_communications } from './Migration20261202120100_patient_communications.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -55,5 +56,9 @@ export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261202122000_medical_alert_ids', class: Migration20261202122000_medical_alert_ids },
 	{ name: 'Migration20261202121000_api_team_cases', class: Migration20261202121000_api_team_cases },
 	{ name: 'Migration20261202121100_api_key_scopes', class: Migration20261202121100_api_key_scopes },
-	{ name: 'Migration20261202121200_webhooks', class: Migration20261202121200_webhooks }
+	{ name: 'Migration20261202121200_webhooks', class: Migration20261202121200_webhooks },
+	{
+		name: 'Migration20261202120100_patient_communications',
+		class: Migration20261202120100_patient_communications
+	}
 ];

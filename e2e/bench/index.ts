@@ -1,4 +1,4 @@
-// `npm run bench [-- <suite>] [--patients N] [--seconds S] [--cases N] [--crashCases N] [--connections N] [--runs N] [--keepBuild]`: performance figures, printed, never
+// `npm run bench [-- <suite>] [--patients N] [--seconds S] [--cases N] [--crashCases N] [--connections N] [--runs N] [--keepBuild] [--reminders N] [--smsPercent P] [--smsRate R]`: performance figures, printed, never
 // asserted. Runs on its own embedded PostgreSQL in .data/bench (seeded once, reused), or on
 // BENCH_DATABASE_URL — never on DATABASE_URL, so a benchmark cannot fill a real clinic's database.
 // A second benchmark while one runs on .data/bench is refused. `startup` needs no shared database:
@@ -10,6 +10,7 @@ import { prepareDatabase } from '../../src/cli/database.ts';
 import { benchEscalation } from './escalation.ts';
 import { benchLoad } from './load.ts';
 import { benchPatients } from './patients.ts';
+import { benchReminders } from './reminders.ts';
 import { benchReports } from './reports.ts';
 import { benchStartup } from './startup.ts';
 
@@ -17,7 +18,8 @@ const suites: Record<string, (ctx: Parameters<typeof benchPatients>[0]) => Promi
 	patients: benchPatients,
 	escalation: benchEscalation,
 	reports: benchReports,
-	load: benchLoad
+	load: benchLoad,
+	reminders: benchReminders
 };
 /** Suites that start what they measure themselves (no shared benchmark database). */
 const standalone: Record<string, (ctx: Omit<Parameters<typeof benchPatients>[0], 'url'>) => Promise<void>> = {
@@ -34,7 +36,10 @@ const { values, positionals } = parseArgs({
 		connections: { type: 'string' },
 		profile: { type: 'boolean' },
 		runs: { type: 'string' },
-		keepBuild: { type: 'boolean' }
+		keepBuild: { type: 'boolean' },
+		reminders: { type: 'string' },
+		smsPercent: { type: 'string' },
+		smsRate: { type: 'string' }
 	}
 });
 const root = path.resolve(import.meta.dirname, '../..');

@@ -22,6 +22,11 @@ import { PatientSchema } from '../patients/patient.entity.ts';
 import { PatientMergeSchema } from '../patients/patient-merge.entity.ts';
 import { ApiKeySchema } from '../auth/api-key.entity.ts';
 import { AppointmentRequestSchema } from '../appointment-requests/appointment-request.entity.ts';
+import {
+	PatientReplySchema,
+	ReminderSettingsSchema,
+	ScheduledReminderSchema
+} from '../reminders/reminder.entity.ts';
 import { PortalLinkSchema, PortalSessionSchema } from '../portal/portal.entity.ts';
 import {
 	WebhookAttemptSchema,
@@ -62,5 +67,8 @@ export const entities = [
 	AppointmentRequestSchema,
 	WebhookEndpointSchema,
 	WebhookDeliverySchema,
-	WebhookAttemptSchema
+	WebhookAttemptSchema,
+	ReminderSettingsSchema,
+	ScheduledReminderSchema,
+	PatientReplySchema
 ];

@@ -17,10 +17,22 @@ import { runEscalationStep } from '../routing/routing.service.ts';
 import { sendCaseWarnings } from '../cases/case-warnings.ts';
 import { notificationSend } from '../notifications/notification.jobs.ts';
 import { sendNotification } from '../notifications/notifications.service.ts';
+import { appointmentConfirmJob, reminderSendJob } from '../reminders/reminders.jobs.ts';
+import { fallBackReminderToEmail, sendConfirmation, sendReminder } from '../reminders/reminders.service.ts';
+import type { Em } from '../db/orm.ts';
+import type { Notification } from '../notifications/notification.entity.ts';
 import { portalLinkSendJob } from '../portal/portal-auth.jobs.ts';
 import { sendRequestedPortalLinks } from '../portal/portal-auth.service.ts';
 import { webhookDeliverJob } from '../webhooks/webhooks.jobs.ts';
 import { deliverWebhook } from '../webhooks/webhooks.service.ts';
+
+/**
+ * An SMS that failed for good: a team page goes to the member by email, a patient's reminder to
+ * the patient by email (each decides from the message's purpose; at most one applies).
+ */
+export async function onSmsFailed(tx: Em, notification: Notification): Promise<boolean> {
+	return (await fallBackToEmail(tx, notification)) || (await fallBackReminderToEmail(tx, notification));
+}
 
 export const jobs: JobHandler[] = [
 	handler(notificationSend, async ({ data, em, transports, isLastAttempt }) => {
@@ -28,8 +40,8 @@ export const jobs: JobHandler[] = [
 			notificationId: data.notificationId,
 			transports,
 			isLastAttempt,
-			// A page that could not be sent by SMS goes to the same person by email.
-			onSmsFailed: fallBackToEmail
+			// A page or reminder that could not be sent by SMS goes to the same person by email.
+			onSmsFailed
 		});
 	}),
 	handler(caseWarningsJob, async ({ data, em, log }) => {
@@ -52,6 +64,14 @@ export const jobs: JobHandler[] = [
 	handler(passwordResetSendJob, async ({ data, em, log }) => {
 		await sendRequestedPasswordReset(em, data);
 		log.debug('password reset request handled');
+	}),
+	handler(appointmentConfirmJob, async ({ data, em, log }) => {
+		const outcome = await sendConfirmation(em, data);
+		log.debug({ ...data, outcome }, 'appointment confirmation');
+	}),
+	handler(reminderSendJob, async ({ data, em, log }) => {
+		const outcome = await sendReminder(em, data);
+		log.debug({ ...data, outcome }, 'appointment reminder');
 	}),
 	handler(portalLinkSendJob, async ({ data, em, log }) => {
 		await sendRequestedPortalLinks(em, data);

@@ -25,6 +25,7 @@ import { createCallerFactory, mergeRouters, router } from '../trpc/init.ts';
 import { routingRouter } from '../routing/routing.router.ts';
 import { reportsRouter } from '../reports/reports.router.ts';
 import { webhooksRouter } from '../webhooks/webhooks.router.ts';
+import { remindersRouter } from '../reminders/reminders.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
@@ -51,6 +52,7 @@ export const appRouter = router({
 	portalLinks: portalLinksRouter,
 	appointmentRequests: appointmentRequestsRouter,
 	reports: reportsRouter,
+	reminders: remindersRouter,
 	admin: router({ caseTemplates: caseTemplatesRouter })
 });
 

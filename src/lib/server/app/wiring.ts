@@ -3,6 +3,7 @@
 import { listenToCaseStatus } from '../cases/cases.service.ts';
 import { listenToDomainEvents } from '../events/domain-events.ts';
 import { announceInboxChange, isTeamCaseEvent } from '../routing/live-inbox.service.ts';
+import { onAppointmentEvent } from '../reminders/reminders.service.ts';
 import { onRoutedCaseClosed, onRoutedCaseReopened } from '../routing/routing.service.ts';
 import { enqueueWebhookDeliveries } from '../webhooks/webhooks.service.ts';
 
@@ -16,3 +17,9 @@ listenToDomainEvents('live-inbox', async (tx, event) => {
 // Signed webhooks (issue 21): every event an endpoint subscribes to becomes a delivery, enqueued in
 // the transaction of the change it reports.
 listenToDomainEvents('webhooks', (tx, event) => enqueueWebhookDeliveries(tx, event));
+
+// Patient communications: a booking, move or cancellation queues its confirmation and schedules
+// (or retires) its reminders, in the transaction of the change.
+listenToDomainEvents('reminders', async (tx, event) => {
+	if (event.type.startsWith('appointment.')) await onAppointmentEvent(tx, event);
+});

@@ -45,6 +45,8 @@ const AppointmentSchema = defineEntity({
 		/** What became of a reservation: confirmed or declined by the patient, or expired. */
 		reservationOutcome: p.enum(RESERVATION_OUTCOMES).nullable(),
 		reservationAnsweredAt: p.datetime().nullable(),
+		/** The patient confirmed by replying Y to a reminder (reminders/); cleared when it moves. */
+		confirmedByPatientAt: p.datetime().nullable(),
 		createdBy: () => p.manyToOne(User).nullable().deleteRule('set null'),
 		createdAt: p.datetime().onCreate(() => new Date()),
 		updatedAt: p

@@ -78,6 +78,8 @@ export interface AppointmentView {
 	reservationExpiresAt: Date | null;
 	reservationOutcome: ReservationOutcome | null;
 	reservationAnsweredAt: Date | null;
+	/** The patient confirmed by SMS reply to a reminder (reminders/). */
+	confirmedByPatientAt: Date | null;
 	case: AppointmentCaseRef | null;
 	version: number;
 }
@@ -217,6 +219,7 @@ function toView(
 		reservationExpiresAt: a.reservationExpiresAt ?? null,
 		reservationOutcome: a.reservationOutcome ?? null,
 		reservationAnsweredAt: a.reservationAnsweredAt ?? null,
+		confirmedByPatientAt: a.confirmedByPatientAt ?? null,
 		case: caseRef,
 		version: a.version
 	};

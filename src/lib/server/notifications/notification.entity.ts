@@ -48,6 +48,13 @@ export interface RedactedCopy {
 	html: string | null;
 }
 
+/** A file sent with an email (a confirmation's calendar entry): small, text, kept on the row. */
+export interface EmailAttachment {
+	filename: string;
+	contentType: string;
+	content: string;
+}
+
 export const NOTIFICATION_TRANSPORTS = ['smtp', 'twilio', 'outbox'] as const;
 export type NotificationTransport = (typeof NOTIFICATION_TRANSPORTS)[number];
 
@@ -62,6 +69,7 @@ const NotificationSchema = defineEntity({
 		subject: p.text().nullable(),
 		body: p.text(),
 		html: p.text().nullable(),
+		attachments: p.json<EmailAttachment[]>().nullable(),
 		/**
 		 * For a message that carries a secret (a one-time sign-in or password link): what replaces
 		 * subject, body and html once a provider has taken it. Null when nothing in it is secret.

@@ -7,6 +7,7 @@ import { enqueue } from '../jobs/boss.ts';
 import { logger } from '../logger.ts';
 import {
 	Notification,
+	type EmailAttachment,
 	type NotificationChannel,
 	type NotificationTransport,
 	type RedactedCopy
@@ -31,6 +32,8 @@ export interface QueueNotificationInput {
 	subject?: string | null;
 	body: string;
 	html?: string | null;
+	/** Email only: files sent with it (a calendar entry). */
+	attachments?: EmailAttachment[];
 	related?: { type: string; id: string };
 	/** Delay sending until this time (e.g. an SMS fallback window). */
 	sendAfter?: Date;
@@ -100,6 +103,7 @@ export async function queueNotification(
 		...message,
 		// The live text stays until the worker has handed it over (it must send it, maybe after retries).
 		redacted: redactedCopyOf(message, input.secrets),
+		attachments: input.attachments?.length ? input.attachments : null,
 		relatedType: input.related?.type ?? null,
 		relatedId: input.related?.id ?? null
 	});
@@ -159,7 +163,8 @@ export async function sendNotification(
 						to: n.recipient,
 						subject: n.subject ?? 'Casebook',
 						text: n.body,
-						html: n.html
+						html: n.html,
+						attachments: n.attachments
 					}))
 			: options.transports.sms &&
 				((n: Notification) => options.transports.sms!({ to: n.recipient, body: n.body }));

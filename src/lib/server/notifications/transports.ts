@@ -17,6 +17,7 @@ export interface EmailMessage {
 	subject: string;
 	text: string;
 	html?: string | null;
+	attachments?: { filename: string; contentType: string; content: string }[] | null;
 }
 
 export interface SmsMessage {
@@ -91,7 +92,12 @@ export function createTransports(config: Config): Transports {
 							to: message.to,
 							subject: message.subject,
 							text: message.text,
-							html: message.html ?? undefined
+							html: message.html ?? undefined,
+							attachments: message.attachments?.map((a) => ({
+								filename: a.filename,
+								contentType: a.contentType,
+								content: a.content
+							}))
 						});
 						return { providerId: info.messageId };
 					} catch (error) {

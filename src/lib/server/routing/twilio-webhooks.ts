@@ -46,7 +46,9 @@ const STATUS_MAP: Record<string, Notification['status'] | undefined> = {
 export async function handleStatusCallback(
 	em: Em,
 	raw: Record<string, string>,
-	now = new Date()
+	now = new Date(),
+	/** What a failed SMS falls back to (app/jobs.ts adds patients' reminders to team pages). */
+	onSmsFailed: (tx: Em, notification: Notification) => Promise<unknown> = fallBackToEmail
 ): Promise<'ok' | 'ignored'> {
 	const parsed = statusParams.safeParse(raw);
 	if (!parsed.success) return 'ignored';
@@ -75,7 +77,7 @@ export async function handleStatusCallback(
 				: `Twilio reported ${status}`;
 		}
 		await tx.flush();
-		if (status === 'failed' || status === 'undelivered') await fallBackToEmail(tx, notification);
+		if (status === 'failed' || status === 'undelivered') await onSmsFailed(tx, notification);
 		return 'ok';
 	});
 }
@@ -91,7 +93,13 @@ const ACK_WORDS = new Set(['1', 'ACK', 'ACKNOWLEDGE', 'OK']);
 export async function handleInboundSms(
 	em: Em,
 	raw: Record<string, string>,
-	now = new Date()
+	now = new Date(),
+	/**
+	 * A message from a number that is no team member's (a patient replying to a reminder): the
+	 * answer, or null when nobody knows the number. Passed in by the route (routing knows no
+	 * reminders).
+	 */
+	fromSomeoneElse?: (em: Em, message: { from: string; body: string }, now: Date) => Promise<string | null>
 ): Promise<string> {
 	const parsed = inboundParams.safeParse(raw);
 	if (!parsed.success) return 'Sorry, we could not read that message.';
@@ -100,7 +108,10 @@ export async function handleInboundSms(
 		.toUpperCase()
 		.replace(/[.!]+$/, '');
 	const users = await em.find(User, { mobile: from, kind: 'staff', isActive: true });
-	if (!users.length) return 'This number is not registered with Casebook, so we cannot act on your reply.';
+	if (!users.length) {
+		const answer = await fromSomeoneElse?.(em, { from, body: parsed.data.Body }, now);
+		return answer ?? 'This number is not registered with Casebook, so we cannot act on your reply.';
+	}
 	if (!ACK_WORDS.has(word)) return 'Reply 1 to acknowledge the case you were last paged for.';
 	// The most recent page to this number names the case and the person paged.
 	const [page] = await em.find(

@@ -582,6 +582,9 @@ const NOT_OWNER_SCOPED: Record<string, string> = {
 	'patients.unarchive': 'every staff role with patient access works with every patient of the clinic',
 	'patients.delete': 'every staff role with patient access works with every patient of the clinic',
 	'patients.checkDuplicates': 'finds likely duplicates among all the clinic’s patients',
+	'reminders.forAppointment':
+		'every staff member sees every appointment of the clinic (its case name is what is scoped, and reminders name none)',
+	'reminders.forPatient': 'every staff role with patient access works with every patient of the clinic',
 	'contacts.get': 'referring doctors and other contacts are the clinic’s, shared by staff',
 	'contacts.update': 'referring doctors and other contacts are the clinic’s, shared by staff',
 	'contacts.archive': 'referring doctors and other contacts are the clinic’s, shared by staff',

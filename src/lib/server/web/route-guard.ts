@@ -26,6 +26,11 @@ export const ROUTE_ACCESS: readonly (readonly [pattern: string, access: Access, 
 		'Only schedulers can open appointment requests.'
 	],
 	[
+		'/(staff)/appointments/replies',
+		{ access: 'staff', roles: ['scheduler'] },
+		'Only schedulers can open patient replies.'
+	],
+	[
 		'/(staff)/appointments/reserve',
 		{ access: 'staff', roles: ['scheduler'] },
 		'Only schedulers can reserve appointments.'

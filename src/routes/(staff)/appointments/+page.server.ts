@@ -2,6 +2,7 @@
 // or all of them. `?view=day|week&date=YYYY-MM-DD&practitioner=<id>|all`.
 import { z } from 'zod';
 import { isoDate, recordId } from '$lib/schemas/patient';
+import { hasRole } from '$lib/server/auth/actor';
 import { getConfig } from '$lib/server/config';
 import { serverCaller } from '$lib/server/app/caller';
 import { todayIn } from '$lib/time';
@@ -54,6 +55,8 @@ export const load: PageServerLoad = async (event) => {
 		/** null: all practitioners. */
 		practitionerId: practitioner?.id ?? null,
 		practitioners,
-		appointments
+		appointments,
+		/** Patient replies to reminders are for schedulers (and admins). */
+		canSchedule: hasRole(event.locals.user!, 'scheduler')
 	};
 };

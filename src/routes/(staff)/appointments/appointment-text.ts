@@ -33,6 +33,15 @@ export interface AppointmentTextSource {
 	endsAt: Date;
 	status: AppointmentStatus;
 	case: CaseBadgeSource | null;
+	/** The patient replied Y to a reminder. */
+	confirmedByPatientAt?: Date | null;
+}
+
+/** "Confirmed by patient" for a live appointment the patient confirmed by SMS; else null. */
+export function patientConfirmation(
+	a: Pick<AppointmentTextSource, 'status' | 'confirmedByPatientAt'>
+): string | null {
+	return a.confirmedByPatientAt && a.status !== 'cancelled' ? 'Confirmed by patient' : null;
 }
 
 /** "3 of 10", "$120.00 left" (and "over the amount" once bookings pass it) or "no. 3"; else null. */
@@ -75,6 +84,8 @@ export function appointmentLabel(a: AppointmentTextSource, format: ClinicClock):
 		`with ${a.practitioner.name}`,
 		APPOINTMENT_STATUS_LABELS[a.status]
 	];
+	const confirmed = patientConfirmation(a);
+	if (confirmed) parts.push(confirmed);
 	if (a.case) parts.push(`case ${caseBadge(a.case)}`);
 	const notes = notesExcerpt(a.patient.appointmentNotes);
 	if (notes) parts.push(`appointment notes: ${notes}`);

@@ -23,7 +23,10 @@ export const load: PageServerLoad = async (event) => {
 		if (e instanceof TRPCError && e.code === 'NOT_FOUND') error(404, 'Appointment not found');
 		throw e;
 	});
-	const options = await caller.appointments.formOptions();
+	const [options, reminders] = await Promise.all([
+		caller.appointments.formOptions(),
+		caller.reminders.forAppointment({ appointmentId: appointment.id })
+	]);
 	// Rescheduling may move it to anyone who provides its type (a type with no services: anyone).
 	const typeServices =
 		options.appointmentTypes.find((t) => t.id === appointment.appointmentType.id)?.serviceIds ?? [];
@@ -35,6 +38,7 @@ export const load: PageServerLoad = async (event) => {
 	);
 	return {
 		appointment,
+		reminders,
 		practitioners: practitioners.map((p) => ({ id: p.id, name: p.name })),
 		isBooked: event.url.searchParams.get('booked') === '1',
 		isReserved: event.url.searchParams.get('reserved') === '1',

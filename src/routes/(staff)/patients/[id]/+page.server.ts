@@ -48,6 +48,9 @@ export const load: PageServerLoad = async (event) => {
 					to: new Date(now.getTime() + UPCOMING_DAYS * 86_400_000)
 				})
 			: null;
+	// Every message sent to the patient (reminders, confirmations, links), on the same tab.
+	const communications =
+		params.tab === 'appointments' ? await caller.reminders.forPatient({ patientId: patient.id }) : null;
 	// "Reserve & send link" (schedulers and admins) for an active patient: the reserve page picks one
 	// of their open cases or starts a new one in the same step.
 	const canReserve = hasRole(event.locals.user!, 'scheduler') && !patient.archivedAt;
@@ -67,6 +70,7 @@ export const load: PageServerLoad = async (event) => {
 		tab: params.tab,
 		cases,
 		upcoming,
+		communications,
 		upcomingDays: UPCOMING_DAYS,
 		isNew: params.created === '1',
 		isSaved: params.saved === '1',
