@@ -419,7 +419,9 @@ describe('API key scopes', () => {
 	});
 
 	it('refuses unknown scopes when a key is made', async () => {
-		await expect(apiClient(db, ['scheduler'], { scopes: ['everything:write'] })).rejects.toThrow(/Unknown scope/);
+		await expect(apiClient(db, ['scheduler'], { scopes: ['everything:write'] })).rejects.toThrow(
+			/Unknown scope/
+		);
 	});
 });
 
