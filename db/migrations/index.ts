@@ -19,6 +19,7 @@ import { Migration20261202084000_case_triage_only } from './Migration20261202084
 import { Migration20261202085000_patient_merge_concessions_referral_type } from './Migration20261202085000_patient_merge_concessions_referral_type.ts';
 import { Migration20261202091000_report_indexes } from './Migration20261202091000_report_indexes.ts';
 import { Migration20261202090000_outbox_choice } from './Migration20261202090000_outbox_choice.ts';
+import { Migration20261202123000_clinical_notes } from './Migration20261202123000_clinical_notes.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -47,5 +48,6 @@ export const migrationsList: MigrationObject[] = [
 		class: Migration20261202085000_patient_merge_concessions_referral_type
 	},
 	{ name: 'Migration20261202091000_report_indexes', class: Migration20261202091000_report_indexes },
-	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice }
+	{ name: 'Migration20261202090000_outbox_choice', class: Migration20261202090000_outbox_choice },
+	{ name: 'Migration20261202123000_clinical_notes', class: Migration20261202123000_clinical_notes }
 ];

@@ -23,6 +23,13 @@ import { PatientMergeSchema } from '../patients/patient-merge.entity.ts';
 import { ApiKeySchema } from '../auth/api-key.entity.ts';
 import { AppointmentRequestSchema } from '../appointment-requests/appointment-request.entity.ts';
 import { PortalLinkSchema, PortalSessionSchema } from '../portal/portal.entity.ts';
+import {
+	CaseTemplateNoteTemplateSchema,
+	NoteTemplateSchema,
+	NoteTemplateVersionSchema
+} from '../clinical-notes/note-template.entity.ts';
+import { ClinicalNoteSchema } from '../clinical-notes/clinical-note.entity.ts';
+import { CaseGoalSchema, GoalEventSchema, GoalValueSchema } from '../clinical-notes/case-goal.entity.ts';
 
 export const entities = [
 	NotificationSchema,
@@ -54,5 +61,12 @@ export const entities = [
 	CaseEventSchema,
 	PortalLinkSchema,
 	PortalSessionSchema,
-	AppointmentRequestSchema
+	AppointmentRequestSchema,
+	NoteTemplateSchema,
+	NoteTemplateVersionSchema,
+	CaseTemplateNoteTemplateSchema,
+	ClinicalNoteSchema,
+	CaseGoalSchema,
+	GoalValueSchema,
+	GoalEventSchema
 ];

@@ -24,6 +24,7 @@ import { portalLinksRouter, portalRouter } from '../portal/portal.router.ts';
 import { createCallerFactory, mergeRouters, router } from '../trpc/init.ts';
 import { routingRouter } from '../routing/routing.router.ts';
 import { reportsRouter } from '../reports/reports.router.ts';
+import { clinicalNotesRouter, noteTemplatesRouter } from '../clinical-notes/clinical-notes.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
@@ -49,7 +50,8 @@ export const appRouter = router({
 	portalLinks: portalLinksRouter,
 	appointmentRequests: appointmentRequestsRouter,
 	reports: reportsRouter,
-	admin: router({ caseTemplates: caseTemplatesRouter })
+	clinicalNotes: clinicalNotesRouter,
+	admin: router({ caseTemplates: caseTemplatesRouter, noteTemplates: noteTemplatesRouter })
 });
 
 export type AppRouter = typeof appRouter;

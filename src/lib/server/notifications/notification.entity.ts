@@ -41,6 +41,13 @@ export function isStatusForward(current: NotificationStatus, next: NotificationS
 	return NOTIFICATION_STATUS_RANK[next] > NOTIFICATION_STATUS_RANK[current];
 }
 
+/** A file sent with an email (e.g. a case summary PDF), stored with the message until it is sent. */
+export interface NotificationAttachment {
+	filename: string;
+	contentType: string;
+	contentBase64: string;
+}
+
 /** The message as it may be kept once it has left: the same text with its secrets hidden. */
 export interface RedactedCopy {
 	subject: string | null;
@@ -62,6 +69,8 @@ const NotificationSchema = defineEntity({
 		subject: p.text().nullable(),
 		body: p.text(),
 		html: p.text().nullable(),
+		/** Email only: files sent with it. */
+		attachments: p.json<NotificationAttachment[]>().nullable(),
 		/**
 		 * For a message that carries a secret (a one-time sign-in or password link): what replaces
 		 * subject, body and html once a provider has taken it. Null when nothing in it is secret.

@@ -7,6 +7,7 @@ import { enqueue } from '../jobs/boss.ts';
 import { logger } from '../logger.ts';
 import {
 	Notification,
+	type NotificationAttachment,
 	type NotificationChannel,
 	type NotificationTransport,
 	type RedactedCopy
@@ -40,6 +41,8 @@ export interface QueueNotificationInput {
 	 * carry a token are found without being named here (see `oneTimeLinksIn`).
 	 */
 	secrets?: string[];
+	/** Email only: files to attach (e.g. a case summary PDF). */
+	attachments?: NotificationAttachment[];
 }
 
 export const HIDDEN_LINK = '[link hidden]';
@@ -100,6 +103,7 @@ export async function queueNotification(
 		...message,
 		// The live text stays until the worker has handed it over (it must send it, maybe after retries).
 		redacted: redactedCopyOf(message, input.secrets),
+		attachments: checked.channel === 'email' && input.attachments?.length ? input.attachments : null,
 		relatedType: input.related?.type ?? null,
 		relatedId: input.related?.id ?? null
 	});
@@ -159,7 +163,8 @@ export async function sendNotification(
 						to: n.recipient,
 						subject: n.subject ?? 'Casebook',
 						text: n.body,
-						html: n.html
+						html: n.html,
+						attachments: n.attachments ?? undefined
 					}))
 			: options.transports.sms &&
 				((n: Notification) => options.transports.sms!({ to: n.recipient, body: n.body }));

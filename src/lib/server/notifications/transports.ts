@@ -17,6 +17,7 @@ export interface EmailMessage {
 	subject: string;
 	text: string;
 	html?: string | null;
+	attachments?: { filename: string; contentType: string; contentBase64: string }[];
 }
 
 export interface SmsMessage {
@@ -91,7 +92,13 @@ export function createTransports(config: Config): Transports {
 							to: message.to,
 							subject: message.subject,
 							text: message.text,
-							html: message.html ?? undefined
+							html: message.html ?? undefined,
+							attachments: message.attachments?.map((a) => ({
+								filename: a.filename,
+								contentType: a.contentType,
+								content: a.contentBase64,
+								encoding: 'base64'
+							}))
 						});
 						return { providerId: info.messageId };
 					} catch (error) {
