@@ -9,7 +9,7 @@ import { CaseTemplate } from '../case-templates/case-template.entity.ts';
 import { Contact } from '../contacts/contact.entity.ts';
 import type { Runner } from '../jobs/runner.ts';
 import { Service } from '../services/service.entity.ts';
-import { createClinic, createPatient, nextSlot, type Clinic } from '../testing/clinic-fixtures.ts';
+import { createClinic, createPatient, type Clinic } from '../testing/clinic-fixtures.ts';
 import { callerFor, uniqueSuffix } from '../testing/factories.ts';
 import { failureOf } from '../testing/failures.ts';
 import { openTestDb, standinTransports, startTestWorker, type TestDb } from '../testing/harness.ts';
