@@ -15,6 +15,7 @@ import {
 	patientUpdateBody
 } from './patients.resource.ts';
 import { concessionTypeResponse } from './concession-types.resource.ts';
+import { treatmentNoteResponse, treatmentNoteTemplateResponse } from './treatment-notes.resource.ts';
 import type { ApiRoute } from './route.ts';
 import { apiRoutes } from './routes.ts';
 
@@ -71,6 +72,10 @@ export function componentSchemas(): Record<string, JsonSchema> {
 		PatientCaseList: list('patient_cases', 'PatientCase'),
 		ConcessionType: schemaOf(concessionTypeResponse, 'output'),
 		ConcessionTypeList: list('concession_types', 'ConcessionType'),
+		TreatmentNote: schemaOf(treatmentNoteResponse, 'output'),
+		TreatmentNoteList: list('treatment_notes', 'TreatmentNote'),
+		TreatmentNoteTemplate: schemaOf(treatmentNoteTemplateResponse, 'output'),
+		TreatmentNoteTemplateList: list('treatment_note_templates', 'TreatmentNoteTemplate'),
 		PageLinks: schemaOf(pageLinks, 'output'),
 		Error: schemaOf(errorBody, 'output'),
 		ValidationError: schemaOf(validationError, 'output')

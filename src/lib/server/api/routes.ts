@@ -1,10 +1,11 @@
 // Every REST endpoint, and how a request path finds its endpoint.
 import type { HttpMethod, ApiRoute } from './route.ts';
 import { concessionTypeRoutes } from './concession-types.resource.ts';
+import { treatmentNoteRoutes } from './treatment-notes.resource.ts';
 import { patientCaseRoutes } from './patient-cases.resource.ts';
 import { patientRoutes } from './patients.resource.ts';
 
-export const apiRoutes: ApiRoute[] = [...patientRoutes, ...patientCaseRoutes, ...concessionTypeRoutes];
+export const apiRoutes: ApiRoute[] = [...patientRoutes, ...patientCaseRoutes, ...concessionTypeRoutes, ...treatmentNoteRoutes];
 
 interface CompiledRoute {
 	route: ApiRoute;

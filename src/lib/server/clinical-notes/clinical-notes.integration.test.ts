@@ -4,6 +4,7 @@
 // PDF text extractor), the emailed summary with its PDF attached, and every read audited.
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiClient } from '../api/api-test-client.ts';
 import { AuditEvent } from '../audit/audit-event.entity.ts';
 import { CaseTemplate } from '../case-templates/case-template.entity.ts';
 import { Contact } from '../contacts/contact.entity.ts';
@@ -436,5 +437,69 @@ describe('the audit trail', () => {
 			action: { $in: ['clinical_note.list', 'case_summary.download'] }
 		});
 		expect(onCase.map((e) => e.action).sort()).toEqual(['case_summary.download', 'clinical_note.list']);
+	});
+});
+
+describe('the REST API (Cliniko’s treatment notes)', () => {
+	it('lists final notes only, filtered, in Cliniko’s shape, and never changes one', async () => {
+		const template = await newTemplate();
+		const c = await newCase();
+		const final = await writeNote(c.id, template.id, {
+			complaint: 'Overhead reach',
+			pain: 4,
+			aggravating: { selected: ['Lifting'], other: null }
+		});
+		await as().clinicalNotes.finalise({ id: final.id, revision: final.revision });
+		const draft = await writeNote(c.id, null, { body: 'Not for the API' });
+		const api = await apiClient(db, ['scheduler']);
+
+		const list = await api.call('GET', `/treatment_notes?q[]=case_id:=${c.id}`);
+		expect(list.status).toBe(200);
+		const body = list.body as {
+			treatment_notes: {
+				id: number;
+				draft: boolean;
+				content: {
+					sections: {
+						questions: { name: string; answer?: string; answers?: { value: string; selected?: true }[] }[];
+					}[];
+				};
+			}[];
+			total_entries: number;
+		};
+		expect(body.treatment_notes.map((n) => String(n.id))).toEqual([final.id]);
+		expect(body.treatment_notes[0]!.draft).toBe(false);
+		const questions = body.treatment_notes[0]!.content.sections[0]!.questions;
+		expect(questions[0]).toEqual({ name: 'Main complaint', type: 'text', answer: 'Overhead reach' });
+		expect(questions[2]!.answers).toEqual([{ value: 'Lifting', selected: true }, { value: 'Sleeping' }]);
+
+		const byPractitioner = await api.call(
+			'GET',
+			`/treatment_notes?q[]=practitioner_id:=${clinic.physio.id}&q[]=case_id:=${c.id}&q[]=updated_at:>2000-01-01T00:00:00Z`
+		);
+		expect((byPractitioner.body as { total_entries: number }).total_entries).toBe(1);
+		expect((await api.call('GET', `/treatment_notes/${draft.id}`)).status).toBe(404);
+		expect((await api.call('GET', `/treatment_notes/${final.id}`)).status).toBe(200);
+		for (const method of ['PUT', 'PATCH', 'DELETE']) {
+			const response = await api.call(
+				method,
+				`/treatment_notes/${final.id}`,
+				method === 'DELETE' ? {} : { body: { title: 'Changed' } }
+			);
+			expect(response.status, method).toBeGreaterThanOrEqual(400);
+		}
+		expect((await as().clinicalNotes.get({ id: final.id })).title).toBe('Evaluation');
+		// Reads through the API are audited too.
+		const reads = await db
+			.em()
+			.find(AuditEvent, { action: 'clinical_note.read', recordId: final.id, actorId: api.user.id });
+		expect(reads.length).toBeGreaterThanOrEqual(2);
+
+		const templates = await api.call('GET', '/treatment_note_templates');
+		expect(
+			(templates.body as { treatment_note_templates: { id: number }[] }).treatment_note_templates.map((t) =>
+				String(t.id)
+			)
+		).toContain(template.id);
 	});
 });
