@@ -3,7 +3,7 @@ import { error, fail } from '@sveltejs/kit';
 import { TRPCError } from '@trpc/server';
 import { field, formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
-import { readPayload } from '../payload';
+import { readPayload } from '../payload.server';
 import type { Actions, PageServerLoad } from './$types';
 
 const ID = /^\d{1,18}$/;

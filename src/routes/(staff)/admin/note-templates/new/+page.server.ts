@@ -2,7 +2,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { formAction, formValues, isFailure } from '$lib/server/web/forms';
 import { serverCaller } from '$lib/server/app/caller';
-import { readPayload } from '../payload';
+import { readPayload } from '../payload.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
