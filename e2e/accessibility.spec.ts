@@ -104,7 +104,53 @@ describe('accessibility (axe, WCAG 2.1 AA)', () => {
 		expect(found).toEqual([]);
 	}, 120_000);
 	it('finds no serious or critical violation on the staff pages', async () => {
+		// Issue 22: a note template, a goal, a final note and a draft on the case.
+		const noteTemplate = await trpc<{ id: string }>(admin, 'admin.noteTemplates.create', {
+			name: `Axe evaluation ${suffix}`,
+			sections: [
+				{
+					title: 'Subjective',
+					questions: [
+						{ id: 'pain', kind: 'scale', label: 'Pain' },
+						{ id: 'flexion', kind: 'number', label: 'Flexion', unit: 'degrees' },
+						{ id: 'onset', kind: 'radio', label: 'Onset', options: ['Sudden', 'Gradual'], allowOther: true },
+						{ id: 'worse', kind: 'checkboxes', label: 'Worse with', options: ['Lifting'] },
+						{ id: 'seen', kind: 'date', label: 'Seen on' },
+						{ id: 'notes', kind: 'paragraph', label: 'Notes' }
+					]
+				}
+			],
+			caseTemplateIds: []
+		});
+		await trpc(admin, 'clinicalNotes.createGoal', {
+			caseId,
+			description: 'Turn head fully',
+			measure: 'number',
+			unit: 'degrees',
+			baseline: 40,
+			target: 80
+		});
+		const finalNote = await trpc<{ id: string }>(admin, 'clinicalNotes.create', { caseId });
+		const saved = await trpc<{ revision: number }>(admin, 'clinicalNotes.saveDraft', {
+			id: finalNote.id,
+			revision: 1,
+			title: 'Axe note',
+			answers: { body: 'Reviewed' }
+		});
+		await trpc(admin, 'clinicalNotes.finalise', { id: finalNote.id, revision: saved.revision });
+		const draft = await trpc<{ id: string }>(admin, 'clinicalNotes.create', {
+			caseId,
+			templateId: noteTemplate.id
+		});
 		const paths = [
+			'/admin/note-templates',
+			'/admin/note-templates/new',
+			`/admin/note-templates/${noteTemplate.id}`,
+			`/cases/${caseId}/notes/new`,
+			`/cases/${caseId}/notes/${draft.id}`,
+			`/cases/${caseId}/notes/${finalNote.id}`,
+			`/cases/${caseId}/goals`,
+			`/cases/${caseId}/summary`,
 			'/',
 			'/status',
 			'/patients',

@@ -24,6 +24,7 @@ import { Migration20261202121000_api_team_cases } from './Migration2026120212100
 import { Migration20261202121100_api_key_scopes } from './Migration20261202121100_api_key_scopes.ts';
 import { Migration20261202121200_webhooks } from './Migration20261202121200_webhooks.ts';
 import { Migration20261202120100_patient_communications } from './Migration20261202120100_patient_communications.ts';
+import { Migration20261202123000_clinical_notes } from './Migration20261202123000_clinical_notes.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -60,5 +61,6 @@ export const migrationsList: MigrationObject[] = [
 	{
 		name: 'Migration20261202120100_patient_communications',
 		class: Migration20261202120100_patient_communications
-	}
+	},
+	{ name: 'Migration20261202123000_clinical_notes', class: Migration20261202123000_clinical_notes }
 ];

@@ -98,6 +98,10 @@ export function toAppError(error: unknown): AppError | null {
 	if (error instanceof UniqueConstraintViolationException) {
 		return new AppError('CONFLICT', 'That already exists', { cause: error });
 	}
+	// The clinical_note trigger: a final note is never changed (issue 22).
+	if ((error as { code?: string } | null)?.code === 'CB001') {
+		return new AppError('CONFLICT', 'This note is final: it cannot be changed, only amended.', { cause: error });
+	}
 	if ((error as { code?: string } | null)?.code === PG_EXCLUSION_VIOLATION) {
 		return new AppError('CONFLICT', 'That time is taken', { cause: error });
 	}

@@ -34,6 +34,7 @@ import { appointmentTypeResponse, practitionerResponse } from './practitioners.r
 import { contactResponse } from './contacts.resource.ts';
 import { patientAttachmentResponse } from './patient-attachments.resource.ts';
 import { invoiceListResponse } from './invoices.resource.ts';
+import { treatmentNoteResponse, treatmentNoteTemplateResponse } from './treatment-notes.resource.ts';
 import type { ApiRoute } from './route.ts';
 import { teamCaseSchemas } from './team-cases.resource.ts';
 import { apiRoutes } from './routes.ts';
@@ -121,6 +122,10 @@ export function componentSchemas(): Record<string, JsonSchema> {
 		TeamCaseCreate: schemaOf(teamCaseSchemas.teamCaseCreateBody, 'input'),
 		TeamCaseCreateMultipart: schemaOf(teamCaseSchemas.teamCaseCreateMultipart, 'input'),
 		TeamCaseList: list('team_cases', 'TeamCase'),
+		TreatmentNote: schemaOf(treatmentNoteResponse, 'output'),
+		TreatmentNoteList: list('treatment_notes', 'TreatmentNote'),
+		TreatmentNoteTemplate: schemaOf(treatmentNoteTemplateResponse, 'output'),
+		TreatmentNoteTemplateList: list('treatment_note_templates', 'TreatmentNoteTemplate'),
 		PageLinks: schemaOf(pageLinks, 'output'),
 		Error: schemaOf(errorBody, 'output'),
 		ValidationError: schemaOf(validationError, 'output')

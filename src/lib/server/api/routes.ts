@@ -1,6 +1,7 @@
 // Every REST endpoint, and how a request path finds its endpoint.
 import type { HttpMethod, ApiRoute } from './route.ts';
 import { concessionTypeRoutes } from './concession-types.resource.ts';
+import { treatmentNoteRoutes } from './treatment-notes.resource.ts';
 import { patientCaseRoutes } from './patient-cases.resource.ts';
 import { patientRoutes } from './patients.resource.ts';
 import { medicalAlertRoutes } from './medical-alerts.resource.ts';
@@ -21,7 +22,8 @@ export const apiRoutes: ApiRoute[] = [
 	...contactRoutes,
 	...patientAttachmentRoutes,
 	...invoiceRoutes,
-	...teamCaseRoutes
+	...teamCaseRoutes,
+	...treatmentNoteRoutes
 ];
 
 interface CompiledRoute {

@@ -33,6 +33,13 @@ import {
 	WebhookDeliverySchema,
 	WebhookEndpointSchema
 } from '../webhooks/webhook.entity.ts';
+import {
+	CaseTemplateNoteTemplateSchema,
+	NoteTemplateSchema,
+	NoteTemplateVersionSchema
+} from '../clinical-notes/note-template.entity.ts';
+import { ClinicalNoteSchema } from '../clinical-notes/clinical-note.entity.ts';
+import { CaseGoalSchema, GoalEventSchema, GoalValueSchema } from '../clinical-notes/case-goal.entity.ts';
 
 export const entities = [
 	NotificationSchema,
@@ -70,5 +77,12 @@ export const entities = [
 	WebhookAttemptSchema,
 	ReminderSettingsSchema,
 	ScheduledReminderSchema,
-	PatientReplySchema
+	PatientReplySchema,
+	NoteTemplateSchema,
+	NoteTemplateVersionSchema,
+	CaseTemplateNoteTemplateSchema,
+	ClinicalNoteSchema,
+	CaseGoalSchema,
+	GoalValueSchema,
+	GoalEventSchema
 ];

@@ -26,6 +26,7 @@ import { routingRouter } from '../routing/routing.router.ts';
 import { reportsRouter } from '../reports/reports.router.ts';
 import { webhooksRouter } from '../webhooks/webhooks.router.ts';
 import { remindersRouter } from '../reminders/reminders.router.ts';
+import { clinicalNotesRouter, noteTemplatesRouter } from '../clinical-notes/clinical-notes.router.ts';
 
 export const appRouter = router({
 	health: healthRouter,
@@ -53,7 +54,8 @@ export const appRouter = router({
 	appointmentRequests: appointmentRequestsRouter,
 	reports: reportsRouter,
 	reminders: remindersRouter,
-	admin: router({ caseTemplates: caseTemplatesRouter })
+	clinicalNotes: clinicalNotesRouter,
+	admin: router({ caseTemplates: caseTemplatesRouter, noteTemplates: noteTemplatesRouter })
 });
 
 export type AppRouter = typeof appRouter;

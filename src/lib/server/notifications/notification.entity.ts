@@ -41,6 +41,13 @@ export function isStatusForward(current: NotificationStatus, next: NotificationS
 	return NOTIFICATION_STATUS_RANK[next] > NOTIFICATION_STATUS_RANK[current];
 }
 
+/** A file sent with an email (e.g. a case summary PDF), stored with the message until it is sent. */
+export interface NotificationAttachment {
+	filename: string;
+	contentType: string;
+	contentBase64: string;
+}
+
 /** The message as it may be kept once it has left: the same text with its secrets hidden. */
 export interface RedactedCopy {
 	subject: string | null;
@@ -49,10 +56,12 @@ export interface RedactedCopy {
 }
 
 /** A file sent with an email (a confirmation's calendar entry): small, text, kept on the row. */
+/** A file sent with an email: `content` is text (an .ics), or base64 bytes when `encoding` says so. */
 export interface EmailAttachment {
 	filename: string;
 	contentType: string;
 	content: string;
+	encoding?: 'base64';
 }
 
 export const NOTIFICATION_TRANSPORTS = ['smtp', 'twilio', 'outbox'] as const;
@@ -69,6 +78,7 @@ const NotificationSchema = defineEntity({
 		subject: p.text().nullable(),
 		body: p.text(),
 		html: p.text().nullable(),
+		/** Email only: files sent with it. */
 		attachments: p.json<EmailAttachment[]>().nullable(),
 		/**
 		 * For a message that carries a secret (a one-time sign-in or password link): what replaces

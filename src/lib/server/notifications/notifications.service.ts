@@ -43,6 +43,8 @@ export interface QueueNotificationInput {
 	 * carry a token are found without being named here (see `oneTimeLinksIn`).
 	 */
 	secrets?: string[];
+	/** Email only: files to attach (e.g. a case summary PDF). */
+	attachments?: NotificationAttachment[];
 }
 
 export const HIDDEN_LINK = '[link hidden]';
@@ -103,7 +105,7 @@ export async function queueNotification(
 		...message,
 		// The live text stays until the worker has handed it over (it must send it, maybe after retries).
 		redacted: redactedCopyOf(message, input.secrets),
-		attachments: input.attachments?.length ? input.attachments : null,
+		attachments: checked.channel === 'email' && input.attachments?.length ? input.attachments : null,
 		relatedType: input.related?.type ?? null,
 		relatedId: input.related?.id ?? null
 	});

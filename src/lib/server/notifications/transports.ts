@@ -17,7 +17,7 @@ export interface EmailMessage {
 	subject: string;
 	text: string;
 	html?: string | null;
-	attachments?: { filename: string; contentType: string; content: string }[] | null;
+	attachments?: { filename: string; contentType: string; content: string; encoding?: 'base64' }[] | null;
 }
 
 export interface SmsMessage {
@@ -96,7 +96,8 @@ export function createTransports(config: Config): Transports {
 							attachments: message.attachments?.map((a) => ({
 								filename: a.filename,
 								contentType: a.contentType,
-								content: a.content
+								content: a.content,
+								...(a.encoding ? { encoding: a.encoding } : {})
 							}))
 						});
 						return { providerId: info.messageId };

@@ -35,7 +35,9 @@ const hidden = {
 	team: '',
 	template: '',
 	apiKey: '',
-	session: ''
+	session: '',
+	note: '',
+	goal: ''
 };
 
 async function createReferrer(name: string): Promise<User> {
@@ -114,6 +116,28 @@ beforeAll(async () => {
 			priority: 'high'
 		})
 	).id;
+	// A final treatment note and a goal on the speech case (issue 22).
+	const speech = callerFor(db.em(), clinic.outsider);
+	hidden.note = (await speech.clinicalNotes.create({ caseId: hidden.case })).id;
+	const saved = await callerFor(db.em(), clinic.outsider).clinicalNotes.saveDraft({
+		id: hidden.note,
+		revision: 1,
+		title: 'Speech assessment',
+		answers: { body: 'Theirs' }
+	});
+	await callerFor(db.em(), clinic.outsider).clinicalNotes.finalise({
+		id: hidden.note,
+		revision: saved.revision
+	});
+	hidden.goal = (
+		await callerFor(db.em(), clinic.outsider).clinicalNotes.createGoal({
+			caseId: hidden.case,
+			description: 'Say ten words',
+			measure: 'scale',
+			baseline: 1,
+			target: 8
+		})
+	).id;
 	const colleague = await createTestUser(db.em(), { roles: ['practitioner'] });
 	hidden.apiKey = (
 		await createApiKey(db.em(), actorFor(colleague), { name: 'Theirs', userId: colleague.id })
@@ -142,7 +166,10 @@ async function theirRows(): Promise<string[]> {
 		digestRows(em, 'team', 'id', [hidden.team]),
 		digestRows(em, 'case_template', 'id', [hidden.template]),
 		digestRows(em, 'api_key', 'id', [hidden.apiKey]),
-		digestRows(em, 'session', 'id', [hidden.session])
+		digestRows(em, 'session', 'id', [hidden.session]),
+		digestRows(em, 'clinical_note', 'case_id', cases),
+		digestRows(em, 'case_goal', 'case_id', cases),
+		digestRows(em, 'goal_value', 'goal_id', [hidden.goal])
 	]);
 }
 
@@ -164,6 +191,84 @@ interface Probe {
 
 const physio = () => clinic.physio;
 const probes: Probe[] = [
+	{
+		path: 'clinicalNotes.forCase',
+		what: 'the notes of a case of another service',
+		as: physio,
+		input: () => ({ caseId: hidden.case }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.get',
+		what: 'a note on a case of another service',
+		as: physio,
+		input: () => ({ id: hidden.note }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.create',
+		what: 'a note on a case of another service',
+		as: physio,
+		input: () => ({ caseId: hidden.case }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.saveDraft',
+		what: 'a note on a case of another service',
+		as: physio,
+		input: () => ({ id: hidden.note, revision: 2, title: 'Mine now', answers: { body: 'Mine' } }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.finalise',
+		what: 'a note on a case of another service',
+		as: physio,
+		input: () => ({ id: hidden.note, revision: 2 }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.discard',
+		what: 'a note on a case of another service',
+		as: physio,
+		input: () => ({ id: hidden.note }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.amend',
+		what: 'a note on a case of another service',
+		as: physio,
+		input: () => ({ id: hidden.note }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.createGoal',
+		what: 'a goal on a case of another service',
+		as: physio,
+		input: () => ({ caseId: hidden.case, description: 'Mine', measure: 'scale', baseline: 1, target: 2 }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.updateGoal',
+		what: 'a goal of a case of another service',
+		as: physio,
+		input: () => ({ id: hidden.goal, version: 1, status: 'met' }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.summaryPdf',
+		what: 'the summary of a case of another service',
+		as: physio,
+		input: () => ({ caseId: hidden.case, noteIds: [hidden.note] }),
+		code: 'NOT_FOUND'
+	},
+	{
+		path: 'clinicalNotes.emailSummary',
+		what: 'the summary of a case of another service',
+		as: physio,
+		input: () => ({ caseId: hidden.case, noteIds: [hidden.note] }),
+		code: 'NOT_FOUND'
+	},
+
 	{
 		path: 'cases.sendExisting',
 		what: 'a case of another service sent to teams',
@@ -606,7 +711,8 @@ const NOT_OWNER_SCOPED: Record<string, string> = {
 	'portal.withdrawRequest': 'portal.integration.test.ts: one patient never reaches another’s records',
 	'portal.reservation': 'portal.integration.test.ts: one patient never reaches another’s records',
 	'portal.confirmReservation': 'portal.integration.test.ts: one patient never reaches another’s records',
-	'portal.declineReservation': 'portal.integration.test.ts: one patient never reaches another’s records'
+	'portal.declineReservation': 'portal.integration.test.ts: one patient never reaches another’s records',
+	'admin.noteTemplates.get': 'note templates are the clinic’s vocabulary, the same for all staff'
 };
 
 describe('every procedure that takes a record id', () => {

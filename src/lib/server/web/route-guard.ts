@@ -39,6 +39,11 @@ export const ROUTE_ACCESS: readonly (readonly [pattern: string, access: Access, 
 	// case (its procedures then check that the case is theirs to see).
 	['/(staff)/cases/[id]/send', { access: 'staff' }],
 	['/(staff)/cases/[id]/patient', { access: 'staff' }],
+	// Treatment notes, goals and the referrer's summary (issue 22): any staff member; the
+	// clinicalNotes procedures then check that the case is theirs to see (drafts: their author's).
+	['/(staff)/cases/[id]/notes', { access: 'staff' }],
+	['/(staff)/cases/[id]/goals', { access: 'staff' }],
+	['/(staff)/cases/[id]/summary', { access: 'staff' }],
 	[
 		'/(staff)/patients/[id]/merge',
 		{ access: 'staff', roles: ['scheduler'] },

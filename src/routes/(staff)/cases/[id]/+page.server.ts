@@ -54,6 +54,8 @@ export const load: PageServerLoad = async (event) => {
 	// A case sent to teams has a triage face too; the page refreshes it while it is open.
 	event.depends('app:case-routing');
 	const routing = await caller.cases.routing({ caseId: id });
+	// Goals, treatment notes and the timeline (issue 22).
+	const clinical = await caller.clinicalNotes.forCase({ caseId: id });
 	const patientId = detail.patient?.id;
 	// Appointments can only be added to, and other cases merged into, an open case.
 	const canGrow = detail.status === 'open' && Boolean(patientId);
@@ -63,6 +65,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		detail,
 		routing,
+		clinical,
 		addable,
 		mergeCandidates: (siblings?.items ?? [])
 			.filter((c) => c.id !== id && !c.mergedInto)
