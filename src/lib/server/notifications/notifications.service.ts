@@ -32,7 +32,7 @@ export interface QueueNotificationInput {
 	subject?: string | null;
 	body: string;
 	html?: string | null;
-	/** Email only: files sent with it (a calendar entry). */
+	/** Email only: files sent with it (a calendar entry, a case summary PDF). */
 	attachments?: EmailAttachment[];
 	related?: { type: string; id: string };
 	/** Delay sending until this time (e.g. an SMS fallback window). */
@@ -43,8 +43,6 @@ export interface QueueNotificationInput {
 	 * carry a token are found without being named here (see `oneTimeLinksIn`).
 	 */
 	secrets?: string[];
-	/** Email only: files to attach (e.g. a case summary PDF). */
-	attachments?: NotificationAttachment[];
 }
 
 export const HIDDEN_LINK = '[link hidden]';
