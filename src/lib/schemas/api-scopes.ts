@@ -20,6 +20,7 @@ export const API_RESOURCES = [
 	{ name: 'appointment_types', label: 'Appointment types', canWrite: false },
 	{ name: 'contacts', label: 'Contacts', canWrite: false },
 	{ name: 'patient_attachments', label: 'Patient attachments', canWrite: false },
+	{ name: 'treatment_notes', label: 'Treatment notes and their templates', canWrite: false },
 	{ name: 'concession_types', label: 'Concession types', canWrite: false },
 	{ name: 'invoices', label: 'Invoices', canWrite: false }
 ] as const;

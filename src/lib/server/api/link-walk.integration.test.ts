@@ -90,6 +90,36 @@ beforeAll(async () => {
 			expect(cancelled.status, cancelled.text).toBe(204);
 		}
 	}
+	// A signed treatment note from a template (drafts never appear in the API).
+	const noteTemplate = await callerFor(db.em(), clinic.admin).admin.noteTemplates.create({
+		name: `Initial evaluation ${uniqueSuffix()}`,
+		sections: [
+			{
+				title: 'Subjective',
+				questions: [
+					{
+						id: 'complaint',
+						kind: 'text',
+						label: 'Main complaint',
+						options: [],
+						allowOther: false,
+						unit: null
+					}
+				]
+			}
+		],
+		caseTemplateIds: []
+	});
+	const physio = callerFor(db.em(), clinic.admin);
+	const note = await physio.clinicalNotes.create({ caseId: c.id, templateId: noteTemplate.id });
+	const draft = await physio.clinicalNotes.saveDraft({
+		id: note.id,
+		revision: 1,
+		title: 'Evaluation',
+		answers: { complaint: 'Cannot reach the shelf' },
+		goalLinks: {}
+	});
+	await physio.clinicalNotes.finalise({ id: note.id, revision: draft.revision });
 	// A case another system sent to a team (Casebook's own resource, linked to its patient).
 	const team = await callerFor(db.em(), clinic.admin).teams.create({
 		name: `Radiology ${uniqueSuffix()}`,
