@@ -287,6 +287,10 @@ export function buildOpenApi(origin: string): Record<string, unknown> {
 				name: 'Team cases',
 				description: 'Casebook’s own: cases another system sends to clinical teams, and what became of them'
 			},
+			{
+				name: 'Treatment notes',
+				description: 'Cliniko’s Treatment Notes and Treatment Note Templates (read-only; final notes only)'
+			},
 			{ name: 'API', description: 'About the API itself' }
 		],
 		paths,

@@ -12,11 +12,15 @@ export const appointmentRequestNotifyJob = jobContract(
 	{ retryLimit: 10, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 }
 );
 
-/** Releases a reservation the patient has not confirmed by its expiry (sent with startAfter). */
+/**
+ * Releases a reservation the patient has not confirmed by its expiry (sent with startAfter). A
+ * release is one conditional update, so a worker killed while holding it hands it on within 30 s
+ * (the fleet check kills one) and the time is not held for two minutes longer than promised.
+ */
 export const reservationExpireJob = jobContract('reservation.expire', z.object({ appointmentId: id }), {
 	retryLimit: 10,
 	retryDelay: 5,
 	retryBackoff: true,
 	retryDelayMax: 300,
-	expireInSeconds: 120
+	expireInSeconds: 30
 });

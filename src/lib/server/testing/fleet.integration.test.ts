@@ -25,11 +25,12 @@ describe('a fleet of three web processes and three workers on one PostgreSQL', (
 			clients: 3,
 			apiRequests: 230,
 			liveSamples: 3,
-			timeoutSeconds: 45,
+			// A job a killed worker held is retried once it expires (30 to 60 s, see the job contracts).
+			timeoutSeconds: 120,
 			// The processes the launchers run, without them: half the processes to start.
 			viaLaunchers: false
 		});
-	}, 300_000);
+	}, 480_000);
 
 	afterAll(async () => {
 		await env?.close();
