@@ -110,9 +110,10 @@ describe('escalation', () => {
 		await expect
 			.poll(() => triage.getByText('You acknowledged this case. Its escalation has stopped.').count())
 			.toBe(1);
-		expect(await triage.getByTestId('routing-status').textContent()).toMatch(
-			new RegExp(`Acknowledged by\\s+${member.name}`)
-		);
+		// The page's data follows the form's answer (a live-inbox reload may land in between).
+		await expect
+			.poll(() => triage.getByTestId('routing-status').textContent(), { timeout: 10_000 })
+			.toMatch(new RegExp(`Acknowledged by\\s+${member.name}`));
 		expect(await triage.getByText(`${member.name} acknowledged it`, { exact: true }).count()).toBe(1);
 		expect(await triage.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
 
