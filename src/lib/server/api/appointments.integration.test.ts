@@ -287,6 +287,15 @@ describe('practitioners, appointment types, contacts, attachments and invoices',
 		expect(content.headers.get('content-type')).toBe('application/pdf');
 		expect(content.text).toContain('%PDF-1.4');
 
+		// Contacts are patient data: a key whose user holds no patient role is refused.
+		const noRole = await apiClient(db, []);
+		expect((await noRole.call('GET', '/contacts')).status).toBe(403);
+		expect((await noRole.call('GET', `/patients/${patient.id}/referring_doctor`)).status).toBe(403);
+		expect((await api.call('GET', '/contacts/999999999')).status).toBe(404);
+		expect((await api.call('GET', '/practitioners/999999999')).status).toBe(404);
+		expect((await api.call('GET', '/appointment_types/999999999/practitioners')).status).toBe(404);
+		expect((await api.call('GET', '/patient_attachments/999999999')).status).toBe(404);
+
 		const invoices = await api.call('GET', `/patients/${patient.id}/invoices?page=1`);
 		expect(asJson(invoices.body)).toEqual({
 			invoices: [],
