@@ -9,7 +9,7 @@ import { AuditEvent } from '../audit/audit-event.entity.ts';
 import { Notification } from '../notifications/notification.entity.ts';
 import { sendNotification } from '../notifications/notifications.service.ts';
 import { Patient } from '../patients/patient.entity.ts';
-import { handleInboundSms } from '../routing/twilio-webhooks.ts';
+import { answerInboundSms } from '../app/inbound-sms.ts';
 import { createClinic, createPatient, nextSlot, type Clinic } from '../testing/clinic-fixtures.ts';
 import { callerFor, uniqueSuffix } from '../testing/factories.ts';
 import { openTestDb, standinTransports, type TestDb } from '../testing/harness.ts';
@@ -22,7 +22,6 @@ import { afterQuietHours, reminderDueAt } from './reminders.rules.ts';
 import { addDays, zonedToInstant } from '../../time.ts';
 import {
 	getReminderSettings,
-	handlePatientSms,
 	listPatientCommunications,
 	listScheduledReminders,
 	reminderPurpose,
@@ -370,8 +369,7 @@ describe('replies', () => {
 		expect(await runReminder(reminder!)).toBe('sent');
 		return { patient, appointment, mobile: patient.phoneNumbers[0]!.number };
 	}
-	const reply = (from: string, body: string) =>
-		handleInboundSms(db.em(), { From: from, Body: body }, new Date(), handlePatientSms);
+	const reply = (from: string, body: string) => answerInboundSms(db.em(), { From: from, Body: body });
 
 	it('Y confirms the appointment', async () => {
 		const { appointment, mobile } = await remindedBySms();

@@ -96,8 +96,8 @@ export async function handleInboundSms(
 	now = new Date(),
 	/**
 	 * A message from a number that is no team member's (a patient replying to a reminder): the
-	 * answer, or null when nobody knows the number. Passed in by the route (routing knows no
-	 * reminders).
+	 * answer, or null when nobody knows the number. Passed in by app/inbound-sms.ts (routing
+	 * knows no reminders).
 	 */
 	fromSomeoneElse?: (em: Em, message: { from: string; body: string }, now: Date) => Promise<string | null>
 ): Promise<string> {
