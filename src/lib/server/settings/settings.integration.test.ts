@@ -6,6 +6,8 @@ import { callerFor, createTestUser } from '../testing/factories.ts';
 import { failureOf } from '../testing/failures.ts';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
 import type { User } from '../auth/user.entity.ts';
+import { ClinicSettings } from './clinic-settings.entity.ts';
+import { getClinicSettings } from './settings.service.ts';
 
 let db: TestDb;
 let admin: User;
@@ -62,5 +64,23 @@ describe('the clinic clock', () => {
 		expect(failure.code).toBe('BAD_REQUEST');
 		expect(failure.fieldErrors.clock?.[0]).toBe('Choose a 12-hour or a 24-hour clock');
 		expect((await api.settings.get()).version).toBe(before.version);
+	});
+});
+
+describe('reading the settings inside a transaction', () => {
+	// Read on another connection, ten reminder jobs each holding a transaction (and a connection)
+	// waited for an eleventh from a pool of ten, for ever: the read must go through the transaction.
+	it('reads through the caller’s transaction, not a connection of its own', async () => {
+		const marker = `Rolled back ${Date.now()}`;
+		const seen = await db
+			.em()
+			.transactional(async (tx) => {
+				await tx.nativeUpdate(ClinicSettings, { id: 1 }, { clinicName: marker });
+				const inside = await getClinicSettings(tx, { fresh: true });
+				throw Object.assign(new Error('roll back'), { inside });
+			})
+			.catch((e: { inside?: { clinicName: string } }) => e.inside);
+		expect(seen?.clinicName).toBe(marker);
+		expect((await getClinicSettings(db.em(), { fresh: true })).clinicName).not.toBe(marker);
 	});
 });

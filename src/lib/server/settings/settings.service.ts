@@ -31,7 +31,9 @@ export async function getClinicSettings(
 	options: { fresh?: boolean } = {}
 ): Promise<ClinicSettingsView> {
 	if (!options.fresh && cache && Date.now() - cache.at < CACHE_MS) return cache.value;
-	const settings = await em.fork().findOneOrFail(ClinicSettings, { id: 1 });
+	// A fresh identity map, but the caller's transaction (and connection): a read on a connection of
+	// its own starves the pool when every connection is a transaction waiting for this read.
+	const settings = await em.fork({ keepTransactionContext: true }).findOneOrFail(ClinicSettings, { id: 1 });
 	cache = { value: view(settings), at: Date.now() };
 	return cache.value;
 }
