@@ -61,7 +61,58 @@ function goalUnit(g: GoalView): string {
 	return g.measure === 'scale' ? ' / 10' : g.unit ? ` ${g.unit}` : '';
 }
 
-/** The PDF's bytes. Text only (standard fonts): every viewer and text extractor reads it. */
+const CHART = { width: 320, height: 90 };
+
+/**
+ * A goal's values over time against its target, drawn as vectors under its text (as the case page's
+ * chart shows it): a dashed target line, the values joined in order, each a dot.
+ */
+function drawGoalChart(doc: PDFKit.PDFDocument, g: GoalView): void {
+	if (g.values.length === 0) return;
+	if (doc.y + CHART.height + 30 > doc.page.height - doc.page.margins.bottom) doc.addPage();
+	const left = doc.page.margins.left + 30;
+	const top = doc.y + 6;
+	const numbers = [...g.values.map((v) => v.value), g.target, g.baseline];
+	let low = g.measure === 'scale' ? 0 : Math.min(...numbers);
+	let high = g.measure === 'scale' ? 10 : Math.max(...numbers);
+	if (high === low) [low, high] = [low - 1, high + 1];
+	const y = (value: number) => top + CHART.height - ((value - low) / (high - low)) * CHART.height;
+	const times = g.values.map((v) => v.at.getTime());
+	const first = Math.min(...times);
+	const span = Math.max(...times) - first;
+	const x = (at: number) => left + (span === 0 ? CHART.width / 2 : ((at - first) / span) * CHART.width);
+
+	doc.save().lineWidth(0.5).strokeColor('#94a3b8').rect(left, top, CHART.width, CHART.height).stroke();
+	doc.fontSize(7).fillColor('#475569');
+	doc.text(String(high), doc.page.margins.left, top - 3, { width: 26, align: 'right' });
+	doc.text(String(low), doc.page.margins.left, top + CHART.height - 5, { width: 26, align: 'right' });
+	const targetY = y(g.target);
+	doc.lineWidth(1).strokeColor('#16a34a').dash(3, { space: 3 });
+	doc
+		.moveTo(left, targetY)
+		.lineTo(left + CHART.width, targetY)
+		.stroke()
+		.undash();
+	doc
+		.fillColor('#16a34a')
+		.text(`target ${g.target}`, left + CHART.width + 4, targetY - 3, { lineBreak: false });
+	doc.lineWidth(1.5).strokeColor('#1d4ed8');
+	g.values.forEach((v, i) => {
+		const px = x(times[i]!);
+		const py = y(v.value);
+		if (i === 0) doc.moveTo(px, py);
+		else doc.lineTo(px, py);
+	});
+	if (g.values.length > 1) doc.stroke();
+	doc.fillColor('#1d4ed8');
+	g.values.forEach((v, i) => doc.circle(x(times[i]!), y(v.value), 2.5).fill());
+	doc.restore();
+	doc.fillColor('black').fontSize(11);
+	doc.x = doc.page.margins.left;
+	doc.y = top + CHART.height + 8;
+}
+
+/** The PDF's bytes. Standard fonts (every viewer and text extractor reads them) and vector charts. */
 export function renderSummaryPdf(data: SummaryData): Promise<Buffer> {
 	const format = dateFormat();
 	const doc = new PDFDocument({
@@ -99,6 +150,7 @@ export function renderSummaryPdf(data: SummaryData): Promise<Buffer> {
 				`Baseline ${g.baseline}${goalUnit(g)}, target ${g.target}${goalUnit(g)}${g.targetDate ? ` by ${g.targetDate}` : ''}; latest ${g.latest}${goalUnit(g)}; status: ${g.status.replaceAll('_', ' ')}.`
 			);
 		doc.text(`Values: ${g.values.map((v) => `${format.format(v.at)}: ${v.value}`).join('; ')}`);
+		drawGoalChart(doc, g);
 	}
 
 	doc.moveDown().font('Helvetica-Bold').fontSize(14).text('Notes');

@@ -368,6 +368,8 @@ describe('the case summary', () => {
 		const text = await pdfText(contentBase64);
 		expect(text).toContain('Right shoulder');
 		expect(text).toContain('Sleep through the night');
+		// The goal's chart: its target line is labelled (drawn only with the chart).
+		expect(text).toContain('target 8');
 		expect(text).toContain('TICKED-NOTE-TEXT');
 		expect(text).not.toContain('UNTICKED-NOTE-TEXT');
 		expect(text).not.toContain('DRAFT-NOTE-TEXT');

@@ -52,7 +52,9 @@ export const actions = {
 			serverCaller(event).clinicalNotes.updateGoal({
 				id,
 				version: Number(field(data, 'version')),
-				status: field(data, 'status') as 'met'
+				status: field(data, 'status') as 'met',
+				target: numberField(field(data, 'target')),
+				targetDate: field(data, 'targetDate') || null
 			})
 		);
 		if (isFailure(result)) return fail(result.status, { ...result.data, intent: 'update' as const, id });
