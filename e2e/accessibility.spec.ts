@@ -87,7 +87,7 @@ afterAll(async () => {
 
 describe('accessibility (axe, WCAG 2.1 AA)', () => {
 	it('finds no serious or critical violation on the public and portal pages', async () => {
-		await portalSignIn(admin, patientPage, patientEmail);
+		await portalSignIn(patientPage, patientEmail);
 		// A pending request, so the portal home and the scheduler's request page have one to show.
 		const start = new Date(Date.now() + 3 * 86_400_000);
 		const request = await trpc<{ id: string }>(patientPage, 'portal.requestAppointment', {

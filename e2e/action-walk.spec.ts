@@ -276,7 +276,7 @@ afterAll(async () => {
 	await browser?.close();
 });
 
-// Signing in by emailed links polls the outbox (expect.poll), which only runs inside a test.
+// Signing in by emailed links polls the message log (expect.poll), which only runs inside a test.
 it('signs in one caller of each kind', async () => {
 	for (const kind of ['scheduler', 'practitioner'] as const) {
 		const page = await browser.newPage({ baseURL: baseUrl });
@@ -288,7 +288,7 @@ it('signs in one caller of each kind', async () => {
 	const referrerEmail = `walk.referrer.${suffix}@gp.test`;
 	await trpc(admin, 'staff.inviteReferrer', { name: `Dr Walk ${suffix}`, email: referrerEmail });
 	const referrer = await browser.newPage({ baseURL: baseUrl });
-	await open(referrer, await passwordLinkFor(admin, referrerEmail));
+	await open(referrer, await passwordLinkFor(referrerEmail));
 	await referrer.getByLabel(/^New password/).fill(password);
 	await referrer.getByLabel(/^Type it again/).fill(password);
 	await referrer.getByRole('button', { name: 'Save password' }).click();
@@ -296,7 +296,7 @@ it('signs in one caller of each kind', async () => {
 	cookies.referrer = await cookieOf(referrer);
 
 	const patientPage = await browser.newPage({ baseURL: baseUrl });
-	await portalSignIn(admin, patientPage, `walk.patient.${suffix}@example.test`);
+	await portalSignIn(patientPage, `walk.patient.${suffix}@example.test`);
 	cookies.patient = await cookieOf(patientPage);
 	expect(Object.keys(cookies).sort()).toEqual([...CALLER_KINDS].sort());
 });

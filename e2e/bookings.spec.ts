@@ -179,7 +179,7 @@ describe('bookings and cases', () => {
 		await open(reserver, `/appointments/reserve?patientId=${patientId}`);
 		await reserver.getByLabel(/^Case/).selectOption(caseId);
 		await fillSlot(reserver, daysAhead(31), '10:00');
-		await portalSignIn(admin, patientPage, patientEmail);
+		await portalSignIn(patientPage, patientEmail);
 		await open(patientPage, `/portal/cases/${caseId}/request`);
 		await patientPage.getByRole('radio', { name: new RegExp(typeName) }).check();
 		await patientPage.locator('#date0').fill(daysAhead(32));

@@ -1,17 +1,21 @@
 // Issue 22, as a physio does it: opens a case, writes an initial evaluation from a template, closes
 // the tab mid-draft, reopens and finds it, finalises it, records a goal and a second value in a
-// daily note, sees the goal's chart move, then sends the summary to the referring doctor and
-// downloads the same PDF (read back with a PDF text extractor).
+// daily note, sees the goal's chart move, then emails the summary to the referring doctor (caught
+// over SMTP, its PDF parsed) and downloads the same PDF.
+import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { launchBrowser, open } from './browser.ts';
 import { trpc } from './fixtures.ts';
+import { caughtMailFor } from './mail.ts';
 import { signIn, signInAsAdmin } from './session.ts';
 
 let browser: Browser;
 let admin: Page;
 let physioContext: BrowserContext;
 const baseUrl = inject('baseUrl');
+const mailCatcherUrl = inject('mailCatcherUrl');
 const suffix = Date.now().toString(36);
 const physioEmail = `phoebe.${suffix}@clinic.test`;
 const physioPassword = 'physio notes password';
@@ -80,6 +84,11 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser?.close();
 });
+
+async function pdfText(bytes: Uint8Array): Promise<string> {
+	const { text } = await extractText(await getDocumentProxy(new Uint8Array(bytes)), { mergePages: true });
+	return text;
+}
 
 async function hydrated(page: Page) {
 	await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
@@ -156,10 +165,44 @@ describe('treatment notes, goals and the summary', () => {
 		expect(await again.getByTestId('goal-chart').locator('svg').count()).toBeGreaterThan(0);
 	}, 180_000);
 
-	// TODO (issue 22): the summary step in the browser. It timed out finding the ticked note's
-	// checkbox on /cases/{id}/summary and was not debugged in time; the same behaviour (ticked notes
-	// only, emailed with the PDF attached through SMTP, parsed) is covered by
-	// clinical-notes.integration.test.ts. The e2e app sends email to the outbox (SMTP_URL is empty
-	// in global-setup.ts), so catching it by SMTP here needs a catcher wired into global setup.
-	it.todo('sends the summary to the referring doctor and downloads the same PDF');
+	it('emails the ticked note in the summary PDF to the referring doctor, and downloads the same', async () => {
+		const page = await physioContext.newPage();
+		await open(page, `/cases/${caseId}`);
+		await page
+			.getByRole('link', { name: /summary/i })
+			.first()
+			.click();
+		await page.waitForURL(`**/cases/${caseId}/summary`);
+		await hydrated(page);
+		// Both notes are final; only the initial evaluation is ticked.
+		const notes = page.getByRole('group', { name: 'Notes to include' }).getByRole('checkbox');
+		expect(await notes.count()).toBe(2);
+		await page.getByRole('checkbox', { name: new RegExp(`Initial evaluation ${suffix}`) }).check();
+
+		const download = page.waitForEvent('download');
+		await page.getByRole('link', { name: 'Download PDF' }).click();
+		const downloaded = await pdfText(await fs.readFile((await (await download).path())!));
+
+		await page.getByRole('button', { name: `Email to Grace Referrer ${suffix}` }).click();
+		await page.getByText(`The summary is on its way to grace.${suffix}@practice.test`).waitFor();
+		let pdf: Uint8Array | null = null;
+		await expect
+			.poll(
+				async () => {
+					const mail = await caughtMailFor(mailCatcherUrl, `grace.${suffix}@practice.test`);
+					const attachment = mail.flatMap((m) => m.attachments).find((a) => a.mimeType === 'application/pdf');
+					pdf = attachment ? Buffer.from(attachment.contentBase64, 'base64') : null;
+					return pdf !== null;
+				},
+				{ timeout: 30_000, interval: 250 }
+			)
+			.toBe(true);
+		const emailed = await pdfText(pdf!);
+		for (const text of [emailed, downloaded]) {
+			expect(text).toContain('Right shoulder');
+			expect(text).toContain('Fell on the stairs three weeks ago');
+			expect(text).toContain('Reach overhead');
+			expect(text).not.toContain(`Daily note ${suffix}`);
+		}
+	}, 120_000);
 });

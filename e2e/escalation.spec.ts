@@ -49,9 +49,9 @@ afterAll(async () => {
 
 describe('escalation', () => {
 	it('shows a referrer’s Urgent case in the inbox with a countdown until a member acknowledges it', async () => {
-		// The referrer chooses a password from the invitation in the outbox, which signs them in.
+		// The referrer chooses a password from the emailed invitation, which signs them in.
 		const referrerPage = await browser.newPage({ baseURL: baseUrl });
-		await open(referrerPage, await passwordLinkFor(admin, referrer.email));
+		await open(referrerPage, await passwordLinkFor(referrer.email));
 		await referrerPage.getByLabel(/^New password/).fill(referrer.password);
 		await referrerPage.getByLabel(/^Type it again/).fill(referrer.password);
 		await referrerPage.getByRole('button', { name: 'Save password' }).click();

@@ -1,7 +1,8 @@
 // Arranging data for browser tests through the API, as the signed-in page's own client would, and
-// reading what Casebook put in the outbox (no SMTP or Twilio in e2e: every message lands there).
-import { expect } from 'vitest';
+// reading the emails Casebook sent as their recipients do (over SMTP, from the catcher).
+import { expect, inject } from 'vitest';
 import type { Page } from 'playwright-core';
+import { caughtMailFor } from './mail.ts';
 
 /** Calls a tRPC procedure from a signed-in page; queries go as GET, mutations as POST. */
 export async function trpc<T>(
@@ -29,68 +30,58 @@ export async function trpc<T>(
 	) as Promise<T>;
 }
 
-interface OutboxMessage {
-	recipient: string;
-	subject: string | null;
-	body: string;
-	transport: string | null;
-}
-
 /**
- * The path and query of the latest "choose your password" link emailed to `email`, read from the
- * outbox by an admin page once the worker has sent it there.
+ * The newest link matching `pattern` in the emails that reached `address` (over SMTP, caught by the
+ * catcher global setup started), as the recipient's mail client shows it; only emails whose
+ * subject matches `subject`, and only once there are more than `after` of them.
  */
-export async function passwordLinkFor(admin: Page, email: string): Promise<string> {
-	let link: string | null = null;
+export async function emailedLink(
+	address: string,
+	pattern: RegExp,
+	options: { subject?: RegExp; after?: number; timeout?: number } = {}
+): Promise<{ url: URL; count: number }> {
+	let found: { url: URL; count: number } | null = null;
 	await expect
 		.poll(
 			async () => {
-				const found = await trpc<{ items: OutboxMessage[] }>(
-					admin,
-					'notifications.find',
-					{ channel: 'email', outboxOnly: true, search: email },
-					'GET'
+				const mail = (await caughtMailFor(inject('mailCatcherUrl'), address)).filter(
+					(m) => !options.subject || options.subject.test(m.subject)
 				);
-				const message = found.items.find((m) => m.recipient === email);
-				link = message?.body.match(/https?:\/\/\S+\/reset-password\?token=[\w%-]+/)?.[0] ?? null;
-				return link;
+				const link = mail.at(-1)?.text.match(pattern)?.[0];
+				found =
+					link && mail.length > (options.after ?? 0) ? { url: new URL(link), count: mail.length } : null;
+				return found;
 			},
-			{ timeout: 15_000, interval: 250 }
+			{ timeout: options.timeout ?? 20_000, interval: 250 }
 		)
 		.not.toBeNull();
-	const url = new URL(link!);
+	return found!;
+}
+
+/** The path and query of the latest "choose your password" link emailed to `email`. */
+export async function passwordLinkFor(email: string): Promise<string> {
+	const { url } = await emailedLink(email, /https?:\/\/\S+\/reset-password\?token=[\w%-]+/);
 	return url.pathname + url.search;
 }
 
 /**
  * Signs a patient in to the portal in `patientPage` the way a patient does: asks for a link, then
- * opens the link that reached the outbox (read by the signed-in `admin` page).
+ * opens the link in the email that reached them.
  */
-export async function portalSignIn(admin: Page, patientPage: Page, email: string): Promise<void> {
+export async function portalSignIn(patientPage: Page, email: string): Promise<void> {
+	const signInMail = /sign-in link/;
+	const before = (await caughtMailFor(inject('mailCatcherUrl'), email)).filter((m) =>
+		signInMail.test(m.subject)
+	).length;
 	await patientPage.goto('/portal/sign-in');
 	await patientPage.getByLabel(/^Email or mobile number/).fill(email);
 	await patientPage.getByRole('button', { name: 'Send me a sign-in link' }).click();
 	await expect.poll(() => patientPage.getByText(/on its way/).count()).toBe(1);
-	let path: string | null = null;
-	await expect
-		.poll(
-			async () => {
-				const found = await trpc<{ items: OutboxMessage[] }>(
-					admin,
-					'notifications.find',
-					{ channel: 'email', outboxOnly: true, search: email },
-					'GET'
-				);
-				const link = found.items
-					.find((m) => m.recipient === email && /sign-in link/.test(m.subject ?? ''))
-					?.body.match(/https?:\/\/\S+\/portal\/link\/[\w-]+/)?.[0];
-				path = link ? new URL(link).pathname : null;
-				return path;
-			},
-			{ timeout: 20_000, interval: 250 }
-		)
-		.not.toBeNull();
-	await patientPage.goto(path!);
+	const { url } = await emailedLink(email, /https?:\/\/\S+\/portal\/link\/[\w-]+/, {
+		subject: signInMail,
+		after: before
+	});
+	await patientPage.goto(url.pathname);
 	await patientPage.getByRole('button', { name: 'Continue to the portal' }).click();
 	await patientPage.waitForURL((url) => url.pathname === '/portal');
 }

@@ -1,6 +1,6 @@
 // e2e: build and start the real product (`npm start`'s launcher: web + worker + embedded PostgreSQL)
-// on a throwaway data dir and a free port, then hand its URL to the browser tests. Email goes to
-// the outbox; SMS go through the real twilio SDK to a local Twilio stand-in, so a spec can report
+// on a throwaway data dir and a free port, then hand its URL to the browser tests. Email goes over
+// real SMTP to a catcher (listed over HTTP for the specs, e2e/mail.ts); SMS go through the real twilio SDK to a local Twilio stand-in, so a spec can report
 // their delivery the way Twilio does (a status callback signed with the auth token it is given).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { freePort, removeAbandonedTestClusters, removeEmbeddedData } from '../db/embedded.ts';
+import { startSmtpCatcher } from '../src/lib/server/testing/smtp-catcher.ts';
 import { startTwilioStandin } from '../src/lib/server/testing/twilio-standin.ts';
+import { serveCaughtMail } from './mail.ts';
 import { findChromium } from './browser.ts';
 
 declare module 'vitest' {
@@ -18,6 +20,8 @@ declare module 'vitest' {
 		e2eLogPath: string;
 		/** Signs Twilio status callbacks to the app (e2e/twilio.ts). */
 		twilioAuthToken: string;
+		/** Lists the emails the app sent over SMTP (e2e/mail.ts). */
+		mailCatcherUrl: string;
 	}
 }
 
@@ -29,6 +33,8 @@ export default async function setup(project: TestProject) {
 	const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'casebook-e2e-'));
 	const port = await freePort();
 	const sms = await startTwilioStandin();
+	const smtp = await startSmtpCatcher();
+	const mail = await serveCaughtMail(smtp);
 	const baseUrl = `http://127.0.0.1:${port}`;
 	const logPath = path.join(dataDir, 'app.log');
 	const log = fs.openSync(logPath, 'a');
@@ -41,7 +47,8 @@ export default async function setup(project: TestProject) {
 			HOST: '127.0.0.1',
 			ORIGIN: baseUrl,
 			DATABASE_URL: '',
-			SMTP_URL: '',
+			SMTP_URL: smtp.url,
+			MAIL_FROM: 'Casebook e2e <clinic@casebook.test>',
 			TWILIO_ACCOUNT_SID: sms.accountSid,
 			TWILIO_AUTH_TOKEN: sms.authToken,
 			TWILIO_FROM: sms.from,
@@ -70,7 +77,7 @@ export default async function setup(project: TestProject) {
 	if (!healthy) {
 		child.kill('SIGTERM');
 		await exited;
-		await sms.close();
+		await Promise.all([sms.close(), mail.close(), smtp.close()]);
 		throw new Error(
 			`Casebook did not become healthy for e2e:\n${fs.readFileSync(logPath, 'utf8').slice(-4000)}`
 		);
@@ -79,13 +86,14 @@ export default async function setup(project: TestProject) {
 	project.provide('e2eDataDir', dataDir);
 	project.provide('e2eLogPath', logPath);
 	project.provide('twilioAuthToken', sms.authToken);
+	project.provide('mailCatcherUrl', mail.url);
 
 	return async () => {
 		child.kill('SIGTERM');
 		const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
 		await exited;
 		clearTimeout(timer);
-		await sms.close();
+		await Promise.all([sms.close(), mail.close(), smtp.close()]);
 		fs.closeSync(log);
 		if (process.env.KEEP_E2E_DATA !== '1') removeEmbeddedData(dataDir);
 	};

@@ -133,7 +133,7 @@ afterAll(async () => {
 describe('each role’s home', () => {
 	it('has a portal request waiting for the scheduler', async () => {
 		const patientPage = await newPage();
-		await portalSignIn(admin, patientPage, patientEmail);
+		await portalSignIn(patientPage, patientEmail);
 		const start = new Date(Date.now() + 3 * 86_400_000);
 		const request = await trpc<{ id: string }>(patientPage, 'portal.requestAppointment', {
 			caseId,

@@ -169,30 +169,19 @@ const STAFF_ITEMS = [
 ];
 
 describe('the people outside the clinic', () => {
-	// expect.poll (reading the outbox) works only inside a test.
+	// expect.poll (reading the mail catcher) works only inside a test.
 	it('sign in: the referrer from the invitation, the patient by a portal link', async () => {
 		// The referrer chooses a password from the invitation, which signs them in.
 		referrer = await newPage();
-		await open(referrer, await passwordLinkFor(admin, referrerUser.email));
+		await open(referrer, await passwordLinkFor(referrerUser.email));
 		await referrer.getByLabel(/^New password/).fill(password);
 		await referrer.getByLabel(/^Type it again/).fill(password);
 		await referrer.getByRole('button', { name: 'Save password' }).click();
 		await referrer.waitForURL((url) => url.pathname === '/referrer');
 
 		patientPage = await newPage();
-		await portalSignIn(admin, patientPage, patientEmail);
+		await portalSignIn(patientPage, patientEmail);
 	}, 90_000);
-
-	it('shows the links in the Outbox’s messages as links', async () => {
-		await admin.setViewportSize(DESK);
-		await open(admin, `/admin/outbox?q=${encodeURIComponent(referrerUser.email)}`);
-		const row = admin.getByTestId('outbox-row').first();
-		await row.locator('summary').click();
-		const link = row.getByTestId('outbox-body').getByRole('link');
-		expect(await link.count()).toBe(1);
-		expect(await link.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/reset-password\?token=/);
-		expect(await link.getAttribute('rel')).toContain('noopener');
-	});
 });
 
 describe('the staff menu', () => {
@@ -416,4 +405,25 @@ describe('the paged path, one thumb at 390 px', () => {
 		expect(new URL(phone.url()).pathname).toBe(`/cases/${sent.id}`);
 		await phone.context().close();
 	}, 90_000);
+});
+
+describe('the message log', () => {
+	it('shows the links in messages as links, and keeps no one-time link once a message is sent', async () => {
+		await admin.setViewportSize(DESK);
+		// The lead's page (a case link, no secret in it).
+		await open(admin, `/admin/outbox?q=${encodeURIComponent(leadUser.mobile)}`);
+		const page = admin.getByTestId('outbox-row').first();
+		await page.locator('summary').click();
+		const link = page.getByTestId('outbox-body').getByRole('link');
+		expect(await link.count()).toBe(1);
+		expect(await link.getAttribute('href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/cases\/\d+/);
+		expect(await link.getAttribute('rel')).toContain('noopener');
+		// The referrer's invitation went over SMTP: its stored copy hides the password link.
+		await open(admin, `/admin/outbox?q=${encodeURIComponent(referrerUser.email)}`);
+		const invitation = admin.getByTestId('outbox-row').first();
+		await invitation.locator('summary').click();
+		const body = invitation.getByTestId('outbox-body');
+		expect(await body.textContent()).toContain('[link hidden]');
+		expect(await body.getByRole('link').count()).toBe(0);
+	});
 });

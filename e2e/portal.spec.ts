@@ -1,10 +1,10 @@
-// Issue 8 acceptance: a patient signs in by the link from the outbox, requests an appointment, a
+// Issue 8 acceptance: a patient signs in by the emailed link, requests an appointment, a
 // scheduler approves it at another time, and the patient sees it booked; then a reservation sent
 // by link is confirmed by the patient.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, open } from './browser.ts';
-import { trpc } from './fixtures.ts';
+import { emailedLink, trpc } from './fixtures.ts';
 import { signInAsAdmin } from './session.ts';
 
 let browser: Browser;
@@ -26,34 +26,12 @@ function daysAhead(days: number): string {
 	return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-interface OutboxMessage {
-	recipient: string;
-	subject: string | null;
-	body: string;
-}
-
-/** The path of the latest portal link sent to the patient whose subject matches. */
-async function portalLinkFor(subject: RegExp, after = 0): Promise<{ path: string; count: number }> {
-	let found: { path: string; count: number } | null = null;
-	await expect
-		.poll(
-			async () => {
-				const { items } = await trpc<{ items: OutboxMessage[] }>(
-					admin,
-					'notifications.find',
-					{ channel: 'email', outboxOnly: true, search: patientEmail },
-					'GET'
-				);
-				const matching = items.filter((m) => m.recipient === patientEmail && subject.test(m.subject ?? ''));
-				const link = matching[0]?.body.match(/https?:\/\/\S+\/portal\/link\/[\w-]+/)?.[0];
-				found =
-					link && matching.length > after ? { path: new URL(link).pathname, count: matching.length } : null;
-				return found;
-			},
-			{ timeout: 20_000, interval: 250 }
-		)
-		.not.toBeNull();
-	return found!;
+/** The path of the latest portal link emailed to the patient whose subject matches. */
+async function portalLinkFor(subject: RegExp): Promise<{ path: string; count: number }> {
+	const { url, count } = await emailedLink(patientEmail, /https?:\/\/\S+\/portal\/link\/[\w-]+/, {
+		subject
+	});
+	return { path: url.pathname, count };
 }
 
 beforeAll(async () => {
@@ -105,7 +83,7 @@ afterAll(async () => {
 
 describe('patient portal', () => {
 	it('signs in by link, requests an appointment, and sees it booked at the time the scheduler chose', async () => {
-		// Sign in by a link from the outbox.
+		// Sign in by the emailed link.
 		await open(patientPage, '/portal');
 		expect(new URL(patientPage.url()).pathname).toBe('/portal/sign-in');
 		await patientPage.getByLabel(/^Email or mobile number/).fill(patientEmail);

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, open } from './browser.ts';
-import { trpc } from './fixtures.ts';
+import { emailedLink, trpc } from './fixtures.ts';
 import { signInAsAdmin } from './session.ts';
 
 let browser: Browser;
@@ -30,12 +30,6 @@ function daysAhead(days: number): string {
 	return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-interface OutboxMessage {
-	recipient: string;
-	subject: string | null;
-	body: string;
-}
-
 interface CaseList {
 	total: number;
 	items: { id: string; name: string; bodyParts: { name: string }[] }[];
@@ -44,30 +38,12 @@ interface CaseList {
 const casesOfPatient = () =>
 	trpc<CaseList>(admin, 'cases.find', { patientId, status: 'all', perPage: 100 }, 'GET');
 
-/** The path of the reservation link emailed to the patient, read from the outbox. */
+/** The path of the reservation link emailed to the patient. */
 async function reservationLink(): Promise<string> {
-	let path: string | null = null;
-	await expect
-		.poll(
-			async () => {
-				const { items } = await trpc<{ items: OutboxMessage[] }>(
-					admin,
-					'notifications.find',
-					{ channel: 'email', outboxOnly: true, search: patientEmail },
-					'GET'
-				);
-				const link = items
-					.find(
-						(m) => m.recipient === patientEmail && /please confirm your appointment/.test(m.subject ?? '')
-					)
-					?.body.match(/https?:\/\/\S+\/portal\/link\/[\w-]+/)?.[0];
-				path = link ? new URL(link).pathname : null;
-				return path;
-			},
-			{ timeout: 20_000, interval: 250 }
-		)
-		.not.toBeNull();
-	return path!;
+	const { url } = await emailedLink(patientEmail, /https?:\/\/\S+\/portal\/link\/[\w-]+/, {
+		subject: /please confirm your appointment/
+	});
+	return url.pathname;
 }
 
 /** Fills the slot of the reserve form: the type, the practitioner, a day and a time. */
