@@ -25,6 +25,8 @@ import { Migration20261202121100_api_key_scopes } from './Migration2026120212110
 import { Migration20261202121200_webhooks } from './Migration20261202121200_webhooks.ts';
 import { Migration20261202120100_patient_communications } from './Migration20261202120100_patient_communications.ts';
 import { Migration20261202123000_clinical_notes } from './Migration20261202123000_clinical_notes.ts';
+import { Migration20261202160000_case_event_patient_linked } from './Migration20261202160000_case_event_patient_linked.ts';
+import { Migration20261202170000_schema_matches_entities } from './Migration20261202170000_schema_matches_entities.ts';
 
 export const migrationsList: MigrationObject[] = [
 	{ name: 'Migration20261122042256_initial', class: Migration20261122042256_initial },
@@ -62,5 +64,13 @@ export const migrationsList: MigrationObject[] = [
 		name: 'Migration20261202120100_patient_communications',
 		class: Migration20261202120100_patient_communications
 	},
-	{ name: 'Migration20261202123000_clinical_notes', class: Migration20261202123000_clinical_notes }
+	{ name: 'Migration20261202123000_clinical_notes', class: Migration20261202123000_clinical_notes },
+	{
+		name: 'Migration20261202160000_case_event_patient_linked',
+		class: Migration20261202160000_case_event_patient_linked
+	},
+	{
+		name: 'Migration20261202170000_schema_matches_entities',
+		class: Migration20261202170000_schema_matches_entities
+	}
 ];

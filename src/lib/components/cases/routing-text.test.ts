@@ -85,6 +85,12 @@ describe('labels', () => {
 		expect(timelineTitle({ kind: 'acknowledged', actor: 'Ann', data: { via: 'sms' } })).toBe(
 			'Ann acknowledged it by SMS reply'
 		);
+		expect(timelineTitle({ kind: 'patient_linked', actor: 'Ann', data: { isNewPatient: true } })).toBe(
+			'Ann linked it to a new patient record made from the referral'
+		);
+		expect(timelineTitle({ kind: 'patient_linked', actor: 'Ann', data: { isNewPatient: false } })).toBe(
+			'Ann linked it to a patient record'
+		);
 		expect(
 			timelineTitle({
 				kind: 'delivery',

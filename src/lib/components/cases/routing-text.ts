@@ -139,6 +139,10 @@ export function timelineTitle(entry: {
 			return `${who} closed the case`;
 		case 'reopened':
 			return `${who} re-opened the case`;
+		case 'patient_linked':
+			return data.isNewPatient
+				? `${who} linked it to a new patient record made from the referral`
+				: `${who} linked it to a patient record`;
 		default:
 			return entry.kind;
 	}

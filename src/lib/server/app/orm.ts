@@ -19,12 +19,13 @@ export function ormConfig(url: string, overrides: Partial<Options> = {}): Option
 		forceUtcTimezone: true,
 		allowGlobalContext: false,
 		pool: { min: 0, max: 10 },
-		// Hand-written SQL in migrations (the audit trigger, rate-limit table) is not in the entities:
-		// keep the migration generator from proposing to drop it.
+		// Hand-written SQL in migrations (the audit trigger, rate-limit table, the REST API's own
+		// bookkeeping tables read with SQL) is not in the entities: keep the migration generator from
+		// proposing to drop it.
 		schemaGenerator: {
 			ignoreTriggers: true,
 			ignoreRoutines: true,
-			skipTables: ['rate_limit', 'patient_list_count']
+			skipTables: ['rate_limit', 'patient_list_count', 'api_team_case', 'api_idempotency_key']
 		},
 		migrations: {
 			tableName: 'mikro_orm_migrations',

@@ -239,7 +239,7 @@ export async function caseClinical(em: Em, actor: Actor, raw: unknown) {
 		em.find(GoalEvent, { goal: { case: caseId } }, { populate: ['goal'], orderBy: { at: 'asc' } }),
 		em.execute<{ kind: string; created_at: Date; actor_name: string | null }[]>(
 			`select e.kind, e.created_at, u.name as actor_name from case_event e left join app_user u on u.id = e.actor_id
-			 where e.case_id = ? and e.kind in ('sent', 'escalated', 'acknowledged', 'taken_over', 'retriaged')
+			 where e.case_id = ? and e.kind in ('sent', 'escalated', 'acknowledged', 'taken_over', 'retriaged', 'patient_linked')
 			 order by e.created_at, e.id`,
 			[caseId]
 		)
@@ -273,7 +273,7 @@ export async function caseClinical(em: Em, actor: Actor, raw: unknown) {
 		...teamEvents.map((e) => ({
 			at: new Date(e.created_at),
 			kind: 'team' as const,
-			text: `Team case ${e.kind.replaceAll('_', ' ')}${e.actor_name ? ` by ${e.actor_name}` : ''}`,
+			text: `${e.kind === 'patient_linked' ? 'Linked to a patient record' : `Team case ${e.kind.replaceAll('_', ' ')}`}${e.actor_name ? ` by ${e.actor_name}` : ''}`,
 			href: null
 		}))
 	].sort((a, b) => a.at.getTime() - b.at.getTime());

@@ -98,6 +98,12 @@ const PatientSchema = defineEntity({
 	// Every filter of `patients.find` has an index; the lists only ever show live rows.
 	indexes: [
 		{
+			// The REST API's medical alert lookups by id (`medical_alerts @> ...`).
+			name: 'patient_medical_alerts_index',
+			expression:
+				'create index "patient_medical_alerts_index" on "patient" using gin ("medical_alerts" jsonb_path_ops)'
+		},
+		{
 			name: 'patient_search_trgm',
 			expression: 'create index "patient_search_trgm" on "patient" using gin ("search_text" gin_trgm_ops)'
 		},

@@ -25,13 +25,20 @@ const ReminderSettingsSchema = defineEntity({
 		/** A patient's "N" cancels the appointment; otherwise it is flagged for a call. */
 		allowCancelByReply: p.boolean().default(false),
 		/** The shared SMS token bucket: the earliest instant the next SMS may leave (any worker). */
-		smsNextAt: p.datetime().hidden(),
+		smsNextAt: p.datetime().defaultRaw('now()').hidden(),
 		updatedAt: p
 			.datetime()
 			.onCreate(() => new Date())
 			.onUpdate(() => new Date()),
 		version: p.integer().version().default(1)
-	}
+	},
+	checks: [
+		{ name: 'reminder_settings_one_row', expression: '(id = 1)' },
+		{
+			name: 'reminder_settings_rate',
+			expression: '((sms_per_second > (0)::numeric) AND (sms_per_second <= (1000)::numeric))'
+		}
+	]
 });
 export class ReminderSettings extends ReminderSettingsSchema.class {}
 ReminderSettingsSchema.setClass(ReminderSettings);
@@ -59,7 +66,21 @@ const ScheduledReminderSchema = defineEntity({
 			.datetime()
 			.onCreate(() => new Date())
 			.onUpdate(() => new Date())
-	}
+	},
+	checks: [{ name: 'scheduled_reminder_which', expression: '(which = ANY (ARRAY[1, 2]))' }],
+	indexes: [
+		{
+			// One reminder per appointment slot and reminder: a repeated booking event schedules nothing twice.
+			name: 'scheduled_reminder_slot',
+			expression:
+				'create unique index "scheduled_reminder_slot" on "scheduled_reminder" ("appointment_id", "slot", "which")'
+		},
+		{
+			// The reminders a move or cancellation retires.
+			name: 'scheduled_reminder_live',
+			expression: `create index "scheduled_reminder_live" on "scheduled_reminder" ("appointment_id") where "status" = 'scheduled'`
+		}
+	]
 });
 export class ScheduledReminder extends ScheduledReminderSchema.class {}
 ScheduledReminderSchema.setClass(ScheduledReminder);
@@ -81,7 +102,16 @@ const PatientReplySchema = defineEntity({
 		receivedAt: p.datetime(),
 		handledAt: p.datetime().nullable(),
 		handledBy: () => p.manyToOne(User).nullable().deleteRule('set null')
-	}
+	},
+	indexes: [
+		{
+			// The staff's "Patient replies" list: the unhandled ones, newest first.
+			name: 'patient_reply_open',
+			expression:
+				'create index "patient_reply_open" on "patient_reply" ("received_at" desc) where "handled_at" is null'
+		},
+		{ name: 'patient_reply_patient', properties: ['patient'] }
+	]
 });
 export class PatientReply extends PatientReplySchema.class {}
 PatientReplySchema.setClass(PatientReply);

@@ -232,9 +232,19 @@ describe('linking a case to a patient', () => {
 			details: { patientId: patient.id, isNewPatient: false }
 		});
 
+		// On the case's own trail for the clinic (routing panel and case timeline), not the referrer's.
+		const scheduler = callerFor(db.em(), clinic.scheduler);
+		const routing = await scheduler.cases.routing({ caseId });
+		expect(routing?.events.filter((e) => e.kind === 'patient_linked')).toMatchObject([
+			{ actor: clinic.scheduler.name }
+		]);
+		const { timeline } = await scheduler.clinicalNotes.forCase({ caseId });
+		expect(timeline.map((t) => t.text)).toContain(`Linked to a patient record by ${clinic.scheduler.name}`);
+
 		const asReferrer = callerFor(db.em(), referrer);
 		const own = await asReferrer.referrer.case({ caseId });
 		expect(own.id).toBe(caseId);
+		expect(own.events.map((e) => e.kind)).not.toContain('patient_linked');
 		expect(JSON.stringify(own)).not.toContain(patient.lastName);
 		expect(JSON.stringify(await asReferrer.referrer.cases({}))).not.toContain(patient.lastName);
 		// The patient's record is not the referrer's to read.

@@ -51,7 +51,8 @@ export const CASE_EVENT_KINDS = [
 	'retriaged',
 	'comment',
 	'closed',
-	'reopened'
+	'reopened',
+	'patient_linked'
 ] as const;
 export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 

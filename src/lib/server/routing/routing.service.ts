@@ -464,6 +464,7 @@ async function linkCase(em: Em, actor: Actor, caseId: string, target: LinkTarget
 			isNewPatient = true;
 		}
 		caseRow.patient = patient;
+		event(tx, actor, caseRow, 'patient_linked', { isNewPatient });
 		await tx.flush();
 		recordAudit(tx, actor, {
 			action: 'case.link_patient',
