@@ -117,8 +117,14 @@ describe('bookings and cases', () => {
 			maxAmountCents: 60_000
 		});
 
-		// From the case page: the booking form opens with the case chosen.
+		// With no patient chosen there is no case to choose: the form says to pick a patient first.
+		await open(admin, '/appointments/new');
+		expect(await admin.getByText('Choose a patient first to see their open cases.').count()).toBe(1);
+		expect(await admin.getByRole('combobox', { name: /Open case/ }).count()).toBe(0);
+
+		// From the case page (its number at the foot): the booking form opens with the case chosen.
 		await open(admin, `/cases/${caseId}`);
+		expect(await admin.getByText(`Case #${caseId} ·`).count()).toBe(1);
 		await admin.getByRole('link', { name: 'Book appointment' }).click();
 		await admin.waitForURL(`**/appointments/new?patientId=${patientId}&caseId=${caseId}`);
 		await admin.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');

@@ -171,6 +171,13 @@ describe('reserve and send link with a new case (seed 002)', () => {
 				{ timeout: 15_000, interval: 1000 }
 			)
 			.toBeGreaterThan(0);
+
+		// The patient's Cases tab shows the new case with its body parts (seed 002).
+		await open(admin, `/patients/${patientId}?tab=cases`);
+		const row = admin.getByTestId('patient-case-row').filter({ hasText: newCaseName });
+		expect(await row.getByTestId('case-body-parts').textContent()).toBe(
+			'Body parts: Left shoulder, Right knee'
+		);
 	});
 
 	it('refuses a taken slot at its field and starts no case', async () => {
