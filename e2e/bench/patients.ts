@@ -251,7 +251,8 @@ export async function benchPatients(ctx: BenchContext): Promise<void> {
 	const deepCursor = encodeCursor('lastName', rows[0]!.key, String(rows[0]!.id));
 	await client.end();
 
-	const web = await startWebServer(ctx);
+	// `--profile`: the web server writes a V8 CPU profile to .data/profiles when the run ends.
+	const web = await startWebServer(ctx, { profile: ctx.args.profile !== undefined });
 	const { baseUrl } = web;
 	try {
 		const cookie = `casebook_session=${token}`;
