@@ -81,6 +81,8 @@ describe('reading the settings inside a transaction', () => {
 			})
 			.catch((e: { inside?: { clinicName: string } }) => e.inside);
 		expect(seen?.clinicName).toBe(marker);
+		// Nor does the rolled-back value linger in the shared cache.
+		expect((await getClinicSettings(db.em())).clinicName).not.toBe(marker);
 		expect((await getClinicSettings(db.em(), { fresh: true })).clinicName).not.toBe(marker);
 	});
 });

@@ -33,9 +33,12 @@ export async function getClinicSettings(
 	if (!options.fresh && cache && Date.now() - cache.at < CACHE_MS) return cache.value;
 	// A fresh identity map, but the caller's transaction (and connection): a read on a connection of
 	// its own starves the pool when every connection is a transaction waiting for this read.
-	const settings = await em.fork({ keepTransactionContext: true }).findOneOrFail(ClinicSettings, { id: 1 });
-	cache = { value: view(settings), at: Date.now() };
-	return cache.value;
+	const value = view(
+		await em.fork({ keepTransactionContext: true }).findOneOrFail(ClinicSettings, { id: 1 })
+	);
+	// Only committed values are shared: what a transaction reads may still be rolled back.
+	if (!em.isInTransaction()) cache = { value, at: Date.now() };
+	return value;
 }
 
 export async function updateClinicSettings(
