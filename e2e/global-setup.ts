@@ -1,7 +1,8 @@
 // e2e: build and start the real product (`npm start`'s launcher: web + worker + embedded PostgreSQL)
 // on a throwaway data dir and a free port, then hand its URL to the browser tests. Email goes over
-// real SMTP to a catcher (listed over HTTP for the specs, e2e/mail.ts); SMS go through the real twilio SDK to a local Twilio stand-in, so a spec can report
-// their delivery the way Twilio does (a status callback signed with the auth token it is given).
+// real SMTP to a catcher (listed over HTTP for the specs, e2e/mail.ts); SMS go through the real
+// twilio SDK to a local Twilio stand-in, so a spec can report their delivery the way Twilio does (a
+// status callback signed with the auth token it is given).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -4,16 +4,18 @@ import { Migration } from '@mikro-orm/migrations';
 // session 7's hand-written migrations named foreign keys as PostgreSQL does (`_fkey`, MikroORM
 // expects `_foreign`) and left three enum columns without their check. Same rules, new names; the
 // checks hold for every stored value (each column was only ever written from its enum).
+const RENAMED_FOREIGN_KEYS = [
+	['scheduled_reminder', 'appointment_id'],
+	['patient_reply', 'patient_id'],
+	['patient_reply', 'appointment_id'],
+	['patient_reply', 'handled_by_id']
+] as const;
+
 export class Migration20261202170000_schema_matches_entities extends Migration {
 	override name = 'Migration20261202170000_schema_matches_entities';
 
 	override up(): void | Promise<void> {
-		for (const [table, column] of [
-			['scheduled_reminder', 'appointment_id'],
-			['patient_reply', 'patient_id'],
-			['patient_reply', 'appointment_id'],
-			['patient_reply', 'handled_by_id']
-		])
+		for (const [table, column] of RENAMED_FOREIGN_KEYS)
 			this.addSql(
 				`alter table "${table}" rename constraint "${table}_${column}_fkey" to "${table}_${column}_foreign";`
 			);
@@ -40,12 +42,7 @@ export class Migration20261202170000_schema_matches_entities extends Migration {
 		this.addSql(
 			`alter table "scheduled_reminder" alter column "status" type varchar(20) using ("status"::varchar(20));`
 		);
-		for (const [table, column] of [
-			['scheduled_reminder', 'appointment_id'],
-			['patient_reply', 'patient_id'],
-			['patient_reply', 'appointment_id'],
-			['patient_reply', 'handled_by_id']
-		])
+		for (const [table, column] of RENAMED_FOREIGN_KEYS)
 			this.addSql(
 				`alter table "${table}" rename constraint "${table}_${column}_foreign" to "${table}_${column}_fkey";`
 			);

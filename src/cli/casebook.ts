@@ -8,22 +8,19 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EmbeddedPostgresError } from '../../db/embedded.ts';
 import { ConfigError, parseConfig, type Config } from '../lib/server/config.ts';
-import { initOrm } from '../lib/server/app/orm.ts';
+import { GENERATOR_NOISE, initOrm } from '../lib/server/app/orm.ts';
 import { openDatabase, prepareDatabase, type OpenDatabase } from './database.ts';
 import { apiKeyCreate } from './api-keys.ts';
 import { userCreate, userResetPassword } from './users.ts';
 
 /**
- * MikroORM's generator proposes to recreate hand-written triggers and SQL functions (the audit
- * trail's append-only trigger, the patient list counts) as empty stubs, even with ignoreTriggers.
- * Those statements would silently disable them: they are removed from every new migration. The
- * same goes for exclusion constraints (`*_no_overlap`), which the generator cannot describe.
+ * The generator's noise (GENERATOR_NOISE: stubs of the audit trail's append-only trigger and the
+ * patient list counts, exclusion constraints) is removed from every new migration.
  */
 function stripTriggerNoise(file: string): number {
 	const lines = fs.readFileSync(file, 'utf8').split('\n');
-	const noise =
-		/this\.addSql\(`(create or replace function|create trigger|drop trigger|drop function|alter table "[a-z_]+" (drop|add) constraint "[a-z_]+_no_overlap")/;
-	const kept = lines.filter((line) => !noise.test(line));
+	const statement = /this\.addSql\(`(.*)/;
+	const kept = lines.filter((line) => !GENERATOR_NOISE.test(statement.exec(line.trim())?.[1] ?? ''));
 	fs.writeFileSync(file, kept.join('\n'));
 	return lines.length - kept.length;
 }

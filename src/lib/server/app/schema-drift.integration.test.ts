@@ -4,6 +4,7 @@
 // constraints the generator cannot describe) are left out here too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../testing/harness.ts';
+import { GENERATOR_NOISE } from './orm.ts';
 
 let db: TestDb;
 
@@ -14,16 +15,13 @@ afterAll(async () => {
 	await db?.close();
 });
 
-const NOISE =
-	/^(create or replace function|create trigger|drop trigger|drop function|alter table "[a-z_]+" (drop|add) constraint "[a-z_]+_no_overlap")/;
-
 describe('the database schema', () => {
 	it('is what the entities declare: a new migration would be empty', async () => {
 		const sql = await db.orm.schema.getUpdateSchemaSQL({ wrap: false });
 		const statements = sql
 			.split('\n')
 			.map((line) => line.trim())
-			.filter((line) => line && !line.startsWith('--') && !NOISE.test(line))
+			.filter((line) => line && !line.startsWith('--') && !GENERATOR_NOISE.test(line))
 			// Other test files' pg-boss schemas live in the same database.
 			.filter((line) => !/pgboss/.test(line));
 		expect(statements).toEqual([]);

@@ -214,6 +214,11 @@ export interface TimelineItem {
 	href: string | null;
 }
 
+/** A routing event on the case timeline: "Team case acknowledged", "Linked to a patient record". */
+function teamEventTitle(kind: string): string {
+	return kind === 'patient_linked' ? 'Linked to a patient record' : `Team case ${kind.replaceAll('_', ' ')}`;
+}
+
 /**
  * Everything of a case that clinicians document, in one call: its notes (final ones and the caller's
  * drafts), goals with their values, the note templates to write from (the case template's first),
@@ -273,7 +278,7 @@ export async function caseClinical(em: Em, actor: Actor, raw: unknown) {
 		...teamEvents.map((e) => ({
 			at: new Date(e.created_at),
 			kind: 'team' as const,
-			text: `${e.kind === 'patient_linked' ? 'Linked to a patient record' : `Team case ${e.kind.replaceAll('_', ' ')}`}${e.actor_name ? ` by ${e.actor_name}` : ''}`,
+			text: `${teamEventTitle(e.kind)}${e.actor_name ? ` by ${e.actor_name}` : ''}`,
 			href: null
 		}))
 	].sort((a, b) => a.at.getTime() - b.at.getTime());
