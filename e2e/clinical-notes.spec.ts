@@ -205,4 +205,21 @@ describe('treatment notes, goals and the summary', () => {
 			expect(text).not.toContain(`Daily note ${suffix}`);
 		}
 	}, 120_000);
+
+	it('fits the goals and summary pages on a phone: no sideways scroll, the menu reachable', async () => {
+		const page = await physioContext.newPage();
+		await page.setViewportSize({ width: 390, height: 844 });
+		for (const path of [`/cases/${caseId}/goals`, `/cases/${caseId}/summary`, `/cases/${caseId}`]) {
+			await open(page, path);
+			const width = await page.evaluate(() => document.documentElement.scrollWidth);
+			expect(width, `${path} scrolls sideways`).toBeLessThanOrEqual(390);
+			expect(
+				await page
+					.getByRole('navigation', { name: 'Main' })
+					.getByRole('button', { name: /^Menu/ })
+					.isVisible()
+			).toBe(true);
+		}
+		await page.close();
+	});
 });
